@@ -1,0 +1,69 @@
+// `npm run build`: Rust → wasm → wasm-bindgen (web + nodejs) → wasm-opt → TS entry points → pkg/.
+// Tools it needs (the wasm32 target, wasm-bindgen-cli at the pinned version) are installed by
+// scripts/setup.sh, which this runs first.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const pkg = path.join(root, 'pkg');
+const run = (cmd, args, opts = {}) => {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+};
+
+run('bash', ['scripts/setup.sh']);
+
+// 1. wasm
+run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
+const wasmIn = path.join(root, 'target/wasm32-unknown-unknown/release/contextwise.wasm');
+
+fs.rmSync(pkg, { recursive: true, force: true });
+for (const [target, dir] of [['web', 'web'], ['nodejs', 'node']]) {
+  run('wasm-bindgen', ['--target', target, '--out-dir', path.join(pkg, dir), '--out-name', 'contextwise_wasm', wasmIn]);
+}
+// Both targets get the same wasm binary (only the JS glue differs): optimize it once, copy it.
+const bg = (dir) => path.join(pkg, dir, 'contextwise_wasm_bg.wasm');
+if (fs.readFileSync(bg('web')).equals(fs.readFileSync(bg('node')))) {
+  // binaryen from npm: Debian's older wasm-opt breaks the externref table of reference-types builds.
+  run(path.join(root, 'node_modules/binaryen/bin/wasm-opt'), ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
+    '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+    '--strip-debug', '--strip-producers', bg('web'), '-o', bg('web')]);
+  fs.copyFileSync(bg('web'), bg('node'));
+} else {
+  console.warn('web and nodejs wasm differ; leaving them unoptimized');
+}
+
+// 2. rank files
+run('cargo', ['run', '--release', '--quiet', '--example', 'make_ranks', '--', path.join(pkg, 'ranks')]);
+
+// 3. TypeScript entry points, compiled next to each wasm-bindgen glue
+const tsc = path.join(root, 'node_modules/.bin/tsc');
+for (const [dir, entry, module] of [['web', 'web.ts', 'ES2020'], ['node', 'node.ts', 'CommonJS']]) {
+  const stage = path.join(root, 'target/ts', dir);
+  fs.rmSync(stage, { recursive: true, force: true });
+  fs.mkdirSync(stage, { recursive: true });
+  for (const f of ['common.ts', entry]) fs.copyFileSync(path.join(root, 'src/ts', f), path.join(stage, f === entry ? 'index.ts' : f));
+  fs.copyFileSync(path.join(pkg, dir, 'contextwise_wasm.d.ts'), path.join(stage, 'contextwise_wasm.d.ts'));
+  fs.writeFileSync(path.join(stage, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      strict: true, declaration: true, target: 'ES2020', module, moduleResolution: module === 'CommonJS' ? 'node10' : 'bundler',
+      lib: ['ES2022', 'DOM'], types: dir === 'node' ? ['node'] : [], typeRoots: [path.join(root, 'node_modules/@types')],
+      skipLibCheck: true, outDir: path.join(pkg, dir),
+    },
+    files: ['index.ts', 'common.ts'],
+  }, null, 2));
+  run(tsc, ['-p', stage]);
+}
+fs.writeFileSync(path.join(pkg, 'web/package.json'), JSON.stringify({ type: 'module', sideEffects: false }, null, 2) + '\n');
+fs.writeFileSync(path.join(pkg, 'node/package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
+
+// 4. ESM wrapper for Node: re-export the CommonJS entry's names.
+const { createRequire } = await import('node:module');
+const names = Object.keys(createRequire(import.meta.url)(path.join(pkg, 'node/index.js'))).filter((n) => n !== '__esModule');
+fs.writeFileSync(path.join(pkg, 'node/index.mjs'),
+  `// ESM entry for Node: the CommonJS build, re-exported.\nimport cjs from './index.js';\nexport const { ${names.join(', ')} } = cjs;\n`);
+
+for (const f of ['web/contextwise_wasm_bg.wasm', 'ranks/cl100k_base.cwr', 'ranks/o200k_base.cwr']) {
+  console.log(`${f}: ${fs.statSync(path.join(pkg, f)).size} bytes`);
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the build and tests need and is missing: the wasm32 target, wasm-bindgen-cli at
+# the version Cargo.toml pins, Node packages, and (with --browser) Debian's chromium,
+# and chromium-driver. Fast when everything is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+  echo "installing wasm-bindgen-cli $want (takes a few minutes once)"
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+if [ ! -d node_modules/typescript ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  npm install --no-audit --no-fund
+fi
+
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get install -y "$@" >/dev/null 2>&1) || (apt-get update >/dev/null && apt-get install -y "$@" >/dev/null)
+  else
+    echo "missing: $* (install them with your package manager)" >&2
+  fi
+}
+if [ "${1:-}" = "--browser" ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    apt_install chromium chromium-driver
+  fi
+fi

@@ -1,0 +1,142 @@
+//! Token counting exports: encodings, text, chat messages, the count cache.
+
+use super::{options, string_arg, to_value, value, with_engine};
+use crate::engine::{ChatOptions, TextOptions};
+use crate::error::Error;
+use serde::Deserialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+/// Loads an encoding from the bytes of its rank file (`pkg/ranks/<name>.cwr`).
+/// `loadEncoding(name, source?)` in the entry points finds the bytes and calls this.
+#[wasm_bindgen(js_name = loadEncodingBytes)]
+pub fn load_encoding_bytes(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    with_engine(|e| e.encodings.load(name, bytes))
+}
+
+/// True when the encoding is loaded.
+#[wasm_bindgen(js_name = isEncodingLoaded)]
+pub fn is_encoding_loaded(name: &str) -> Result<bool, JsValue> {
+    with_engine(|e| {
+        Ok(e.encodings
+            .is_loaded(crate::tokens::encoding::EncodingName::parse(name)?))
+    })
+}
+
+/// Names of the loaded encodings.
+#[wasm_bindgen(js_name = loadedEncodings)]
+pub fn loaded_encodings() -> Result<Vec<String>, JsValue> {
+    with_engine(|e| Ok(e.encodings.loaded().into_iter().map(String::from).collect()))
+}
+
+/// Number of tokens in `text`. Special-token strings count as plain text.
+///
+/// ```js
+/// await loadEncoding('o200k_base');
+/// countTokens('hello world', { model: 'gpt-4o' }); // 2
+/// ```
+#[wasm_bindgen(js_name = countTokens)]
+pub fn count_tokens(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CountOptions")] opts: JsValue,
+) -> Result<f64, JsValue> {
+    let text = string_arg(&text, "text")?;
+    let o: TextOptions = options(&opts, "countTokens")?;
+    with_engine(|e| e.count_tokens(&text, &o)).map(|n| n as f64)
+}
+
+/// The token count when `text` has at most `limit` tokens, else `false`. Stops counting as
+/// soon as the limit is passed, so it is cheap on long texts.
+#[wasm_bindgen(js_name = isWithinTokenLimit, unchecked_return_type = "number | false")]
+pub fn is_within_token_limit(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    limit: f64,
+    #[wasm_bindgen(unchecked_param_type = "CountOptions")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = string_arg(&text, "text")?;
+    let o: TextOptions = options(&opts, "isWithinTokenLimit")?;
+    let r = with_engine(|e| e.is_within_token_limit(&text, limit, &o))?;
+    Ok(r.map(|n| JsValue::from_f64(n as f64))
+        .unwrap_or(JsValue::FALSE))
+}
+
+/// Token ids of `text` (`allowedSpecial: 'all' | string[]` turns special-token strings into
+/// special tokens; by default they are plain text).
+#[wasm_bindgen]
+pub fn encode(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EncodeOptions")] opts: JsValue,
+) -> Result<Vec<u32>, JsValue> {
+    let text = string_arg(&text, "text")?;
+    let o: TextOptions = options(&opts, "encode")?;
+    with_engine(|e| e.encode(&text, &o))
+}
+
+/// The text of token ids.
+#[wasm_bindgen]
+pub fn decode(
+    #[wasm_bindgen(unchecked_param_type = "Uint32Array | number[]")] tokens: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CountOptions")] opts: JsValue,
+) -> Result<String, JsValue> {
+    let ids: Vec<u32> = if let Some(arr) = tokens.dyn_ref::<js_sys::Uint32Array>() {
+        arr.to_vec()
+    } else {
+        value(
+            &tokens,
+            "tokens must be an array of token ids",
+            Error::invalid_argument,
+        )?
+    };
+    let o: TextOptions = options(&opts, "decode")?;
+    with_engine(|e| e.decode(&ids, &o))
+}
+
+/// Counts a conversation: OpenAI's framing, images, tool calls and tool definitions.
+#[wasm_bindgen(js_name = countMessages, unchecked_return_type = "ChatCount")]
+pub fn count_messages(
+    #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ChatCountOptions")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
+    let o: ChatOptions = value(
+        &opts,
+        "countMessages options (need { model })",
+        Error::invalid_argument,
+    )?;
+    to_value(&with_engine(|e| e.count_messages(&msgs, &o))?)
+}
+
+/// Hit/miss counters and size of the per-message count cache.
+#[wasm_bindgen(js_name = countCacheStats, unchecked_return_type = "CacheStats")]
+pub fn count_cache_stats() -> Result<JsValue, JsValue> {
+    to_value(&with_engine(|e| Ok(e.cache_stats()))?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CacheConfig {
+    capacity: Option<f64>,
+    clear: Option<bool>,
+}
+
+/// Sets the count cache's capacity (`{ capacity }`, 0 disables it) and/or clears it (`{ clear: true }`).
+#[wasm_bindgen(js_name = configureCountCache)]
+pub fn configure_count_cache(
+    #[wasm_bindgen(unchecked_param_type = "{ capacity?: number; clear?: boolean }")] cfg: JsValue,
+) -> Result<(), JsValue> {
+    let c: CacheConfig = options(&cfg, "configureCountCache")?;
+    with_engine(|e| {
+        if let Some(cap) = c.capacity {
+            if !(cap.is_finite() && cap >= 0.0 && cap.fract() == 0.0) {
+                return Err(Error::invalid_config(format!(
+                    "capacity must be a non-negative integer, got {cap}"
+                )));
+            }
+            e.cache.set_capacity(cap as usize);
+        }
+        if c.clear == Some(true) {
+            e.cache.clear();
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,137 @@
+//! TypeScript declarations for the objects the exports take and return. wasm-bindgen copies
+//! this section into the generated `.d.ts`, next to the functions that use these names.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Encodings contextwise ships (one rank file each under `ranks/`). */
+export type EncodingName = 'cl100k_base' | 'o200k_base' | 'p50k_base' | 'r50k_base';
+
+/** A content part: OpenAI (`text`, `image_url`) or Anthropic (`text`, `image`, `tool_use`, `tool_result`). */
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'low' | 'high' | 'auto'; width?: number; height?: number } }
+  | { type: 'image'; source: { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string }; width?: number; height?: number }
+  | { type: 'tool_use'; id: string; name: string; input: unknown }
+  | { type: 'tool_result'; tool_use_id: string; content?: string | ContentPart[] };
+
+/** A tool call made by the assistant (OpenAI shape). */
+export interface ToolCall { id: string; type?: 'function'; function: { name: string; arguments: string } }
+
+/** A chat message in the OpenAI shape; Anthropic content blocks are accepted too. */
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
+  content: string | ContentPart[] | null;
+  name?: string;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+}
+
+/** A tool definition (OpenAI `{ type: 'function', function }` or Anthropic `{ name, input_schema }`). */
+export type ToolDefinition =
+  | { type: 'function'; function: { name: string; description?: string; parameters?: Record<string, unknown> } }
+  | { name: string; description?: string; input_schema?: Record<string, unknown> };
+
+/** Count with a model's tokenizer, or with an encoding. Give one of the two. */
+export type CountOptions = { model: string; encoding?: undefined } | { encoding: EncodingName; model?: undefined };
+
+/** `encode` options: special-token strings become special tokens only when allowed. */
+export type EncodeOptions = CountOptions & { allowedSpecial?: 'all' | string[] };
+
+/** `countMessages` options. */
+export interface ChatCountOptions { model: string; tools?: ToolDefinition[] }
+
+/** The count of a conversation. */
+export interface ChatCount {
+  /** Prompt tokens: messages, framing, reply priming and tool definitions. */
+  total: number;
+  /** Tokens per message, each including its framing. */
+  perMessage: number[];
+  /** Framing tokens included in `total`. */
+  overhead: number;
+  /** Tool-definition tokens included in `total`. */
+  tools: number;
+  /** Image tokens included in `total`. */
+  images: number;
+  /** False only when the count is exact for this model. */
+  estimated: boolean;
+  encoding: EncodingName;
+  model: string;
+  /** Factor applied to the nearest encoding's count (1 when exact). */
+  factor: number;
+}
+
+/** Risk levels, by utilization of the usable window. */
+export type RiskLevel = 'SAFE' | 'CAUTION' | 'WARNING' | 'CRITICAL' | 'OVERFLOW';
+/** What to do at a level. */
+export type RiskAction = 'none' | 'monitor' | 'condense' | 'condense_now' | 'condense_required';
+
+/** Utilization thresholds, increasing, within (0, 1]. Defaults 0.7 / 0.8 / 0.9. */
+export interface RiskThresholds { caution?: number; warning?: number; critical?: number }
+
+/** `assessRisk` options. */
+export interface RiskOptions {
+  model: string;
+  /** Tokens kept free for the reply (default: the model's max output, at most 4,096). */
+  reserveOutput?: number;
+  thresholds?: RiskThresholds;
+  tools?: ToolDefinition[];
+}
+
+/** A risk assessment. */
+export interface RiskAssessment {
+  tokens: number;
+  /** Context window minus the output reserve. */
+  limit: number;
+  available: number;
+  utilization: number;
+  level: RiskLevel;
+  action: RiskAction;
+  message: string;
+  reserveOutput: number;
+  contextWindow: number;
+  estimated: boolean;
+}
+
+/** How images are priced. */
+export type ImageFormula = { kind: 'tile'; base: number; tile: number } | { kind: 'patch'; multiplier: number } | { kind: 'anthropic' };
+
+/** A model's registry entry. Prices are USD per million tokens. */
+export interface ModelInfo {
+  id: string;
+  aliases: string[];
+  provider: string;
+  local: boolean;
+  tokenizer: { encoding: EncodingName; exact: boolean; factor: number };
+  contextWindow: number;
+  maxOutputTokens: number;
+  pricing: { input: number; output: number; cachedInput: number | null };
+  capabilities: { vision: boolean; tools: boolean; streaming: boolean };
+  framing: { perMessage: number; perName: number; replyPriming: number } | null;
+  image: ImageFormula | null;
+  sources: { limits: { url: string; date: string } | null; pricing: { url: string; date: string } | null };
+  note?: string;
+  calibrationSamples: number;
+}
+
+/** What `models.register` takes: the required fields, the rest optional. */
+export interface ModelInfoInput {
+  id: string;
+  provider: string;
+  tokenizer: { encoding: EncodingName; exact?: boolean; factor?: number };
+  contextWindow: number;
+  maxOutputTokens: number;
+  aliases?: string[];
+  local?: boolean;
+  pricing?: { input: number; output: number; cachedInput?: number | null };
+  capabilities?: { vision?: boolean; tools?: boolean; streaming?: boolean };
+  framing?: { perMessage: number; perName: number; replyPriming: number } | null;
+  image?: ImageFormula | null;
+  sources?: { limits?: { url: string; date: string } | null; pricing?: { url: string; date: string } | null };
+  note?: string;
+}
+
+/** Count-cache counters. */
+export interface CacheStats { hits: number; misses: number; size: number; capacity: number; evictions: number }
+"#;

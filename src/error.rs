@@ -1,0 +1,91 @@
+//! The one error type of contextwise, with stable string codes.
+//!
+//! Every fallible call returns [`Error`]. At the JS boundary it becomes a real `Error` whose
+//! `name` is `"ContextwiseError"` and whose `code` is one of [`ErrorCode`]'s stable strings.
+
+use std::fmt;
+
+/// Stable, documented error codes. The string form (`as_str`) never changes once released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// A model id that is neither built in nor registered.
+    UnknownModel,
+    /// An encoding name that contextwise does not know.
+    UnknownEncoding,
+    /// A synchronous call needs an encoding that has not been loaded yet.
+    EncodingNotLoaded,
+    /// Rank data that is truncated, corrupt or not in a format contextwise reads.
+    InvalidRanks,
+    /// A chat message that does not have the documented shape.
+    InvalidMessage,
+    /// A configuration object (thresholds, registry entry, cache size …) that is not valid.
+    InvalidConfig,
+    /// A function argument that is not valid (negative limit, non-string text, bad options …).
+    InvalidArgument,
+    /// A token id that the encoding does not contain.
+    InvalidToken,
+    /// Rank data could not be read or fetched (thrown by `loadEncoding` in JS).
+    EncodingLoadFailed,
+    /// A browser build was used before `await init()` (thrown by the JS entry point).
+    NotInitialized,
+}
+
+impl ErrorCode {
+    /// The stable string code, e.g. `"ENCODING_NOT_LOADED"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::UnknownModel => "UNKNOWN_MODEL",
+            ErrorCode::UnknownEncoding => "UNKNOWN_ENCODING",
+            ErrorCode::EncodingNotLoaded => "ENCODING_NOT_LOADED",
+            ErrorCode::InvalidRanks => "INVALID_RANKS",
+            ErrorCode::InvalidMessage => "INVALID_MESSAGE",
+            ErrorCode::InvalidConfig => "INVALID_CONFIG",
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::InvalidToken => "INVALID_TOKEN",
+            ErrorCode::EncodingLoadFailed => "ENCODING_LOAD_FAILED",
+            ErrorCode::NotInitialized => "NOT_INITIALIZED",
+        }
+    }
+}
+
+/// An error with a stable code and a message that says what was wrong and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// A human-readable explanation, including what to do about it.
+    pub message: String,
+}
+
+impl Error {
+    /// Builds an error from a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+    /// `INVALID_ARGUMENT`.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidArgument, message)
+    }
+    /// `INVALID_MESSAGE`.
+    pub fn invalid_message(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidMessage, message)
+    }
+    /// `INVALID_CONFIG`.
+    pub fn invalid_config(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidConfig, message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias used across the crate.
+pub type Result<T> = std::result::Result<T, Error>;

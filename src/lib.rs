@@ -1,0 +1,19 @@
+//! contextwise: a client-side context manager for LLM chat apps.
+//!
+//! Everything that decides — token counting, risk, the model registry — is pure Rust in the
+//! modules below and tests on the host; `bindings/` (wasm32 only) exposes it to JavaScript.
+
+#![warn(missing_docs)]
+
+pub mod engine;
+pub mod error;
+pub mod messages;
+pub mod models;
+pub mod risk;
+pub mod tokens;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+
+pub use engine::Engine;
+pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,449 @@
+//! Chat messages: the OpenAI shape (`{ role, content, name?, tool_calls?, tool_call_id? }`),
+//! with Anthropic's content blocks accepted and read into the same model.
+//!
+//! Parsing validates and explains: every error names the message index and the field.
+
+use crate::error::{Error, Result};
+use serde_json::Value;
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `system`
+    System,
+    /// `developer` (OpenAI's newer name for system instructions)
+    Developer,
+    /// `user`
+    User,
+    /// `assistant`
+    Assistant,
+    /// `tool` (a tool result)
+    Tool,
+    /// `function` (the legacy function-result role)
+    Function,
+}
+
+impl Role {
+    /// The role's wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::Developer => "developer",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+            Role::Tool => "tool",
+            Role::Function => "function",
+        }
+    }
+    fn parse(s: &str, i: usize) -> Result<Role> {
+        Ok(match s {
+            "system" => Role::System,
+            "developer" => Role::Developer,
+            "user" => Role::User,
+            "assistant" => Role::Assistant,
+            "tool" => Role::Tool,
+            "function" => Role::Function,
+            _ => {
+                return Err(Error::invalid_message(format!(
+                    "messages[{i}].role is '{s}'; use system, developer, user, assistant or tool"
+                )))
+            }
+        })
+    }
+}
+
+/// OpenAI's image detail setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// `low`: a fixed 512×512 budget.
+    Low,
+    /// `high`: tiles.
+    High,
+    /// `auto` (the default): the service decides; counted as `high`.
+    Auto,
+}
+
+/// An image: its pixel size when known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// Width and height in pixels, read from a data URL / base64 header or given by the caller.
+    pub size: Option<(u32, u32)>,
+    /// Detail setting (OpenAI).
+    pub detail: Detail,
+}
+
+/// One part of a message's content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Text.
+    Text(String),
+    /// An image.
+    Image(Image),
+    /// A tool call inside content (Anthropic `tool_use`).
+    ToolUse {
+        /// Tool name.
+        name: String,
+        /// Arguments as JSON text.
+        arguments: String,
+    },
+    /// A tool result inside content (Anthropic `tool_result`).
+    ToolResult {
+        /// The result text.
+        text: String,
+    },
+}
+
+/// A tool call made by the assistant (OpenAI `tool_calls[]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolCall {
+    /// Call id.
+    pub id: String,
+    /// Function name.
+    pub name: String,
+    /// Arguments as JSON text.
+    pub arguments: String,
+}
+
+/// A validated chat message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// Role.
+    pub role: Role,
+    /// Content parts (a string content is one `Text` part).
+    pub parts: Vec<Part>,
+    /// Optional participant name.
+    pub name: Option<String>,
+    /// Tool calls (assistant).
+    pub tool_calls: Vec<ToolCall>,
+    /// The call this message answers (tool).
+    pub tool_call_id: Option<String>,
+}
+
+impl Message {
+    /// All text of the message's text parts, joined.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) | Part::ToolResult { text: t } => s.push_str(t),
+                _ => {}
+            }
+        }
+        s
+    }
+    /// True when the message carries a tool call or tool result.
+    pub fn has_tools(&self) -> bool {
+        !self.tool_calls.is_empty()
+            || self.tool_call_id.is_some()
+            || self
+                .parts
+                .iter()
+                .any(|p| matches!(p, Part::ToolUse { .. } | Part::ToolResult { .. }))
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn opt_string(obj: &serde_json::Map<String, Value>, key: &str, at: &str) -> Result<Option<String>> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(v) => Err(Error::invalid_message(format!(
+            "{at}.{key} must be a string, got {}",
+            kind(v)
+        ))),
+    }
+}
+
+/// Parses and validates a list of messages.
+pub fn parse_messages(v: &Value) -> Result<Vec<Message>> {
+    let arr = v.as_array().ok_or_else(|| {
+        Error::invalid_message(format!(
+            "messages must be an array of message objects, got {}",
+            kind(v)
+        ))
+    })?;
+    arr.iter()
+        .enumerate()
+        .map(|(i, m)| parse_message(m, i))
+        .collect()
+}
+
+/// Parses one message (`i` is its index, for error messages).
+pub fn parse_message(v: &Value, i: usize) -> Result<Message> {
+    let at = format!("messages[{i}]");
+    let obj = v.as_object().ok_or_else(|| {
+        Error::invalid_message(format!(
+            "{at} must be an object with role and content, got {}",
+            kind(v)
+        ))
+    })?;
+    let role = match obj.get("role") {
+        Some(Value::String(s)) => Role::parse(s, i)?,
+        None => {
+            return Err(Error::invalid_message(format!(
+                "{at} has no role; add role: 'user' (or system, assistant, tool)"
+            )))
+        }
+        Some(v) => {
+            return Err(Error::invalid_message(format!(
+                "{at}.role must be a string, got {}",
+                kind(v)
+            )))
+        }
+    };
+    let mut tool_calls = parse_tool_calls(obj.get("tool_calls"), &at)?;
+    if let Some(fc) = obj.get("function_call").filter(|v| !v.is_null()) {
+        tool_calls.push(parse_function(
+            fc,
+            String::new(),
+            &format!("{at}.function_call"),
+        )?);
+    }
+    let parts = match obj.get("content") {
+        Some(Value::String(s)) => vec![Part::Text(s.clone())],
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(j, p)| parse_part(p, &format!("{at}.content[{j}]")))
+            .collect::<Result<Vec<_>>>()?,
+        None | Some(Value::Null) if role == Role::Assistant && !tool_calls.is_empty() => Vec::new(),
+        None => {
+            return Err(Error::invalid_message(format!(
+                "{at} has no content; give content as a string or an array of parts (only assistant messages with tool_calls may omit it)"
+            )))
+        }
+        Some(v) => {
+            return Err(Error::invalid_message(format!(
+                "{at}.content must be a string or an array of parts, got {}",
+                kind(v)
+            )))
+        }
+    };
+    Ok(Message {
+        role,
+        parts,
+        name: opt_string(obj, "name", &at)?,
+        tool_calls,
+        tool_call_id: opt_string(obj, "tool_call_id", &at)?,
+    })
+}
+
+fn parse_function(v: &Value, id: String, at: &str) -> Result<ToolCall> {
+    let f = v
+        .as_object()
+        .ok_or_else(|| Error::invalid_message(format!("{at} must be an object")))?;
+    let name = opt_string(f, "name", at)?
+        .ok_or_else(|| Error::invalid_message(format!("{at}.name is missing")))?;
+    let arguments = match f.get("arguments") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    Ok(ToolCall {
+        id,
+        name,
+        arguments,
+    })
+}
+
+fn parse_tool_calls(v: Option<&Value>, at: &str) -> Result<Vec<ToolCall>> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let arr = v.as_array().ok_or_else(|| {
+        Error::invalid_message(format!("{at}.tool_calls must be an array, got {}", kind(v)))
+    })?;
+    arr.iter()
+        .enumerate()
+        .map(|(j, c)| {
+            let cat = format!("{at}.tool_calls[{j}]");
+            let obj = c
+                .as_object()
+                .ok_or_else(|| Error::invalid_message(format!("{cat} must be an object")))?;
+            let id = opt_string(obj, "id", &cat)?.unwrap_or_default();
+            let f = obj
+                .get("function")
+                .ok_or_else(|| Error::invalid_message(format!("{cat}.function is missing")))?;
+            parse_function(f, id, &format!("{cat}.function"))
+        })
+        .collect()
+}
+
+fn parse_detail(v: Option<&Value>, at: &str) -> Result<Detail> {
+    match v {
+        None | Some(Value::Null) => Ok(Detail::Auto),
+        Some(Value::String(s)) if s == "low" => Ok(Detail::Low),
+        Some(Value::String(s)) if s == "high" => Ok(Detail::High),
+        Some(Value::String(s)) if s == "auto" => Ok(Detail::Auto),
+        Some(v) => Err(Error::invalid_message(format!(
+            "{at}.detail must be 'low', 'high' or 'auto', got {v}"
+        ))),
+    }
+}
+
+fn explicit_size(obj: &serde_json::Map<String, Value>) -> Option<(u32, u32)> {
+    let w = obj.get("width")?.as_u64()?;
+    let h = obj.get("height")?.as_u64()?;
+    (w > 0 && h > 0 && w <= u32::MAX as u64 && h <= u32::MAX as u64).then_some((w as u32, h as u32))
+}
+
+fn parse_part(v: &Value, at: &str) -> Result<Part> {
+    if let Value::String(s) = v {
+        return Ok(Part::Text(s.clone()));
+    }
+    let obj = v.as_object().ok_or_else(|| {
+        Error::invalid_message(format!(
+            "{at} must be a content part object, got {}",
+            kind(v)
+        ))
+    })?;
+    let ty = opt_string(obj, "type", at)?.unwrap_or_else(|| {
+        if obj.contains_key("text") {
+            "text".into()
+        } else {
+            String::new()
+        }
+    });
+    match ty.as_str() {
+        "text" | "input_text" | "output_text" => match obj.get("text") {
+            Some(Value::String(s)) => Ok(Part::Text(s.clone())),
+            other => Err(Error::invalid_message(format!(
+                "{at}.text must be a string, got {}",
+                other.map(kind).unwrap_or("nothing")
+            ))),
+        },
+        "image_url" | "input_image" => {
+            let (url, detail, size) = match obj.get("image_url") {
+                Some(Value::String(u)) => (u.clone(), parse_detail(obj.get("detail"), at)?, explicit_size(obj)),
+                Some(Value::Object(iu)) => (
+                    opt_string(iu, "url", at)?.unwrap_or_default(),
+                    parse_detail(iu.get("detail"), at)?,
+                    explicit_size(iu).or_else(|| explicit_size(obj)),
+                ),
+                _ => return Err(Error::invalid_message(format!("{at}.image_url must be an object with a url"))),
+            };
+            let size = size.or_else(|| super::tokens::image::data_url_size(&url));
+            Ok(Part::Image(Image { size, detail }))
+        }
+        "image" => {
+            // Anthropic: { type: 'image', source: { type: 'base64', media_type, data } | { type: 'url', url } }
+            let src = obj.get("source").and_then(|s| s.as_object());
+            let size = explicit_size(obj).or_else(|| {
+                let src = src?;
+                match src.get("data") {
+                    Some(Value::String(d)) => super::tokens::image::base64_size(d),
+                    _ => src.get("url").and_then(|u| u.as_str()).and_then(super::tokens::image::data_url_size),
+                }
+            });
+            Ok(Part::Image(Image { size, detail: Detail::Auto }))
+        }
+        "tool_use" => {
+            let name = opt_string(obj, "name", at)?.unwrap_or_default();
+            let arguments = obj.get("input").map(|i| i.to_string()).unwrap_or_default();
+            Ok(Part::ToolUse { name, arguments })
+        }
+        "tool_result" => {
+            let text = match obj.get("content") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Array(items)) => {
+                    let mut s = String::new();
+                    for (j, p) in items.iter().enumerate() {
+                        if let Part::Text(t) = parse_part(p, &format!("{at}.content[{j}]"))? {
+                            s.push_str(&t);
+                        }
+                    }
+                    s
+                }
+                Some(v) => return Err(Error::invalid_message(format!("{at}.content must be a string or an array, got {}", kind(v)))),
+            };
+            Ok(Part::ToolResult { text })
+        }
+        "" => Err(Error::invalid_message(format!("{at} has no type; use {{ type: 'text', text }} or {{ type: 'image_url', image_url: {{ url }} }}"))),
+        other => Err(Error::invalid_message(format!(
+            "{at}.type '{other}' is not supported; use text, image_url (OpenAI) or text, image, tool_use, tool_result (Anthropic)"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_openai_and_anthropic_shapes() {
+        let m = parse_messages(&json!([
+            {"role": "system", "content": "be brief"},
+            {"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "image_url", "image_url": {"url": "https://x/y.png", "detail": "low"}}]},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "42"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t", "name": "g", "input": {"a": 1}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t", "content": [{"type": "text", "text": "ok"}]}]}
+        ]))
+        .unwrap();
+        assert_eq!(m.len(), 6);
+        assert_eq!(
+            m[1].parts[1],
+            Part::Image(Image {
+                size: None,
+                detail: Detail::Low
+            })
+        );
+        assert_eq!(m[2].tool_calls[0].name, "f");
+        assert!(m[3].has_tools());
+        assert_eq!(
+            m[4].parts[0],
+            Part::ToolUse {
+                name: "g".into(),
+                arguments: "{\"a\":1}".into()
+            }
+        );
+        assert_eq!(m[5].text(), "ok");
+    }
+
+    #[test]
+    fn explains_bad_messages() {
+        let cases = [
+            (json!("x"), "messages must be an array"),
+            (json!([1]), "messages[0] must be an object"),
+            (
+                json!([{"role": "robot", "content": "x"}]),
+                "messages[0].role is 'robot'",
+            ),
+            (json!([{"content": "x"}]), "messages[0] has no role"),
+            (json!([{"role": "user"}]), "messages[0] has no content"),
+            (
+                json!([{"role": "user", "content": 5}]),
+                "messages[0].content must be a string or an array of parts, got a number",
+            ),
+            (
+                json!([{"role": "user", "content": [{"type": "video"}]}]),
+                "messages[0].content[0].type 'video'",
+            ),
+            (
+                json!([{"role": "user", "content": "x", "name": 3}]),
+                "messages[0].name must be a string",
+            ),
+        ];
+        for (v, want) in cases {
+            let e = parse_messages(&v).unwrap_err();
+            assert_eq!(e.code, crate::error::ErrorCode::InvalidMessage);
+            assert!(
+                e.message.contains(want),
+                "{} does not contain {want}",
+                e.message
+            );
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! The model registry: ids, aliases, provider, tokenizer, limits, prices and capabilities.
+//!
+//! Built-in entries come from `data/models.json` (each figure with its source and date);
+//! callers add or replace entries with [`Registry::register`]. Models whose tokenizer is not
+//! public count with the nearest tiktoken encoding times a per-model factor, which
+//! [`Registry::calibrate`] moves toward what the provider reports.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::tokens::encoding::EncodingName;
+use crate::tokens::image::ImageFormula;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+const BUILTIN: &str = include_str!("../../data/models.json");
+
+/// How a model's tokens are counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenizerInfo {
+    /// The tiktoken encoding used (the model's own, or the nearest one).
+    pub encoding: String,
+    /// True when `encoding` is the model's real tokenizer, so counts are exact.
+    #[serde(default)]
+    pub exact: bool,
+    /// Multiplier applied to counts when not exact (1.0 when exact).
+    #[serde(default = "one")]
+    pub factor: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Prices in USD per million tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Pricing {
+    /// Input (prompt) tokens.
+    pub input: f64,
+    /// Output (completion) tokens.
+    pub output: f64,
+    /// Cached input tokens (equal to `input` where the provider has no cache discount).
+    #[serde(default)]
+    pub cached_input: Option<f64>,
+}
+
+/// What a model can do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Capabilities {
+    /// Accepts images.
+    #[serde(default)]
+    pub vision: bool,
+    /// Accepts tool definitions and makes tool calls.
+    #[serde(default)]
+    pub tools: bool,
+    /// Streams responses.
+    #[serde(default = "yes")]
+    pub streaming: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Capabilities {
+            vision: false,
+            tools: false,
+            streaming: true,
+        }
+    }
+}
+
+/// Chat framing: tokens the chat format adds around messages.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Framing {
+    /// Tokens per message (`<|start|>{role}\n … <|end|>\n`).
+    pub per_message: i32,
+    /// Extra tokens when a message has a `name`.
+    pub per_name: i32,
+    /// Tokens that prime the reply (`<|start|>assistant<|message|>`).
+    pub reply_priming: i32,
+}
+
+impl Default for Framing {
+    fn default() -> Self {
+        Framing {
+            per_message: 3,
+            per_name: 1,
+            reply_priming: 3,
+        }
+    }
+}
+
+/// Where a group of figures comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Source {
+    /// The page the figure was read from.
+    pub url: String,
+    /// The date of the figure (YYYY-MM-DD).
+    pub date: String,
+}
+
+/// Sources of a model's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Sources {
+    /// Source of context window and max output.
+    #[serde(default)]
+    pub limits: Option<Source>,
+    /// Source of prices.
+    #[serde(default)]
+    pub pricing: Option<Source>,
+}
+
+/// One model's registry entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ModelInfo {
+    /// Canonical id, as sent to the provider.
+    pub id: String,
+    /// Other ids that resolve to this entry (dated snapshots, `-latest` names).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// `openai`, `anthropic`, `deepseek`, `zhipu`, `ollama`, or any other provider name.
+    pub provider: String,
+    /// True for models served locally (Ollama).
+    #[serde(default)]
+    pub local: bool,
+    /// Tokenizer.
+    pub tokenizer: TokenizerInfo,
+    /// Context window in tokens (input + output).
+    pub context_window: u32,
+    /// Maximum output tokens.
+    pub max_output_tokens: u32,
+    /// Prices.
+    #[serde(default)]
+    pub pricing: Pricing,
+    /// Capabilities.
+    #[serde(default)]
+    pub capabilities: Capabilities,
+    /// Chat framing (OpenAI's documented 3/1/3 when absent).
+    #[serde(default)]
+    pub framing: Option<Framing>,
+    /// Image token formula (OpenAI's 85/170 tiles when absent).
+    #[serde(default)]
+    pub image: Option<ImageFormula>,
+    /// Sources of the figures.
+    #[serde(default)]
+    pub sources: Sources,
+    /// Free-form note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Number of calibration samples folded into `tokenizer.factor`.
+    #[serde(default)]
+    pub calibration_samples: u32,
+}
+
+impl ModelInfo {
+    /// The encoding this model counts with.
+    pub fn encoding(&self) -> Result<EncodingName> {
+        EncodingName::parse(&self.tokenizer.encoding)
+    }
+    /// The framing in force.
+    pub fn framing(&self) -> Framing {
+        self.framing.unwrap_or_default()
+    }
+    /// The image formula in force.
+    pub fn image_formula(&self) -> ImageFormula {
+        self.image.unwrap_or(ImageFormula::Tile {
+            base: 85,
+            tile: 170,
+        })
+    }
+    /// Cost in USD of a request.
+    pub fn cost(&self, input: u64, cached_input: u64, output: u64) -> f64 {
+        let p = &self.pricing;
+        let uncached = input.saturating_sub(cached_input) as f64;
+        (uncached * p.input
+            + cached_input as f64 * p.cached_input.unwrap_or(p.input)
+            + output as f64 * p.output)
+            / 1_000_000.0
+    }
+
+    fn validate(&self) -> Result<()> {
+        let bad = |what: String| {
+            Err(Error::invalid_config(format!(
+                "model '{}': {what}",
+                self.id
+            )))
+        };
+        if self.id.trim().is_empty() {
+            return Err(Error::invalid_config("a model needs a non-empty id"));
+        }
+        if let Err(e) = self.encoding() {
+            return bad(format!("tokenizer.encoding: {}", e.message));
+        }
+        if !(self.tokenizer.factor.is_finite() && self.tokenizer.factor > 0.0) {
+            return bad("tokenizer.factor must be a positive number".into());
+        }
+        if self.context_window == 0 {
+            return bad("contextWindow must be a positive integer".into());
+        }
+        if self.max_output_tokens == 0 || self.max_output_tokens > self.context_window {
+            return bad("maxOutputTokens must be between 1 and contextWindow".into());
+        }
+        let p = &self.pricing;
+        for (name, v) in [
+            ("input", Some(p.input)),
+            ("output", Some(p.output)),
+            ("cachedInput", p.cached_input),
+        ] {
+            if let Some(v) = v {
+                if !(v.is_finite() && v >= 0.0) {
+                    return bad(format!("pricing.{name} must be a non-negative number"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Bounds of the calibration factor.
+pub const FACTOR_BOUNDS: (f64, f64) = (0.5, 2.0);
+
+/// The registry of models.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    models: Vec<ModelInfo>,
+    index: HashMap<String, usize>,
+}
+
+#[derive(Deserialize)]
+struct DataFile {
+    models: Vec<ModelInfo>,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+impl Registry {
+    /// The registry with the built-in models of `data/models.json`.
+    pub fn builtin() -> Registry {
+        // The data file is part of the crate and checked by the tests; an error here is a bug.
+        let data: DataFile =
+            serde_json::from_str(BUILTIN).unwrap_or(DataFile { models: Vec::new() });
+        let mut r = Registry {
+            models: Vec::new(),
+            index: HashMap::new(),
+        };
+        for m in data.models {
+            let _ = r.insert(m);
+        }
+        r
+    }
+
+    fn insert(&mut self, info: ModelInfo) -> Result<()> {
+        info.validate()?;
+        let keys: Vec<String> = std::iter::once(info.id.clone())
+            .chain(info.aliases.iter().cloned())
+            .collect();
+        let slot = match self.index.get(&info.id) {
+            Some(&i) if self.models[i].id == info.id => {
+                let old = std::mem::replace(&mut self.models[i], info);
+                for a in old.aliases {
+                    if self.index.get(&a) == Some(&i) {
+                        self.index.remove(&a);
+                    }
+                }
+                i
+            }
+            _ => {
+                self.models.push(info);
+                self.models.len() - 1
+            }
+        };
+        for k in keys {
+            self.index.insert(k, slot);
+        }
+        Ok(())
+    }
+
+    /// Adds a model, or replaces the entry with the same id.
+    pub fn register(&mut self, info: ModelInfo) -> Result<()> {
+        self.insert(info)
+    }
+
+    /// Resolves an id or alias; a dated snapshot id (`gpt-4o-2024-08-06`, `claude-…-20250101`)
+    /// resolves to the longest registered id it extends.
+    pub fn get(&self, id: &str) -> Result<&ModelInfo> {
+        self.resolve(id).map(|i| &self.models[i])
+    }
+
+    fn resolve(&self, id: &str) -> Result<usize> {
+        if let Some(&i) = self.index.get(id) {
+            return Ok(i);
+        }
+        let mut best: Option<(usize, usize)> = None;
+        for (key, &i) in &self.index {
+            if id.len() > key.len()
+                && id.starts_with(key.as_str())
+                && id.as_bytes()[key.len()] == b'-'
+            {
+                let suffix = &id[key.len() + 1..];
+                if suffix.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    && best.is_none_or(|(l, _)| key.len() > l)
+                {
+                    best = Some((key.len(), i));
+                }
+            }
+        }
+        best.map(|(_, i)| i).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnknownModel,
+                format!(
+                    "unknown model '{id}'; use an id from models.list(), or add it with models.register({{ id: '{id}', provider, tokenizer: {{ encoding }}, contextWindow, maxOutputTokens }})"
+                ),
+            )
+        })
+    }
+
+    /// Every model, in registration order.
+    pub fn list(&self) -> &[ModelInfo] {
+        &self.models
+    }
+
+    /// Folds one observation into a model's count factor and returns the new factor.
+    ///
+    /// `our_count` is the (already factored) count contextwise gave for a request and
+    /// `reported` the provider's prompt-token figure for it. The observed factor is
+    /// `factor × reported / our_count`; the new factor moves toward it by `1/(n+1)` for the
+    /// first samples and at most 10 % per sample after that, clamped to [`FACTOR_BOUNDS`].
+    /// Exact (tiktoken) models are not changed.
+    pub fn calibrate(&mut self, id: &str, our_count: f64, reported: f64) -> Result<f64> {
+        if !(our_count.is_finite() && our_count > 0.0 && reported.is_finite() && reported > 0.0) {
+            return Err(Error::invalid_argument(
+                "calibrate(model, ourCount, reportedPromptTokens) needs two positive token counts",
+            ));
+        }
+        let i = self.resolve(id)?;
+        let m = &mut self.models[i];
+        if m.tokenizer.exact {
+            return Ok(1.0);
+        }
+        let f = m.tokenizer.factor;
+        let observed = (f * reported / our_count).clamp(FACTOR_BOUNDS.0, FACTOR_BOUNDS.1);
+        let weight = (1.0 / (m.calibration_samples as f64 + 2.0)).max(0.1);
+        m.tokenizer.factor = (f + weight * (observed - f)).clamp(FACTOR_BOUNDS.0, FACTOR_BOUNDS.1);
+        m.calibration_samples = m.calibration_samples.saturating_add(1);
+        Ok(m.tokenizer.factor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_data_is_complete_and_valid() {
+        let data: DataFile = serde_json::from_str(BUILTIN).expect("data/models.json parses");
+        for m in &data.models {
+            m.validate().unwrap();
+            assert!(
+                m.sources.limits.is_some() && m.sources.pricing.is_some(),
+                "{} lacks sources",
+                m.id
+            );
+        }
+        let r = Registry::builtin();
+        assert_eq!(r.list().len(), data.models.len());
+        for id in [
+            "gpt-4o",
+            "gpt-4o-mini",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "o1",
+            "o3",
+            "o3-mini",
+            "o4-mini",
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "claude-3-5-sonnet-20241022",
+            "claude-sonnet-4-5",
+            "claude-opus-4-5",
+            "claude-haiku-4-5",
+            "deepseek-chat",
+            "deepseek-coder",
+            "deepseek-reasoner",
+            "glm-4.6",
+            "glm-4.6v",
+            "qwen2.5:32b",
+            "qwen2.5:7b",
+            "deepseek-coder-v2:16b",
+            "llama3.1:8b",
+        ] {
+            r.get(id).unwrap();
+        }
+    }
+
+    #[test]
+    fn resolves_aliases_and_snapshots() {
+        let r = Registry::builtin();
+        assert_eq!(r.get("gpt-4o-2024-08-06").unwrap().id, "gpt-4o");
+        assert_eq!(r.get("gpt-4o-mini-2099-01-01").unwrap().id, "gpt-4o-mini");
+        assert_eq!(r.get("gpt-4.1-mini-2030-01-01").unwrap().id, "gpt-4.1-mini");
+        assert_eq!(
+            r.get("claude-sonnet-latest").unwrap().id,
+            "claude-sonnet-4-5"
+        );
+        assert_eq!(
+            r.get("gpt-4o-turbo").unwrap_err().code,
+            ErrorCode::UnknownModel
+        );
+        assert_eq!(r.get("nope").unwrap_err().code, ErrorCode::UnknownModel);
+    }
+
+    #[test]
+    fn register_validates_and_replaces() {
+        let mut r = Registry::builtin();
+        let mut m = r.get("qwen2.5:7b").unwrap().clone();
+        m.id = "my-model".into();
+        m.context_window = 1000;
+        m.max_output_tokens = 2000;
+        assert_eq!(
+            r.register(m.clone()).unwrap_err().code,
+            ErrorCode::InvalidConfig
+        );
+        m.max_output_tokens = 100;
+        r.register(m.clone()).unwrap();
+        m.context_window = 5000;
+        r.register(m).unwrap();
+        assert_eq!(r.get("my-model").unwrap().context_window, 5000);
+    }
+
+    #[test]
+    fn calibration_moves_toward_reports_and_is_bounded() {
+        let mut r = Registry::builtin();
+        let id = "claude-sonnet-4-5";
+        let f0 = r.get(id).unwrap().tokenizer.factor;
+        // The real tokenizer yields 1.32 tokens per cl100k token; each request is counted
+        // with the current factor and the provider reports the true figure.
+        let mut f = f0;
+        for _ in 0..40 {
+            let raw = 1000.0;
+            f = r.calibrate(id, raw * f, raw * 1.32).unwrap();
+        }
+        assert!(
+            (f - 1.32).abs() < 0.01,
+            "factor {f} should converge to 1.32 (from {f0})"
+        );
+        // Absurd reports cannot push it out of bounds.
+        for _ in 0..100 {
+            f = r.calibrate(id, 10.0, 1e9).unwrap();
+        }
+        assert!(f <= FACTOR_BOUNDS.1);
+        assert_eq!(r.calibrate("gpt-4o", 100.0, 150.0).unwrap(), 1.0);
+        assert_eq!(
+            r.calibrate(id, -1.0, 5.0).unwrap_err().code,
+            ErrorCode::InvalidArgument
+        );
+    }
+}

@@ -1,0 +1,118 @@
+// The public API, shared by the web and Node entry points. Each runtime supplies how to get the
+// wasm exports ready and how to read a rank file; everything else is the same.
+import type * as Wasm from './contextwise_wasm.js';
+export type {
+  EncodingName, ChatMessage, ContentPart, ToolCall, ToolDefinition, CountOptions, EncodeOptions,
+  ChatCountOptions, ChatCount, RiskLevel, RiskAction, RiskThresholds, RiskOptions, RiskAssessment,
+  ImageFormula, ModelInfo, ModelInfoInput, CacheStats,
+} from './contextwise_wasm.js';
+import type { EncodingName, ModelInfo, ModelInfoInput } from './contextwise_wasm.js';
+
+/** Where `loadEncoding` reads rank data from: bytes, or a URL / path to a `.cwr` file. */
+export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
+
+/** Stable error codes (`err.code`). */
+export type ErrorCode =
+  | 'UNKNOWN_MODEL' | 'UNKNOWN_ENCODING' | 'ENCODING_NOT_LOADED' | 'ENCODING_LOAD_FAILED' | 'INVALID_RANKS'
+  | 'INVALID_MESSAGE' | 'INVALID_CONFIG' | 'INVALID_ARGUMENT' | 'INVALID_TOKEN' | 'NOT_INITIALIZED';
+
+/** Every error contextwise throws: a real `Error` with `name === 'ContextwiseError'` and a `code`. */
+export interface ContextwiseError extends Error {
+  name: 'ContextwiseError';
+  code: ErrorCode;
+}
+
+/** True for errors thrown by contextwise. */
+export function isContextwiseError(e: unknown): e is ContextwiseError {
+  return e instanceof Error && e.name === 'ContextwiseError' && typeof (e as { code?: unknown }).code === 'string';
+}
+
+/** Builds a ContextwiseError (same shape as the ones thrown from Rust). */
+export function contextwiseError(code: ErrorCode, message: string): ContextwiseError {
+  const e = new Error(message) as ContextwiseError;
+  e.name = 'ContextwiseError';
+  e.code = code;
+  return e;
+}
+
+/** What a runtime supplies. */
+export interface Runtime {
+  /** The wasm exports, or throws NOT_INITIALIZED. */
+  wasm(): typeof Wasm;
+  /** Reads the package's own rank file, or the given source. */
+  readRanks(name: EncodingName, source?: EncodingSource): Promise<Uint8Array>;
+}
+
+const KNOWN: readonly string[] = ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base'];
+
+/** The API bound to a runtime. */
+export function bind(rt: Runtime) {
+  const pending = new Map<string, Promise<void>>();
+
+  /**
+   * Loads an encoding's ranks once; concurrent callers share one load. In Node the package's
+   * own file is read; in browsers it is fetched relative to the module. Pass `source` (bytes,
+   * a URL or a path) to load from elsewhere.
+   * @example await loadEncoding('o200k_base');
+   */
+  function loadEncoding(name: EncodingName, source?: EncodingSource): Promise<void> {
+    const w = rt.wasm();
+    if (typeof name !== 'string' || !KNOWN.includes(name)) {
+      // Let Rust produce the one UNKNOWN_ENCODING message.
+      try { w.isEncodingLoaded(String(name)); } catch (e) { return Promise.reject(e); }
+    }
+    if (source === undefined && w.isEncodingLoaded(name)) return Promise.resolve();
+    const inFlight = pending.get(name);
+    if (inFlight && source === undefined) return inFlight;
+    const p = (async () => {
+      let bytes: Uint8Array;
+      try {
+        bytes = await rt.readRanks(name, source);
+      } catch (e) {
+        if (isContextwiseError(e)) throw e;
+        throw contextwiseError('ENCODING_LOAD_FAILED',
+          `could not read the rank file for '${name}' (${(e as Error)?.message ?? e}); ` +
+          `check that the package's ranks/ folder is served, or pass the bytes: loadEncoding('${name}', bytes)`);
+      }
+      rt.wasm().loadEncodingBytes(name, bytes);
+    })().finally(() => pending.delete(name));
+    pending.set(name, p);
+    return p;
+  }
+
+  const models = {
+    /** The registry entry of a model id or alias (dated snapshots resolve to their family). */
+    get: (id: string): ModelInfo => rt.wasm().modelsGet(id),
+    /** Every registered model. */
+    list: (): ModelInfo[] => rt.wasm().modelsList(),
+    /** Adds a model or replaces the entry with the same id. */
+    register: (info: ModelInfoInput): void => rt.wasm().modelsRegister(info),
+  };
+
+  return {
+    loadEncoding,
+    models,
+    /** Loaded encoding names. */
+    loadedEncodings: (): string[] => rt.wasm().loadedEncodings(),
+    /** Loads rank bytes synchronously (for callers that already hold them). */
+    loadEncodingBytes: (name: EncodingName, bytes: Uint8Array): void => rt.wasm().loadEncodingBytes(name, bytes),
+    /** Tokens in `text`; special-token strings count as plain text. */
+    countTokens: ((text, opts) => rt.wasm().countTokens(text, opts)) as typeof Wasm.countTokens,
+    /** Token ids of `text`. */
+    encode: ((text, opts) => rt.wasm().encode(text, opts)) as typeof Wasm.encode,
+    /** Text of token ids. */
+    decode: ((tokens, opts) => rt.wasm().decode(tokens, opts)) as typeof Wasm.decode,
+    /** The count when within `limit`, else `false`; stops as soon as the limit is passed. */
+    isWithinTokenLimit: ((text, limit, opts) => rt.wasm().isWithinTokenLimit(text, limit, opts)) as typeof Wasm.isWithinTokenLimit,
+    /** Counts a conversation (OpenAI framing, images, tools). */
+    countMessages: ((messages, opts) => rt.wasm().countMessages(messages, opts)) as typeof Wasm.countMessages,
+    /** Utilization, level and recommended action for a conversation. */
+    assessRisk: ((messages, opts) => rt.wasm().assessRisk(messages, opts)) as typeof Wasm.assessRisk,
+    /** Moves an estimated model's factor toward the provider's reported prompt tokens. */
+    calibrate: ((model, ours, reported) => rt.wasm().calibrate(model, ours, reported)) as typeof Wasm.calibrate,
+    /** Count-cache counters. */
+    countCacheStats: (() => rt.wasm().countCacheStats()) as typeof Wasm.countCacheStats,
+    /** Sets the count cache's capacity and/or clears it. */
+    configureCountCache: ((cfg) => rt.wasm().configureCountCache(cfg)) as typeof Wasm.configureCountCache,
+  };
+}

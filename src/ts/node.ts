@@ -1,0 +1,39 @@
+// Node entry point (CommonJS; index.mjs re-exports it for ESM). The wasm is instantiated when
+// this module loads, so `init()` resolves at once.
+import * as wasm from './contextwise_wasm.js';
+import { bind, type EncodingSource } from './common.js';
+import type { EncodingName } from './contextwise_wasm.js';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+export { isContextwiseError } from './common.js';
+export type * from './common.js';
+
+/** Resolves at once in Node (the wasm is ready when the module loads). */
+export function init(_input?: unknown): Promise<void> {
+  return Promise.resolve();
+}
+
+async function read(source: URL | string): Promise<Uint8Array> {
+  const s = source instanceof URL ? source.href : source;
+  if (/^https?:/.test(s)) {
+    const res = await fetch(s);
+    if (!res.ok) throw new Error(`HTTP ${res.status} for ${s}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+  return new Uint8Array(await readFile(s.startsWith('file:') ? fileURLToPath(s) : s));
+}
+
+const api = bind({
+  wasm: () => wasm,
+  async readRanks(name: EncodingName, source?: EncodingSource) {
+    if (source instanceof Uint8Array) return source;
+    if (source instanceof ArrayBuffer) return new Uint8Array(source);
+    return read(source ?? path.join(__dirname, '..', 'ranks', `${name}.cwr`));
+  },
+});
+
+export const {
+  loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
+  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache,
+} = api;

@@ -1,0 +1,56 @@
+// Browser entry point (plain ES module, Vite, webpack): `await init()` once, then use the API.
+import initWasm, * as wasm from './contextwise_wasm.js';
+import { bind, contextwiseError, type EncodingSource } from './common.js';
+import type { EncodingName } from './contextwise_wasm.js';
+export { isContextwiseError } from './common.js';
+export type * from './common.js';
+
+// Literal URLs so bundlers see and emit every rank file; each is fetched only when loaded.
+const RANK_URLS: Record<EncodingName, () => URL> = {
+  cl100k_base: () => new URL('../ranks/cl100k_base.cwr', import.meta.url),
+  o200k_base: () => new URL('../ranks/o200k_base.cwr', import.meta.url),
+  p50k_base: () => new URL('../ranks/p50k_base.cwr', import.meta.url),
+  r50k_base: () => new URL('../ranks/r50k_base.cwr', import.meta.url),
+};
+
+let ready = false;
+let initializing: Promise<void> | undefined;
+
+/**
+ * Instantiates the wasm module (once; later calls return the same promise). Pass the wasm's URL,
+ * bytes or a compiled module when it is not next to this file.
+ * @example import { init, loadEncoding, countTokens } from 'contextwise';
+ * await init(); await loadEncoding('o200k_base');
+ */
+export function init(input?: wasm.InitInput | Promise<wasm.InitInput>): Promise<void> {
+  initializing ??= initWasm(input === undefined ? undefined : { module_or_path: input }).then(() => {
+    ready = true;
+  }, (e) => {
+    initializing = undefined;
+    throw e;
+  });
+  return initializing;
+}
+
+async function fetchBytes(url: URL | string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+const api = bind({
+  wasm() {
+    if (!ready) throw contextwiseError('NOT_INITIALIZED', 'contextwise is not initialized yet; call `await init()` once before other calls');
+    return wasm;
+  },
+  async readRanks(name: EncodingName, source?: EncodingSource) {
+    if (source instanceof Uint8Array) return source;
+    if (source instanceof ArrayBuffer) return new Uint8Array(source);
+    return fetchBytes(source ?? RANK_URLS[name]());
+  },
+});
+
+export const {
+  loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
+  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache,
+} = api;

@@ -1,0 +1,39 @@
+// Rebuilds contextwise's rank files from the OpenAI rank data that the tiktoken-rs crate
+// carries. Shared by examples/make_ranks.rs (which writes pkg/ranks/) and the host tests.
+
+/// The `.cwr` bytes of an encoding.
+pub fn rank_file_bytes(name: &str) -> Vec<u8> {
+    let bpe = match name {
+        "cl100k_base" => tiktoken_rs::cl100k_base(),
+        "o200k_base" => tiktoken_rs::o200k_base(),
+        "p50k_base" => tiktoken_rs::p50k_base(),
+        "r50k_base" => tiktoken_rs::r50k_base(),
+        _ => panic!("unknown encoding {name}"),
+    }
+    .expect("tiktoken-rs encoding");
+    let specials: std::collections::HashSet<u32> =
+        contextwise::tokens::encoding::EncodingName::parse(name)
+            .expect("known encoding")
+            .special_tokens()
+            .iter()
+            .map(|s| s.1)
+            .collect();
+    let mut tokens: Vec<Option<Vec<u8>>> = Vec::new();
+    let (mut r, mut misses) = (0u32, 0);
+    // Ranks are dense except for a few holes; stop after a long run of missing ranks.
+    while misses < 64 {
+        let t = if specials.contains(&r) {
+            None
+        } else {
+            bpe.decode_bytes(&[r]).ok()
+        };
+        misses = if t.is_some() { 0 } else { misses + 1 };
+        tokens.push(t);
+        r += 1;
+    }
+    while tokens.last().is_some_and(|t| t.is_none()) {
+        tokens.pop();
+    }
+    let refs: Vec<Option<&[u8]>> = tokens.iter().map(|t| t.as_deref()).collect();
+    contextwise::tokens::rankfile::write_rank_file(&refs)
+}
