@@ -60,7 +60,6 @@ pub struct RiskOptions {
 struct Target {
     enc: Rc<Encoding>,
     factor: f64,
-    exact: bool,
 }
 
 /// The engine.
@@ -95,7 +94,6 @@ impl Engine {
             (None, Some(e)) => Ok(Target {
                 enc: self.encodings.get(EncodingName::parse(e)?)?,
                 factor: 1.0,
-                exact: true,
             }),
             (Some(m), None) => {
                 let info = self.models.get(m)?;
@@ -106,20 +104,23 @@ impl Engine {
                     } else {
                         info.tokenizer.factor
                     },
-                    exact: info.tokenizer.exact,
                 })
             }
         }
     }
 
     fn exact_target(&self, o: &TextOptions, call: &str) -> Result<Rc<Encoding>> {
-        let t = self.target(o)?;
-        if !t.exact {
+        let exact = match (&o.model, &o.encoding) {
+            (Some(m), None) => self.models.get(m)?.tokenizer.exact,
+            _ => true,
+        };
+        if !exact {
             return Err(Error::invalid_argument(format!(
                 "model '{}' has no public tokenizer, so {call} would return another model's tokens; pass {{ encoding }} instead",
                 o.model.as_deref().unwrap_or_default()
             )));
         }
+        let t = self.target(o)?;
         Ok(t.enc)
     }
 

@@ -13,7 +13,8 @@ pub mod risk;
 pub mod tokens;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+#[doc(hidden)]
+pub mod bindings;
 
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};

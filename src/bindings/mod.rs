@@ -1,8 +1,8 @@
 //! The `#[wasm_bindgen]` facade: convert from JS, call the engine, convert back. No logic.
 
-mod models;
-mod risk;
-mod tokens;
+pub mod models;
+pub mod risk;
+pub mod tokens;
 mod types;
 
 use crate::engine::Engine;
@@ -57,17 +57,19 @@ fn options<T: DeserializeOwned + Default>(v: &JsValue, call: &str) -> Result<T, 
     if v.is_undefined() || v.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(v.clone())
-        .map_err(|e| to_js(Error::invalid_argument(format!("{call} options: {e}"))))
+    value(v, &format!("{call} options"), Error::invalid_argument)
 }
 
-/// Reads a required structured argument.
+/// Reads a required structured argument. It goes through `serde_json::Value` so that
+/// `deny_unknown_fields` sees every key (a typo such as `{ modle }` is an error, not ignored).
 fn value<T: DeserializeOwned>(
     v: &JsValue,
     what: &str,
     code: fn(String) -> Error,
 ) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| to_js(code(format!("{what}: {e}"))))
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(v.clone())
+        .map_err(|e| to_js(code(format!("{what}: {e}"))))?;
+    serde_json::from_value(json).map_err(|e| to_js(code(format!("{what}: {e}"))))
 }
 
 /// Converts a result into a plain JS object.

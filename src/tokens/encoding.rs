@@ -210,17 +210,17 @@ impl Encoding {
 
     /// Encodes `text`, turning the allowed special-token strings into their special tokens.
     pub fn encode(&self, text: &str, allowed: &AllowedSpecial) -> Result<Vec<Rank>> {
-        let specials: Vec<(&str, Rank)> =
-            match allowed {
-                AllowedSpecial::None => return Ok(self.encode_ordinary(text)),
-                AllowedSpecial::All => self.name.special_tokens().to_vec(),
-                AllowedSpecial::Some(names) => {
-                    let mut v = Vec::new();
-                    for n in names {
-                        let found = self.name.special_tokens().iter().find(|(s, _)| s == n);
-                        match found {
-                            Some(&pair) => v.push(pair),
-                            None => return Err(Error::invalid_argument(format!(
+        let specials: Vec<(&str, Rank)> = match allowed {
+            AllowedSpecial::None => return Ok(self.encode_ordinary(text)),
+            AllowedSpecial::All => self.name.special_tokens().to_vec(),
+            AllowedSpecial::Some(names) => {
+                let mut v = Vec::new();
+                for n in names {
+                    let found = self.name.special_tokens().iter().find(|(s, _)| s == n);
+                    match found {
+                        Some(&pair) => v.push(pair),
+                        None => {
+                            return Err(Error::invalid_argument(format!(
                                 "allowedSpecial names '{n}', which is not a special token of {}; \
                                  its special tokens are {}",
                                 self.name.as_str(),
@@ -230,12 +230,13 @@ impl Encoding {
                                     .map(|s| s.0)
                                     .collect::<Vec<_>>()
                                     .join(", ")
-                            ))),
+                            )))
                         }
                     }
-                    v
                 }
-            };
+                v
+            }
+        };
         let mut out = Vec::with_capacity(text.len() / 3);
         let mut rest = text;
         loop {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `npm test`: everything, from a fresh clone. Installs what is missing (scripts/setup.sh), builds
+# pkg/, then runs: host cargo tests, wasm-bindgen tests under Node and headless Chromium, the
+# Node tests of the built package, the type check, and the packaging tests (npm pack → ESM,
+# CommonJS and a Vite page in Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh --browser
+node scripts/build.mjs
+
+echo "== host: cargo test"
+cargo test --quiet
+
+echo "== wasm: wasm-bindgen tests under Node"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test --target wasm32-unknown-unknown --test wasm
+
+echo "== wasm: wasm-bindgen tests in headless Chromium"
+CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_USE_BROWSER=1 \
+  WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test --target wasm32-unknown-unknown --test wasm
+
+echo "== types: tsc --noEmit"
+node_modules/.bin/tsc -p tests/types/tsconfig.json
+
+echo "== js: built package in Node, packaging, browser"
+node --test --test-concurrency=1 tests/js/

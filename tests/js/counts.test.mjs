@@ -1,0 +1,78 @@
+// Counts of the built package equal the `tiktoken` npm package (the reference) on the corpus.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { cw, corpus, get_encoding } from './helpers.mjs';
+
+const files = corpus();
+await cw.loadEncoding('cl100k_base');
+await cw.loadEncoding('o200k_base');
+await cw.loadEncoding('p50k_base');
+await cw.loadEncoding('r50k_base');
+
+test('corpus is real and big enough', () => {
+  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  assert.ok(bytes >= 2_000_000, `corpus has ${bytes} bytes`);
+});
+
+for (const encoding of ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base']) {
+  test(`${encoding}: counts and tokens equal tiktoken on every corpus file and paragraph`, () => {
+    const ref = get_encoding(encoding);
+    try {
+      for (const { name, text } of files) {
+        const want = ref.encode(text, [], []);
+        assert.equal(cw.countTokens(text, { encoding }), want.length, `${name} whole file`);
+        assert.deepEqual(Array.from(cw.encode(text, { encoding })), Array.from(want), `${name} tokens`);
+        for (const para of text.split(/\n\n/).slice(0, 400)) {
+          const n = ref.encode(para, [], []).length;
+          if (cw.countTokens(para, { encoding }) !== n) assert.fail(`${encoding} ${name}: differs on ${JSON.stringify(para.slice(0, 200))}`);
+        }
+      }
+    } finally { ref.free(); }
+  });
+}
+
+test('special-token strings count as plain text, never an error', () => {
+  const ref = get_encoding('cl100k_base');
+  const s = 'x <|endoftext|> y <|im_start|>user<|im_end|> <|fim_prefix|>';
+  assert.equal(cw.countTokens(s, { encoding: 'cl100k_base' }), ref.encode(s, [], []).length);
+  assert.deepEqual(Array.from(cw.encode(s, { encoding: 'cl100k_base', allowedSpecial: 'all' })),
+    Array.from(ref.encode(s, 'all')));
+  ref.free();
+});
+
+test('lone surrogates count like tiktoken (as U+FFFD)', () => {
+  const ref = get_encoding('o200k_base');
+  for (const s of ['a\uD800b', '\uDC00', 'x\uD83D', '\uD83D\uDE00\uDE00 end']) {
+    assert.equal(cw.countTokens(s, { encoding: 'o200k_base' }), ref.encode(s, [], []).length, JSON.stringify(s));
+  }
+  ref.free();
+});
+
+test('model ids pick their encoding', () => {
+  const ref = get_encoding('o200k_base');
+  const text = files[0].text.slice(0, 5000);
+  for (const model of ['gpt-4o', 'gpt-4o-2024-08-06', 'gpt-4.1-mini', 'o3', 'gpt-5']) {
+    assert.equal(cw.countTokens(text, { model }), ref.encode(text).length, model);
+  }
+  ref.free();
+});
+
+test('decode round-trips and isWithinTokenLimit stops at the limit', () => {
+  const text = files[1].text.slice(0, 20000);
+  const ids = cw.encode(text, { encoding: 'cl100k_base' });
+  assert.ok(ids instanceof Uint32Array);
+  assert.equal(cw.decode(ids, { encoding: 'cl100k_base' }), text);
+  assert.equal(cw.decode(Array.from(ids), { encoding: 'cl100k_base' }), text);
+  const n = ids.length;
+  assert.equal(cw.isWithinTokenLimit(text, n, { encoding: 'cl100k_base' }), n);
+  assert.equal(cw.isWithinTokenLimit(text, n - 1, { encoding: 'cl100k_base' }), false);
+  assert.equal(cw.isWithinTokenLimit('', 0, { encoding: 'cl100k_base' }), 0);
+});
+
+test('estimated models scale the nearest encoding by their factor', () => {
+  const info = cw.models.get('claude-sonnet-4-5');
+  assert.equal(info.tokenizer.exact, false);
+  const text = files[0].text.slice(0, 3000);
+  const base = cw.countTokens(text, { encoding: info.tokenizer.encoding });
+  assert.equal(cw.countTokens(text, { model: 'claude-sonnet-4-5' }), Math.round(base * info.tokenizer.factor));
+});
