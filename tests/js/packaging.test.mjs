@@ -1,0 +1,110 @@
+// The packed package (npm pack) installed into scratch projects and used there: Node ESM, Node
+// CommonJS, a plain ES module page with no bundler, and a Vite-built page in headless Chromium.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { root, get_encoding } from './helpers.mjs';
+import { serve, launchChromium } from './static-server.mjs';
+
+const scratch = path.join(root, 'tests/scratch');
+const sample = 'Ünïcödé text, code `let x = 1;` and emoji 👍🏽 — counted the same everywhere. <|endoftext|>';
+const expected = (() => { const e = get_encoding('o200k_base'); const n = e.encode(sample, [], []).length; e.free(); return n; })();
+const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+let tarball;
+function project(name, pkgJson, files) {
+  const dir = path.join(scratch, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `scratch-${name}`, private: true, ...pkgJson }));
+  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), text);
+  sh('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball], dir);
+  return dir;
+}
+
+test.before(() => {
+  fs.mkdirSync(scratch, { recursive: true });
+  const out = sh('npm', ['pack', '--json', '--pack-destination', scratch], root);
+  const [info] = JSON.parse(out);
+  tarball = path.join(scratch, info.filename);
+  const files = info.files.map((f) => f.path);
+  for (const must of ['pkg/web/index.js', 'pkg/web/index.d.ts', 'pkg/web/contextwise_wasm_bg.wasm', 'pkg/node/index.js',
+    'pkg/node/index.mjs', 'pkg/ranks/cl100k_base.cwr', 'pkg/ranks/o200k_base.cwr', 'pkg/ranks/p50k_base.cwr', 'pkg/ranks/r50k_base.cwr']) {
+    assert.ok(files.includes(must), `tarball lacks ${must}`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('target/')), 'only pkg/ is published');
+});
+
+test('Node ESM project', () => {
+  const dir = project('esm', { type: 'module' }, {
+    'index.js': `import { loadEncoding, countTokens, assessRisk } from 'contextwise';
+await loadEncoding('o200k_base');
+const n = countTokens(${JSON.stringify(sample)}, { model: 'gpt-4o' });
+const r = assessRisk([{ role: 'user', content: 'hi' }], { model: 'gpt-4o' });
+console.log(JSON.stringify({ n, level: r.level }));`,
+  });
+  assert.deepEqual(JSON.parse(sh('node', ['index.js'], dir)), { n: expected, level: 'SAFE' });
+});
+
+test('Node CommonJS project', () => {
+  const dir = project('cjs', {}, {
+    'index.js': `const { loadEncoding, countTokens, models } = require('contextwise');
+loadEncoding('o200k_base').then(() => {
+  console.log(JSON.stringify({ n: countTokens(${JSON.stringify(sample)}, { encoding: 'o200k_base' }), ctx: models.get('gpt-4o').contextWindow }));
+});`,
+  });
+  assert.deepEqual(JSON.parse(sh('node', ['index.js'], dir)), { n: expected, ctx: 128000 });
+});
+
+const pageScript = `import { init, loadEncoding, countTokens } from 'contextwise';
+try {
+  await init();
+  await loadEncoding('o200k_base');
+  window.__result = { n: countTokens(${JSON.stringify(sample)}, { model: 'gpt-4o' }) };
+} catch (e) { window.__result = { error: String(e && e.stack || e) }; }`;
+
+async function countInBrowser(url) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 30000 });
+    const r = await page.evaluate(() => window.__result);
+    assert.deepEqual(errors, []);
+    return r;
+  } finally {
+    await browser.close();
+  }
+}
+
+test('plain ES module page, no bundler, in headless Chromium', async () => {
+  const dir = project('plain', {}, {
+    'index.html': `<!doctype html><script type="importmap">{"imports":{"contextwise":"./node_modules/contextwise/pkg/web/index.js"}}</script>
+<script type="module" src="./main.js"></script>`,
+    'main.js': pageScript,
+  });
+  const server = await serve(dir);
+  try {
+    assert.deepEqual(await countInBrowser(`${server.url}/index.html`), { n: expected });
+  } finally { await server.close(); }
+});
+
+test('Vite-built page in headless Chromium', async () => {
+  const dir = project('vite', { type: 'module' }, {
+    'index.html': '<!doctype html><html><body><script type="module" src="./main.js"></script></body></html>',
+    'main.js': pageScript,
+    'vite.config.js': "export default { build: { target: 'es2022', outDir: 'dist', emptyOutDir: true }, logLevel: 'warn' };",
+  });
+  sh(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], dir);
+  const assets = fs.readdirSync(path.join(dir, 'dist/assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), `wasm emitted: ${assets}`);
+  assert.ok(assets.some((f) => f.startsWith('o200k_base') && f.endsWith('.cwr')), `rank files emitted: ${assets}`);
+  const server = await serve(path.join(dir, 'dist'));
+  try {
+    assert.deepEqual(await countInBrowser(`${server.url}/index.html`), { n: expected });
+  } finally { await server.close(); }
+});

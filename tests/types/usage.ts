@@ -1,0 +1,51 @@
+// Type-checked by `npm test` (tsc --noEmit): the generated declarations describe the API a user
+// writes against, and reject misuse.
+import {
+  init, loadEncoding, countTokens, countMessages, assessRisk, encode, decode, isWithinTokenLimit, models, calibrate,
+  isContextwiseError, countCacheStats, configureCountCache,
+  type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
+} from 'contextwise';
+import * as nodeBuild from 'contextwise-node';
+
+export async function main(): Promise<void> {
+  await init();
+  await loadEncoding('o200k_base');
+  await loadEncoding('cl100k_base', new Uint8Array(10));
+  await loadEncoding('cl100k_base', new URL('https://example.com/cl100k_base.cwr'));
+  const n: number = countTokens('hello', { model: 'gpt-4o' });
+  const m: number = countTokens('hello', { encoding: 'cl100k_base' });
+  const ids: Uint32Array = encode('hello', { encoding: 'o200k_base', allowedSpecial: 'all' });
+  const text: string = decode(ids, { encoding: 'o200k_base' });
+  const within: number | false = isWithinTokenLimit(text, 100, { model: 'gpt-4o' });
+  const messages: ChatMessage[] = [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: [{ type: 'text', text: 'What is in this image?' }, { type: 'image_url', image_url: { url: 'https://x/y.png', detail: 'low' } }] },
+    { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+    { role: 'tool', tool_call_id: 'c1', content: '42' },
+  ];
+  const c: ChatCount = countMessages(messages, { model: 'gpt-4o', tools: [{ type: 'function', function: { name: 'f' } }] });
+  const r: RiskAssessment = assessRisk(messages, { model: 'gpt-4o', reserveOutput: 1000, thresholds: { caution: 0.6 } });
+  const level: RiskLevel = r.level;
+  const info: ModelInfo = models.get('gpt-4o');
+  models.register({ id: 'mine', provider: 'custom', tokenizer: { encoding: 'o200k_base' }, contextWindow: 8000, maxOutputTokens: 1000 });
+  const f: number = calibrate('claude-sonnet-4-5', c.total, 1234);
+  configureCountCache({ capacity: 100 });
+  const hits: number = countCacheStats().hits;
+  try { countTokens('x', { model: 'nope' }); } catch (e) {
+    if (isContextwiseError(e)) { const code: ErrorCode = e.code; void code; }
+  }
+  const nodeCount: number = nodeBuild.countTokens('x', { encoding: 'o200k_base' });
+  void [n, m, within, level, info.contextWindow, f, hits, nodeCount];
+
+  // @ts-expect-error: the text must be a string
+  countTokens(42, { model: 'gpt-4o' });
+  // @ts-expect-error: give model or encoding, not both
+  countTokens('x', { model: 'gpt-4o', encoding: 'o200k_base' });
+  // @ts-expect-error: unknown encoding name
+  await loadEncoding('latin1');
+  // @ts-expect-error: unknown role
+  countMessages([{ role: 'robot', content: 'x' }], { model: 'gpt-4o' });
+  // @ts-expect-error: level is a closed set
+  const bad: RiskLevel = 'FINE';
+  void bad;
+}
