@@ -6,7 +6,7 @@ import path from 'node:path';
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.css': 'text/css', '.cwr': 'application/octet-stream', '.svg': 'image/svg+xml' };
 
-export async function serve(dir) {
+export async function serve(dir, port = 0) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     let file = path.join(dir, decodeURIComponent(url.pathname));
@@ -18,7 +18,7 @@ export async function serve(dir) {
       res.end(data);
     });
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
 }
 

@@ -1,0 +1,44 @@
+// The demo page in headless Chromium: typing updates the count and risk; a chat transcript shows
+// the per-message breakdown; user text never becomes HTML.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { root, get_encoding } from './helpers.mjs';
+import { serve, launchChromium } from './static-server.mjs';
+
+test('demo page counts as you type and shows the breakdown and risk', async () => {
+  const server = await serve(root);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/www/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    const text = 'Hello <b>world</b> <img src=x onerror=alert(1)> — 你好 👍🏽';
+    await page.fill('#input', text);
+    const enc = get_encoding('o200k_base');
+    assert.equal(await page.textContent('#count'), String(enc.encode(text, [], []).length));
+    assert.equal(await page.$$eval('#input ~ *, .output img, .output b', (els) => els.filter((e) => e.tagName === 'IMG' || e.tagName === 'B').length), 0, 'no HTML injected');
+    assert.equal(await page.textContent('#level'), 'SAFE');
+
+    await page.click('#sample');
+    const rows = await page.$$eval('#breakdown tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    assert.equal(rows.length, 4);
+    assert.equal(rows[3][1], 'user (alice)');
+
+    await page.selectOption('#model', 'gpt-4');
+    await page.fill('#input', 'word '.repeat(7000));
+    await page.waitForFunction(() => document.getElementById('level').textContent !== 'SAFE');
+    assert.equal(await page.textContent('#level'), 'OVERFLOW');
+    const cl = get_encoding('cl100k_base');
+    assert.equal(await page.textContent('#count'), cl.encode('word '.repeat(7000)).length.toLocaleString('en-US'));
+    cl.free(); enc.free();
+
+    await page.fill('#input', '[{"role":"robot","content":"x"}]');
+    assert.match(await page.textContent('#error'), /INVALID_MESSAGE/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
