@@ -1,0 +1,106 @@
+// `npm run bench`: contextwise against tiktoken (WASM), js-tiktoken and gpt-tokenizer, in one Node
+// process, on the repo's corpus. Prints tables with ratios and writes bench/RESULTS.md.
+// Numbers are measurements on this machine, never asserted by tests.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { LIBS } from './libs.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const corpus = (f) => fs.readFileSync(path.join(root, 'tests/fixtures/corpus', f), 'utf8');
+const SETS = {
+  prose: corpus('prose.txt'),
+  code: corpus('code.txt').slice(0, 300_000),
+  'CJK & other scripts': corpus('multilingual.txt').slice(0, 300_000),
+};
+const ENCODINGS = ['cl100k_base', 'o200k_base'];
+const BUDGET_MS = Number(process.env.BENCH_MS ?? 1200);
+
+function throughput(count, text) {
+  const bytes = Buffer.byteLength(text);
+  count(text); // warm
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < BUDGET_MS || n < 2) { count(text); n++; t = performance.now(); }
+  return (bytes * n) / ((t - t0) / 1000) / 1e6;
+}
+
+const out = [];
+const log = (s = '') => { console.log(s); out.push(s); };
+const fmt = (x, d = 1) => x.toFixed(d);
+
+log('# contextwise benchmark');
+log();
+log(`Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Throughput in MB/s of UTF-8 input (warm, whole text per call);`);
+log('ratio = contextwise ÷ that library (higher is better for contextwise). Method: bench/run.mjs.');
+
+for (const enc of ENCODINGS) {
+  const counters = {};
+  for (const [name, make] of Object.entries(LIBS)) counters[name] = await make(enc);
+  // every library must agree before its speed means anything
+  for (const [set, text] of Object.entries(SETS)) {
+    const want = counters['tiktoken (wasm)'](text);
+    for (const [name, c] of Object.entries(counters)) {
+      const got = c(text);
+      if (got !== want) console.warn(`note: ${name} counts ${got} on ${set}/${enc}, tiktoken ${want}`);
+    }
+  }
+  log();
+  log(`## Throughput, ${enc} (MB/s)`);
+  log();
+  log(`| library | ${Object.keys(SETS).join(' | ')} |`);
+  log(`|---|${Object.keys(SETS).map(() => '---:').join('|')}|`);
+  const results = {};
+  for (const [name, c] of Object.entries(counters)) {
+    results[name] = Object.values(SETS).map((t) => throughput(c, t));
+  }
+  for (const [name, r] of Object.entries(results)) log(`| ${name} | ${r.map((x) => fmt(x)).join(' | ')} |`);
+  for (const name of Object.keys(results).filter((n) => n !== 'contextwise')) {
+    log(`| *ratio vs ${name}* | ${results.contextwise.map((x, i) => fmt(x / results[name][i], 2) + '×').join(' | ')} |`);
+  }
+}
+
+log();
+log('## Time to first count and memory (fresh Node process: import + load + first count)');
+log();
+log('Median of 3 runs; node start-up (an empty script) subtracted. Memory: RSS added by loading.');
+log();
+log('| library | encoding | first count (ms) | memory added (MiB) |');
+log('|---|---|---:|---:|');
+const child = (lib, enc) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', path.join(root, 'bench/first-count.mjs'), lib, enc], { encoding: 'utf8' }));
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const base = median([0, 1, 2].map(() => child('baseline', '').ms));
+const cold = {};
+for (const enc of ENCODINGS) {
+  for (const lib of Object.keys(LIBS)) {
+    const runs = [0, 1, 2].map(() => child(lib, enc));
+    const ms = median(runs.map((r) => r.ms)) - base;
+    const mb = median(runs.map((r) => r.mb));
+    cold[`${lib}/${enc}`] = { ms, mb };
+    log(`| ${lib} | ${enc} | ${fmt(ms, 0)} | ${fmt(mb, 1)} |`);
+  }
+}
+for (const enc of ENCODINGS) {
+  const c = cold[`contextwise/${enc}`], g = cold[`gpt-tokenizer/${enc}`];
+  log(`| *contextwise ÷ gpt-tokenizer* | ${enc} | ${fmt(c.ms / g.ms, 2)}× | ${fmt(c.mb / g.mb, 2)}× |`);
+}
+
+log();
+log('## Size (bytes)');
+log();
+log('| file | raw | gzip -9 |');
+log('|---|---:|---:|');
+const size = (label, file) => {
+  const b = fs.readFileSync(file);
+  log(`| ${label} | ${b.length.toLocaleString('en-US')} | ${zlib.gzipSync(b, { level: 9 }).length.toLocaleString('en-US')} |`);
+};
+size('contextwise wasm (web build, everything)', path.join(root, 'pkg/web/contextwise_wasm_bg.wasm'));
+size('tiktoken wasm (full)', path.join(root, 'node_modules/tiktoken/tiktoken_bg.wasm'));
+size('tiktoken wasm (lite, tokenizer only)', path.join(root, 'node_modules/tiktoken/lite/tiktoken_bg.wasm'));
+for (const enc of ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base']) size(`contextwise ranks/${enc}.cwr`, path.join(root, `pkg/ranks/${enc}.cwr`));
+for (const enc of ['cl100k_base', 'o200k_base']) size(`tiktoken encoders/${enc}.json`, path.join(root, `node_modules/tiktoken/encoders/${enc}.json`));
+
+fs.writeFileSync(path.join(root, 'bench/RESULTS.md'), out.join('\n') + '\n');
+console.log('\nwritten to bench/RESULTS.md');
