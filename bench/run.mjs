@@ -57,6 +57,8 @@ for (const enc of ENCODINGS) {
     results[name] = Object.values(SETS).map((t) => throughput(c, t));
   }
   for (const [name, r] of Object.entries(results)) log(`| ${name} | ${r.map((x) => fmt(x)).join(' | ')} |`);
+  const tokPerByte = Object.values(SETS).map((t) => counters['tiktoken (wasm)'](t) / Buffer.byteLength(t));
+  log(`| contextwise, M tokens/s | ${results.contextwise.map((x, i) => fmt(x * tokPerByte[i], 2)).join(' | ')} |`);
   for (const name of Object.keys(results).filter((n) => n !== 'contextwise')) {
     log(`| *ratio vs ${name}* | ${results.contextwise.map((x, i) => fmt(x / results[name][i], 2) + '×').join(' | ')} |`);
   }
