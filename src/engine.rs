@@ -71,6 +71,8 @@ pub struct Engine {
     pub models: Registry,
     /// Per-message count cache.
     pub cache: CountCache,
+    /// Summaries by session, strategy, model and covered messages.
+    pub summaries: crate::condense::llm::SummaryCache,
 }
 
 fn scale(n: usize, factor: f64) -> u64 {

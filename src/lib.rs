@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod condense;
 pub mod engine;
 pub mod error;
 pub mod messages;
