@@ -86,11 +86,12 @@ pub fn extract(
             if content.is_empty() {
                 continue;
             }
+            // mean rarity of the content words: a sentence is not worth more for being long
             let weight: f64 = content
                 .iter()
                 .map(|w| (1.0 + n_docs / *df.get(*w).unwrap_or(&1) as f64).ln())
                 .sum::<f64>()
-                / (content.len() as f64).sqrt();
+                / content.len() as f64;
             let overlap = content.iter().filter(|w| q.contains(w)).count() as f64;
             let lower = s.to_lowercase();
             let mut score = weight + 2.5 * overlap;
@@ -103,6 +104,12 @@ pub fn extract(
             if s.chars().any(|c| c.is_ascii_digit()) {
                 score += 1.5;
             }
+            // specific identifiers (numbers, versions, ids) that appear in one message only
+            if content.iter().any(|w| {
+                w.chars().any(|c| c.is_ascii_digit()) && w.len() >= 3 && df.get(*w) == Some(&1)
+            }) {
+                score += 2.5;
+            }
             if DECISION.iter().any(|d| lower.contains(d)) {
                 score += 3.0;
             }
@@ -111,8 +118,8 @@ pub fn extract(
             }
             // very long sentences carry less per token
             let len = s.chars().count() as f64;
-            if len > 400.0 {
-                score *= 400.0 / len;
+            if len > 240.0 {
+                score *= 240.0 / len;
             }
             cands.push(Candidate {
                 source: messages[k].0,
@@ -128,7 +135,11 @@ pub fn extract(
     let mut chosen = Vec::new();
     let mut used = 0u64;
     for i in ranked {
-        let c = cost(cands[i].text) + 2; // bullet and source id
+        // the cost of the rendered line, with its bullet and source id
+        let c = cost(&format!(
+            "- [#{} {}] {}\n",
+            cands[i].source, cands[i].role, cands[i].text
+        ));
         if used + c <= budget {
             used += c;
             chosen.push(i);
@@ -165,7 +176,7 @@ pub fn first_chars(
     let mut used = 0;
     for &(k, m) in messages {
         let t: String = m.text().chars().take(200).collect();
-        let c = cost(&t) + 2;
+        let c = cost(&format!("- [#{k} {}] {t}\n", m.role.as_str()));
         if used + c > budget {
             break;
         }

@@ -56,21 +56,22 @@ pub fn prepare(engine: &mut Engine, messages: &Value, o: &CondenseOptions) -> Re
         .clone()
         .unwrap_or_else(|| model.id.clone());
     let summarizer = engine.models.get(&summarizer_id)?;
-    let reserve =
-        match o.reserve_output {
-            None => default_reserve(model.max_output_tokens),
-            Some(r)
-                if r.is_finite()
-                    && r >= 0.0
-                    && r.fract() == 0.0
-                    && (r as u64) < model.context_window as u64 =>
-            {
-                r as u64
-            }
-            Some(r) => return Err(Error::invalid_argument(format!(
+    let reserve = match o.reserve_output {
+        None => default_reserve(model.max_output_tokens),
+        Some(r)
+            if r.is_finite()
+                && r >= 0.0
+                && r.fract() == 0.0
+                && (r as u64) < model.context_window as u64 =>
+        {
+            r as u64
+        }
+        Some(r) => {
+            return Err(Error::invalid_argument(format!(
                 "reserveOutput must be a non-negative integer below the context window, got {r}"
-            ))),
-        };
+            )))
+        }
+    };
     let factor = count.factor;
     let priming = scale(model.framing().reply_priming.max(0) as usize, factor);
     let count_text = |s: &str| scale(enc.count(s), factor);
