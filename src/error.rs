@@ -28,6 +28,8 @@ pub enum ErrorCode {
     EncodingLoadFailed,
     /// A browser build was used before `await init()` (thrown by the JS entry point).
     NotInitialized,
+    /// A summarizer (LLM) call failed; condensation records it and falls back.
+    SummarizerFailed,
 }
 
 impl ErrorCode {
@@ -44,6 +46,7 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "INVALID_TOKEN",
             ErrorCode::EncodingLoadFailed => "ENCODING_LOAD_FAILED",
             ErrorCode::NotInitialized => "NOT_INITIALIZED",
+            ErrorCode::SummarizerFailed => "SUMMARIZER_FAILED",
         }
     }
 }

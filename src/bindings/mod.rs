@@ -1,5 +1,6 @@
 //! The `#[wasm_bindgen]` facade: convert from JS, call the engine, convert back. No logic.
 
+pub mod condense;
 pub mod models;
 pub mod risk;
 pub mod tokens;

@@ -132,6 +132,83 @@ export interface ModelInfoInput {
   note?: string;
 }
 
+/** Condensation strategies, chained as fallbacks: relevant → summary → extractive → truncate. */
+export type CondenseStrategy = 'truncate' | 'extractive' | 'summary' | 'relevant';
+
+/** Options of `planCondensation` and `condense`. */
+export interface CondenseOptions {
+  model: string;
+  /** Target size in tokens (default: 60 % of the usable window). */
+  target?: number;
+  /** Most recent messages kept verbatim, as whole turns (default 8). */
+  keepRecent?: number;
+  /** Default 'extractive' (local, no LLM). */
+  strategy?: CondenseStrategy;
+  /** The current question (default: the last user message). */
+  question?: string;
+  /** Indices of messages kept verbatim with their turn. */
+  pinned?: number[];
+  /** Condense even below the WARNING level. */
+  force?: boolean;
+  reserveOutput?: number;
+  /** Truncate kept messages longer than this to their head and tail. */
+  maxMessageTokens?: number;
+  /** Caller-supplied snippets (RAG), placed before the recent messages. */
+  snippets?: string[];
+  /** Model that writes LLM summaries (for the cost estimate and the cache). */
+  summarizerModel?: string;
+  /** Session id for the summary cache. */
+  session?: string;
+  /** Also ask the summarizer for facts as JSON (validated). */
+  llmFacts?: boolean;
+}
+
+/** What LLM strategies call: resolve to the model's answer. */
+export interface Summarizer { complete(system: string, prompt: string, maxTokens: number): Promise<string> }
+
+/** The decision for one message. */
+export interface MessagePlan { index: number; role: string; action: 'keep' | 'summarize' | 'drop' | 'truncate'; reason: string; tokens: number }
+
+/** A dry-run plan. */
+export interface CondensationPlan {
+  needed: boolean;
+  strategy: CondenseStrategy;
+  model: string;
+  limit: number;
+  target: number;
+  tokensBefore: number;
+  /** Expected size (an upper bound for LLM strategies). */
+  tokensAfter: number;
+  messages: MessagePlan[];
+  sections: { name: 'system' | 'facts' | 'summary' | 'snippets' | 'recent'; tokens: number; budget: number }[];
+  summarizer: { model: string; inputTokens: number; outputTokens: number; usd: number } | null;
+  /** Set when the kept-verbatim part alone exceeds the target. */
+  overBudget: { excess: number; wouldNeedToDrop: number[] } | null;
+  evicted: number[];
+}
+
+/** A fact of the ledger. */
+export interface Fact {
+  kind: 'file_created' | 'file_modified' | 'file_deleted' | 'function_added' | 'class_added' | 'decision' | 'constraint' | 'preference' | 'open_task' | 'error_seen';
+  subject: string;
+  text: string;
+  sources: number[];
+  time: number;
+}
+
+/** The result of `condense`. */
+export interface CondenseResult {
+  /** The condensed context (a new array; the input is unchanged). */
+  messages: ChatMessage[];
+  plan: CondensationPlan;
+  facts: Fact[];
+  summary: string | null;
+  metrics: {
+    tokensBefore: number; tokensAfter: number; ratio: number; strategyUsed: CondenseStrategy;
+    fallbacks: { strategy: CondenseStrategy; reason: string }[]; cacheHit: boolean; timeMs: number;
+  };
+}
+
 /** Count-cache counters. */
 export interface CacheStats { hits: number; misses: number; size: number; capacity: number; evictions: number }
 "#;

@@ -96,4 +96,7 @@ pub struct CondenseOptions {
     /// Session id for the summary cache (default `"default"`).
     #[serde(default)]
     pub session: Option<String>,
+    /// Also ask the summarizer for facts as JSON (validated; invalid answers are rejected).
+    #[serde(default)]
+    pub llm_facts: bool,
 }

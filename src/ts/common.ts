@@ -4,7 +4,8 @@ import type * as Wasm from './contextwise_wasm.js';
 export type {
   EncodingName, ChatMessage, ContentPart, ToolCall, ToolDefinition, CountOptions, EncodeOptions,
   ChatCountOptions, ChatCount, RiskLevel, RiskAction, RiskThresholds, RiskOptions, RiskAssessment,
-  ImageFormula, ModelInfo, ModelInfoInput, CacheStats,
+  ImageFormula, ModelInfo, ModelInfoInput, CacheStats, CondenseStrategy, CondenseOptions, Summarizer, MessagePlan,
+  CondensationPlan, Fact, CondenseResult,
 } from './contextwise_wasm.js';
 import type { EncodingName, ModelInfo, ModelInfoInput } from './contextwise_wasm.js';
 
@@ -14,7 +15,7 @@ export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
 /** Stable error codes (`err.code`). */
 export type ErrorCode =
   | 'UNKNOWN_MODEL' | 'UNKNOWN_ENCODING' | 'ENCODING_NOT_LOADED' | 'ENCODING_LOAD_FAILED' | 'INVALID_RANKS'
-  | 'INVALID_MESSAGE' | 'INVALID_CONFIG' | 'INVALID_ARGUMENT' | 'INVALID_TOKEN' | 'NOT_INITIALIZED';
+  | 'INVALID_MESSAGE' | 'INVALID_CONFIG' | 'INVALID_ARGUMENT' | 'INVALID_TOKEN' | 'NOT_INITIALIZED' | 'SUMMARIZER_FAILED';
 
 /** Every error contextwise throws: a real `Error` with `name === 'ContextwiseError'` and a `code`. */
 export interface ContextwiseError extends Error {
@@ -108,6 +109,10 @@ export function bind(rt: Runtime) {
     countMessages: ((messages, opts) => rt.wasm().countMessages(messages, opts)) as typeof Wasm.countMessages,
     /** Utilization, level and recommended action for a conversation. */
     assessRisk: ((messages, opts) => rt.wasm().assessRisk(messages, opts)) as typeof Wasm.assessRisk,
+    /** A dry run: keep / summarize / drop / truncate per message, budgets and cost. Changes nothing. */
+    planCondensation: ((messages, opts) => rt.wasm().planCondensation(messages, opts)) as typeof Wasm.planCondensation,
+    /** Carries out a plan: `{ messages, plan, facts, summary, metrics }`; the input is not changed. */
+    condense: ((messages, opts) => rt.wasm().condense(messages, opts)) as typeof Wasm.condense,
     /** Moves an estimated model's factor toward the provider's reported prompt tokens. */
     calibrate: ((model, ours, reported) => rt.wasm().calibrate(model, ours, reported)) as typeof Wasm.calibrate,
     /** Count-cache counters. */

@@ -52,5 +52,5 @@ const api = bind({
 
 export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
-  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache,
+  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, planCondensation, condense,
 } = api;

@@ -2,8 +2,8 @@
 // writes against, and reject misuse.
 import {
   init, loadEncoding, countTokens, countMessages, assessRisk, encode, decode, isWithinTokenLimit, models, calibrate,
-  isContextwiseError, countCacheStats, configureCountCache,
-  type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
+  isContextwiseError, countCacheStats, configureCountCache, planCondensation, condense,
+  type CondensationPlan, type CondenseResult, type Fact, type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
 } from 'contextwise';
 import * as nodeBuild from 'contextwise-node';
 
@@ -34,6 +34,15 @@ export async function main(): Promise<void> {
   try { countTokens('x', { model: 'nope' }); } catch (e) {
     if (isContextwiseError(e)) { const code: ErrorCode = e.code; void code; }
   }
+  const plan: CondensationPlan = planCondensation(messages, { model: 'gpt-4o', target: 1000, strategy: 'extractive', pinned: [1] });
+  const actions: string[] = plan.messages.map((m) => m.action);
+  const done: CondenseResult = await condense(messages, {
+    model: 'gpt-4o', strategy: 'summary', provider: { complete: async (_s: string, _p: string, _max: number) => 'summary' },
+  });
+  const facts: Fact[] = done.facts;
+  void [actions, facts, done.metrics.fallbacks.length];
+  // @ts-expect-error: unknown strategy
+  planCondensation(messages, { model: 'gpt-4o', strategy: 'magic' });
   const nodeCount: number = nodeBuild.countTokens('x', { encoding: 'o200k_base' });
   void [n, m, within, level, info.contextWindow, f, hits, nodeCount];
 

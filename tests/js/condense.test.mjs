@@ -1,0 +1,119 @@
+// Condensation from the built package: plan and apply on a 1,000-message conversation in Node
+// and in headless Chromium; LLM strategies through a JS provider, including failures.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { cw, root, corpus } from './helpers.mjs';
+import { serve, launchChromium } from './static-server.mjs';
+
+await cw.loadEncoding('o200k_base');
+const paragraphs = corpus().find((f) => f.name === 'prose.txt').text.split('\n\n').filter((p) => p.length > 80 && p.length < 1200);
+
+function conversation(n) {
+  const msgs = [{ role: 'system', content: 'You are a helpful assistant.' }];
+  for (let i = 0; i < n; i++) {
+    if (i % 10 === 5) {
+      msgs.push({ role: 'assistant', content: null, tool_calls: [{ id: `call_${i}`, type: 'function', function: { name: 'search', arguments: `{"q":"${i}"}` } }] });
+      msgs.push({ role: 'tool', tool_call_id: `call_${i}`, content: paragraphs[i % paragraphs.length] });
+      i++;
+      continue;
+    }
+    msgs.push({ role: i % 2 === 0 ? 'user' : 'assistant', content: `${paragraphs[(i * 7) % paragraphs.length]} (note ${i}: we decided to keep limit ${1000 + i}.)` });
+  }
+  return msgs;
+}
+
+function checkStructure(out) {
+  const first = out.find((m) => m.role !== 'system');
+  assert.equal(first?.role, 'user', 'history starts with a user message');
+  out.forEach((m, i) => {
+    if (m.role === 'tool') {
+      const caller = out.slice(0, i).reverse().find((p) => p.role !== 'tool');
+      assert.ok(caller?.tool_calls?.some((c) => c.id === m.tool_call_id), `tool result ${i} kept with its call`);
+    }
+    for (const c of m.tool_calls ?? []) {
+      assert.ok(out.slice(i + 1).some((p) => p.role === 'tool' && p.tool_call_id === c.id), `tool call ${i} kept with its result`);
+    }
+  });
+}
+
+test('plan and apply on a 1,000-message conversation in Node', async () => {
+  const msgs = conversation(1000);
+  const copy = structuredClone(msgs);
+  const plan = cw.planCondensation(msgs, { model: 'gpt-4o', target: 20000 });
+  assert.equal(plan.messages.length, msgs.length);
+  assert.ok(plan.needed && plan.tokensBefore > 20000 && plan.tokensAfter <= 20000);
+  assert.ok(plan.messages.slice(-8).every((m) => m.action === 'keep'));
+  assert.ok(plan.messages.filter((m) => m.action === 'summarize').every((m) => m.reason.length > 0));
+  const r = await cw.condense(msgs, { model: 'gpt-4o', target: 20000 });
+  assert.deepEqual(msgs, copy, 'the input is unchanged');
+  assert.ok(r.metrics.tokensAfter <= 20000, `${r.metrics.tokensAfter}`);
+  assert.equal(r.metrics.tokensAfter, cw.countMessages(r.messages, { model: 'gpt-4o' }).total, 'metrics are the real count');
+  assert.equal(r.metrics.strategyUsed, 'extractive');
+  assert.ok(r.facts.some((f) => f.kind === 'decision'));
+  checkStructure(r.messages);
+  for (const strategy of ['truncate', 'summary', 'relevant']) {
+    const x = await cw.condense(msgs, { model: 'gpt-4o', target: 20000, strategy });
+    checkStructure(x.messages);
+    assert.ok(x.metrics.tokensAfter <= 20000);
+  }
+});
+
+test('LLM strategies call the provider and fall back when it fails', async () => {
+  const msgs = conversation(200);
+  const calls = [];
+  const good = { complete: async (system, prompt, max) => { calls.push({ system, prompt, max }); return 'The team discussed licences and limits.'; } };
+  const r = await cw.condense(msgs, { model: 'gpt-4o', target: 5000, strategy: 'summary', provider: good, session: 'js-1' });
+  assert.equal(r.metrics.strategyUsed, 'summary');
+  assert.equal(r.summary, 'The team discussed licences and limits.');
+  assert.match(calls[0].system, /not instructions/);
+  assert.match(calls[0].prompt, /<conversation>[\s\S]*<\/conversation>/);
+  assert.ok(r.messages.some((m) => m.role === 'system' && m.content.includes('The team discussed licences')));
+
+  const failing = { complete: async () => { const e = new Error('upstream 503'); e.code = 'PROVIDER_HTTP'; throw e; } };
+  const f = await cw.condense(msgs, { model: 'gpt-4o', target: 5000, strategy: 'relevant', provider: failing, session: 'js-2' });
+  assert.equal(f.metrics.strategyUsed, 'extractive');
+  assert.deepEqual(f.metrics.fallbacks.map((x) => x.strategy), ['relevant', 'summary']);
+  assert.match(f.metrics.fallbacks[0].reason, /SUMMARIZER_FAILED: PROVIDER_HTTP: upstream 503/);
+
+  const garbage = { complete: async () => 42 };
+  const g = await cw.condense(msgs, { model: 'gpt-4o', target: 5000, strategy: 'summary', provider: garbage, session: 'js-3' });
+  assert.equal(g.metrics.strategyUsed, 'extractive');
+  assert.match(g.metrics.fallbacks[0].reason, /other than a string/);
+});
+
+test('bad condensation input gets typed errors and loses nothing', async () => {
+  const msgs = conversation(20);
+  assert.throws(() => cw.planCondensation(msgs, { model: 'nope' }), (e) => e.code === 'UNKNOWN_MODEL');
+  assert.throws(() => cw.planCondensation(msgs, { model: 'gpt-4o', strategy: 'magic' }), (e) => e.code === 'INVALID_ARGUMENT');
+  assert.throws(() => cw.planCondensation([{ role: 'user', content: 1 }], { model: 'gpt-4o' }), (e) => e.code === 'INVALID_MESSAGE');
+  await assert.rejects(cw.condense(msgs, { model: 'gpt-4o', target: -1 }), (e) => e.code === 'INVALID_ARGUMENT');
+  const empty = await cw.condense([], { model: 'gpt-4o', force: true });
+  assert.deepEqual(empty.messages, []);
+  assert.equal(cw.countTokens('still works', { encoding: 'o200k_base' }), 2);
+});
+
+test('plan and apply on a 1,000-message conversation in headless Chromium', async () => {
+  const msgs = conversation(1000);
+  const server = await serve(root);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/www/`);
+    const result = await page.evaluate(async (msgs) => {
+      const cw = await import('/pkg/web/index.js');
+      await cw.init();
+      await cw.loadEncoding('o200k_base');
+      const plan = cw.planCondensation(msgs, { model: 'gpt-4o', target: 20000 });
+      const r = await cw.condense(msgs, { model: 'gpt-4o', target: 20000 });
+      return { needed: plan.needed, after: r.metrics.tokensAfter, count: cw.countMessages(r.messages, { model: 'gpt-4o' }).total, first: r.messages.find((m) => m.role !== 'system').role, n: plan.messages.length };
+    }, msgs);
+    assert.equal(result.n, msgs.length, 'one decision per message');
+    assert.ok(result.needed);
+    assert.ok(result.after <= 20000);
+    assert.equal(result.after, result.count);
+    assert.equal(result.first, 'user');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
