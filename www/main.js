@@ -1,5 +1,5 @@
 // The demo page. Everything shown is set with textContent — model and user text never become HTML.
-import { init, loadEncoding, countTokens, countMessages, assessRisk, models, isContextwiseError } from '../pkg/web/index.js';
+import { init, loadEncoding, countTokens, countMessages, assessRisk, models, isContextwiseError, planCondensation, condense } from '../pkg/web/index.js';
 
 const $ = (id) => document.getElementById(id);
 const input = $('input'), modelSel = $('model'), reserve = $('reserve');
@@ -83,6 +83,77 @@ async function selectModel() {
   update();
 }
 
+function condenseOptions() {
+  const o = { model: modelSel.value, strategy: $('strategy').value };
+  if ($('target').value !== '') o.target = Number($('target').value);
+  if ($('keep').value !== '') o.keepRecent = Number($('keep').value);
+  if (reserve.value !== '') o.reserveOutput = Number(reserve.value);
+  return o;
+}
+
+function cell(tr, text) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  tr.append(td);
+}
+
+function showPlan() {
+  const chat = parseChat(input.value);
+  if (!chat) { showError(new Error('Condensation needs a chat transcript: load a sample or paste a JSON array of messages.')); return null; }
+  try {
+    const plan = planCondensation(chat, condenseOptions());
+    const body = $('plan-table').tBodies[0];
+    body.replaceChildren();
+    for (const m of plan.messages) {
+      const tr = document.createElement('tr');
+      tr.dataset.action = m.action;
+      for (const v of [String(m.index), m.role, m.action, String(m.tokens), m.reason]) cell(tr, v);
+      body.append(tr);
+    }
+    $('plan-table').hidden = false;
+    const counts = plan.messages.reduce((a, m) => ({ ...a, [m.action]: (a[m.action] ?? 0) + 1 }), {});
+    let text = `${plan.needed ? 'Condensation planned' : 'Not needed (below the WARNING level; set a target to force it)'}: ` +
+      `${plan.tokensBefore.toLocaleString('en-US')} → ≤ ${plan.tokensAfter.toLocaleString('en-US')} tokens (target ${plan.target.toLocaleString('en-US')}); ` +
+      Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ');
+    if (plan.summarizer) text += `; summarizer ≈ $${plan.summarizer.usd.toFixed(4)}`;
+    if (plan.overBudget) text += `; over budget by ${plan.overBudget.excess} even after evicting all it may`;
+    setText('plan-summary', text);
+    showError(null);
+    return plan;
+  } catch (e) { showError(e); return null; }
+}
+
+async function applyCondense() {
+  const chat = parseChat(input.value);
+  if (!showPlan()) return;
+  try {
+    const r = await condense(chat, condenseOptions());
+    const m = r.metrics;
+    setText('metrics', `${m.tokensBefore.toLocaleString('en-US')} → ${m.tokensAfter.toLocaleString('en-US')} tokens (${(m.ratio * 100).toFixed(1)}%), ` +
+      `strategy ${m.strategyUsed}${m.fallbacks.length ? ` after fallbacks: ${m.fallbacks.map((f) => `${f.strategy} (${f.reason})`).join('; ')}` : ''}, ${m.timeMs.toFixed(1)} ms`);
+    const box = $('condensed');
+    box.replaceChildren();
+    for (const msg of r.messages) {
+      const div = document.createElement('div');
+      div.className = 'msg';
+      const b = document.createElement('b');
+      b.textContent = msg.role + (msg.name ? ` (${msg.name})` : '');
+      const pre = document.createElement('pre');
+      pre.textContent = typeof msg.content === 'string' ? msg.content : JSON.stringify(msg.content ?? msg.tool_calls);
+      div.append(b, pre);
+      box.append(div);
+    }
+    const ul = $('facts');
+    ul.replaceChildren();
+    for (const f of r.facts) {
+      const li = document.createElement('li');
+      li.textContent = `${f.kind.replace('_', ' ')}: ${f.text} [${f.sources.map((s) => '#' + s).join(', ')}]`;
+      ul.append(li);
+    }
+    showError(null);
+  } catch (e) { showError(e); }
+}
+
 await init();
 for (const m of models.list()) {
   const o = document.createElement('option');
@@ -96,5 +167,14 @@ reserve.addEventListener('input', update);
 modelSel.addEventListener('change', () => selectModel().catch(showError));
 $('sample').addEventListener('click', () => { input.value = JSON.stringify(SAMPLE, null, 2); update(); });
 $('clear').addEventListener('click', () => { input.value = ''; update(); });
+$('sample-long').addEventListener('click', async () => {
+  const res = await fetch(new URL('./sample-conversation.json', import.meta.url));
+  input.value = JSON.stringify(await res.json(), null, 1);
+  update();
+  const total = countMessages(parseChat(input.value), { model: modelSel.value }).total;
+  $('target').value = String(Math.round(total * 0.25 / 100) * 100);
+});
+$('plan').addEventListener('click', showPlan);
+$('apply').addEventListener('click', () => applyCondense());
 await selectModel();
 document.body.dataset.ready = 'true';

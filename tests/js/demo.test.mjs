@@ -42,3 +42,35 @@ test('demo page counts as you type and shows the breakdown and risk', async () =
     await server.close();
   }
 });
+
+test('demo page plans and applies condensation of the long sample', async () => {
+  const server = await serve(root);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/www/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    await page.click('#sample-long');
+    await page.waitForFunction(() => document.getElementById('target').value !== '');
+    await page.click('#plan');
+    const actions = await page.$$eval('#plan-table tbody tr', (trs) => trs.map((tr) => tr.dataset.action));
+    assert.equal(actions.length, 401);
+    assert.ok(actions.includes('summarize') && actions.slice(-8).every((a) => a === 'keep'));
+    assert.match(await page.textContent('#plan-summary'), /Condensation planned/);
+    await page.click('#apply');
+    await page.waitForFunction(() => document.getElementById('metrics').textContent.includes('→'));
+    assert.match(await page.textContent('#metrics'), /strategy extractive/);
+    assert.ok((await page.$$('#facts li')).length > 3, 'facts ledger shown');
+    assert.ok((await page.$$('#condensed .msg')).length < 401);
+    await page.selectOption('#strategy', 'summary');
+    await page.click('#apply');
+    await page.waitForFunction(() => document.getElementById('metrics').textContent.includes('fallbacks'));
+    assert.match(await page.textContent('#metrics'), /summary \(no summarizer provider was given\)/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
