@@ -65,9 +65,11 @@ fn opts(v: Value) -> CondenseOptions {
 }
 
 fn condense_with(e: &mut Engine, msgs: &Value, o: Value, llm: Option<&Scripted>) -> Condensed {
-    let p = prepare(e, msgs, &opts(o)).unwrap();
+    let o = opts(o);
+    let llm_facts = o.llm_facts;
+    let p = prepare(e, msgs, &o).unwrap();
     let mut cache = std::mem::take(&mut e.summaries);
-    let r = block_on(run(p, llm, &mut cache, &|| 0.0, false));
+    let r = block_on(run(p, llm, &mut cache, &|| 0.0, llm_facts));
     e.summaries = cache;
     r
 }
@@ -379,6 +381,36 @@ fn bad_input_gets_a_clear_result_or_error() {
     .err()
     .unwrap();
     assert_eq!(bad.code, ErrorCode::InvalidMessage);
+}
+
+#[test]
+fn llm_facts_are_validated_and_local_facts_stand() {
+    let mut e = engine();
+    let o = json!({"model": "gpt-4", "target": 1500, "strategy": "summary", "llmFacts": true, "session": "facts"});
+    let llm = Scripted::new(vec![Ok("A summary."), Ok("{not json")]);
+    let r = condense_with(&mut e, &convo(40), o.clone(), Some(&llm));
+    assert!(r
+        .metrics
+        .fallbacks
+        .iter()
+        .any(|f| f.reason.starts_with("LLM facts rejected")));
+    assert!(
+        r.facts
+            .iter()
+            .any(|f| f.text.contains("cap the timeout at 1000 ms")),
+        "local facts stand"
+    );
+    let llm = Scripted::new(vec![Ok(
+        r#"[{"kind": "decision", "subject": "queue", "text": "Use SQS for retries", "sources": [3]}]"#,
+    )]);
+    let r = condense_with(&mut e, &convo(40), o, Some(&llm)); // the summary comes from the cache
+    assert!(r.metrics.cache_hit);
+    let f = r
+        .facts
+        .iter()
+        .find(|f| f.subject == "queue")
+        .expect("LLM fact added");
+    assert_eq!(f.sources, vec![3]);
 }
 
 #[test]

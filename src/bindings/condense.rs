@@ -13,21 +13,44 @@ use wasm_bindgen_futures::JsFuture;
 struct JsSummarizer(JsValue);
 
 impl Summarizer for JsSummarizer {
-    async fn complete(&self, system: &str, prompt: &str, max_tokens: u64) -> crate::error::Result<String> {
+    async fn complete(
+        &self,
+        system: &str,
+        prompt: &str,
+        max_tokens: u64,
+    ) -> crate::error::Result<String> {
         let fail = |m: String| Error::new(ErrorCode::SummarizerFailed, m);
-        let f = js_sys::Reflect::get(&self.0, &"complete".into()).map_err(|_| fail("provider has no complete()".into()))?;
-        let f: js_sys::Function = f.dyn_into().map_err(|_| fail("provider.complete is not a function".into()))?;
+        let f = js_sys::Reflect::get(&self.0, &"complete".into())
+            .map_err(|_| fail("provider has no complete()".into()))?;
+        let f: js_sys::Function = f
+            .dyn_into()
+            .map_err(|_| fail("provider.complete is not a function".into()))?;
         let ret = f
-            .call3(&self.0, &system.into(), &prompt.into(), &JsValue::from_f64(max_tokens as f64))
+            .call3(
+                &self.0,
+                &system.into(),
+                &prompt.into(),
+                &JsValue::from_f64(max_tokens as f64),
+            )
             .map_err(|e| fail(describe(&e)))?;
-        let answer = JsFuture::from(js_sys::Promise::resolve(&ret)).await.map_err(|e| fail(describe(&e)))?;
-        answer.as_string().ok_or_else(|| fail("provider.complete resolved to something other than a string".into()))
+        let answer = JsFuture::from(js_sys::Promise::resolve(&ret))
+            .await
+            .map_err(|e| fail(describe(&e)))?;
+        answer.as_string().ok_or_else(|| {
+            fail("provider.complete resolved to something other than a string".into())
+        })
     }
 }
 
 fn describe(e: &JsValue) -> String {
-    let code = js_sys::Reflect::get(e, &"code".into()).ok().and_then(|c| c.as_string());
-    let msg = js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).or_else(|| e.as_string()).unwrap_or_else(|| "unknown error".into());
+    let code = js_sys::Reflect::get(e, &"code".into())
+        .ok()
+        .and_then(|c| c.as_string());
+    let msg = js_sys::Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into());
     match code {
         Some(c) => format!("{c}: {msg}"),
         None => msg,
@@ -37,13 +60,16 @@ fn describe(e: &JsValue) -> String {
 /// Splits `{ ...options, provider? }` into the options and the provider.
 fn split_options(opts: &JsValue) -> Result<(CondenseOptions, Option<JsSummarizer>), JsValue> {
     if !opts.is_object() {
-        return Err(to_js(Error::invalid_argument("condense options must be an object with at least { model }")));
+        return Err(to_js(Error::invalid_argument(
+            "condense options must be an object with at least { model }",
+        )));
     }
     let copy = js_sys::Object::assign(&js_sys::Object::new(), opts.unchecked_ref());
     let provider = js_sys::Reflect::get(&copy, &"provider".into()).unwrap_or(JsValue::UNDEFINED);
     let _ = js_sys::Reflect::delete_property(&copy, &"provider".into());
     let o: CondenseOptions = value(&copy, "condense options", Error::invalid_argument)?;
-    let provider = (!provider.is_undefined() && !provider.is_null()).then(|| JsSummarizer(provider));
+    let provider =
+        (!provider.is_undefined() && !provider.is_null()).then(|| JsSummarizer(provider));
     Ok((o, provider))
 }
 
@@ -71,15 +97,27 @@ pub fn plan_condensation(
 #[wasm_bindgen(unchecked_return_type = "Promise<CondenseResult>")]
 pub async fn condense(
     #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CondenseOptions & { provider?: Summarizer }")] opts: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CondenseOptions & { provider?: Summarizer }")]
+    opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
     let (o, provider) = split_options(&opts)?;
     let llm_facts = o.llm_facts;
     let prepared = with_engine(|e| prepare(e, &msgs, &o))?;
     // the engine is not held across the LLM call: take the summary cache out and put it back
-    let mut cache = ENGINE.with(|e| e.try_borrow_mut().map(|mut e| std::mem::take(&mut e.summaries)).unwrap_or_default());
-    let result = run(prepared, provider.as_ref(), &mut cache, &js_sys::Date::now, llm_facts).await;
+    let mut cache = ENGINE.with(|e| {
+        e.try_borrow_mut()
+            .map(|mut e| std::mem::take(&mut e.summaries))
+            .unwrap_or_default()
+    });
+    let result = run(
+        prepared,
+        provider.as_ref(),
+        &mut cache,
+        &js_sys::Date::now,
+        llm_facts,
+    )
+    .await;
     ENGINE.with(|e| {
         if let Ok(mut e) = e.try_borrow_mut() {
             e.summaries = cache;
