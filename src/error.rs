@@ -30,6 +30,8 @@ pub enum ErrorCode {
     NotInitialized,
     /// A summarizer (LLM) call failed; condensation records it and falls back.
     SummarizerFailed,
+    /// A summarizer call took longer than `timeoutMs` (thrown inside the JS entry point's wrapper).
+    SummarizerTimeout,
 }
 
 impl ErrorCode {
@@ -47,6 +49,7 @@ impl ErrorCode {
             ErrorCode::EncodingLoadFailed => "ENCODING_LOAD_FAILED",
             ErrorCode::NotInitialized => "NOT_INITIALIZED",
             ErrorCode::SummarizerFailed => "SUMMARIZER_FAILED",
+            ErrorCode::SummarizerTimeout => "SUMMARIZER_TIMEOUT",
         }
     }
 }

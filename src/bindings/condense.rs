@@ -94,7 +94,7 @@ pub fn plan_condensation(
 /// array is not changed. LLM strategies use `provider.complete(system, prompt, maxTokens)`;
 /// when it fails (or is absent) the chain falls back relevant → summary → extractive →
 /// truncate and `metrics.fallbacks` says why.
-#[wasm_bindgen(unchecked_return_type = "Promise<CondenseResult>")]
+#[wasm_bindgen(unchecked_return_type = "CondenseResult")]
 pub async fn condense(
     #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CondenseOptions & { provider?: Summarizer }")]

@@ -7,7 +7,7 @@ export type {
   ImageFormula, ModelInfo, ModelInfoInput, CacheStats, CondenseStrategy, CondenseOptions, Summarizer, MessagePlan,
   CondensationPlan, Fact, CondenseResult,
 } from './contextwise_wasm.js';
-import type { EncodingName, ModelInfo, ModelInfoInput } from './contextwise_wasm.js';
+import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult } from './contextwise_wasm.js';
 
 /** Where `loadEncoding` reads rank data from: bytes, or a URL / path to a `.cwr` file. */
 export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
@@ -15,7 +15,7 @@ export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
 /** Stable error codes (`err.code`). */
 export type ErrorCode =
   | 'UNKNOWN_MODEL' | 'UNKNOWN_ENCODING' | 'ENCODING_NOT_LOADED' | 'ENCODING_LOAD_FAILED' | 'INVALID_RANKS'
-  | 'INVALID_MESSAGE' | 'INVALID_CONFIG' | 'INVALID_ARGUMENT' | 'INVALID_TOKEN' | 'NOT_INITIALIZED' | 'SUMMARIZER_FAILED';
+  | 'INVALID_MESSAGE' | 'INVALID_CONFIG' | 'INVALID_ARGUMENT' | 'INVALID_TOKEN' | 'NOT_INITIALIZED' | 'SUMMARIZER_FAILED' | 'SUMMARIZER_TIMEOUT';
 
 /** Every error contextwise throws: a real `Error` with `name === 'ContextwiseError'` and a `code`. */
 export interface ContextwiseError extends Error {
@@ -34,6 +34,15 @@ export function contextwiseError(code: ErrorCode, message: string): ContextwiseE
   e.name = 'ContextwiseError';
   e.code = code;
   return e;
+}
+
+/** Rejects with code SUMMARIZER_TIMEOUT when `p` takes longer than `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(contextwiseError('SUMMARIZER_TIMEOUT', `the summarizer did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** What a runtime supplies. */
@@ -111,8 +120,19 @@ export function bind(rt: Runtime) {
     assessRisk: ((messages, opts) => rt.wasm().assessRisk(messages, opts)) as typeof Wasm.assessRisk,
     /** A dry run: keep / summarize / drop / truncate per message, budgets and cost. Changes nothing. */
     planCondensation: ((messages, opts) => rt.wasm().planCondensation(messages, opts)) as typeof Wasm.planCondensation,
-    /** Carries out a plan: `{ messages, plan, facts, summary, metrics }`; the input is not changed. */
-    condense: ((messages, opts) => rt.wasm().condense(messages, opts)) as typeof Wasm.condense,
+    /**
+     * Carries out a plan: `{ messages, plan, facts, summary, metrics }`; the input is not changed.
+     * A summarizer call that takes longer than `timeoutMs` (default 60 s) counts as failed and the
+     * strategy chain falls back.
+     */
+    condense: (messages: ChatMessage[], opts: CondenseOptions & { provider?: Summarizer; timeoutMs?: number }): Promise<CondenseResult> => {
+      const { provider, timeoutMs = 60_000, ...rest } = opts ?? ({} as CondenseOptions);
+      const wrapped = provider && {
+        complete: (system: string, prompt: string, maxTokens: number) =>
+          withTimeout(Promise.resolve().then(() => provider.complete(system, prompt, maxTokens)), timeoutMs),
+      };
+      return rt.wasm().condense(messages, wrapped ? { ...rest, provider: wrapped } : rest);
+    },
     /** Moves an estimated model's factor toward the provider's reported prompt tokens. */
     calibrate: ((model, ours, reported) => rt.wasm().calibrate(model, ours, reported)) as typeof Wasm.calibrate,
     /** Count-cache counters. */

@@ -75,6 +75,11 @@ test('LLM strategies call the provider and fall back when it fails', async () =>
   assert.deepEqual(f.metrics.fallbacks.map((x) => x.strategy), ['relevant', 'summary']);
   assert.match(f.metrics.fallbacks[0].reason, /SUMMARIZER_FAILED: PROVIDER_HTTP: upstream 503/);
 
+  const hanging = { complete: () => new Promise(() => {}) };
+  const h = await cw.condense(msgs, { model: 'gpt-4o', target: 5000, strategy: 'summary', provider: hanging, timeoutMs: 50, session: 'js-4' });
+  assert.equal(h.metrics.strategyUsed, 'extractive');
+  assert.match(h.metrics.fallbacks[0].reason, /SUMMARIZER_TIMEOUT: the summarizer did not answer within 50 ms/);
+
   const garbage = { complete: async () => 42 };
   const g = await cw.condense(msgs, { model: 'gpt-4o', target: 5000, strategy: 'summary', provider: garbage, session: 'js-3' });
   assert.equal(g.metrics.strategyUsed, 'extractive');

@@ -37,7 +37,7 @@ export async function main(): Promise<void> {
   const plan: CondensationPlan = planCondensation(messages, { model: 'gpt-4o', target: 1000, strategy: 'extractive', pinned: [1] });
   const actions: string[] = plan.messages.map((m) => m.action);
   const done: CondenseResult = await condense(messages, {
-    model: 'gpt-4o', strategy: 'summary', provider: { complete: async (_s: string, _p: string, _max: number) => 'summary' },
+    model: 'gpt-4o', strategy: 'summary', timeoutMs: 5000, provider: { complete: async (_s: string, _p: string, _max: number) => 'summary' },
   });
   const facts: Fact[] = done.facts;
   void [actions, facts, done.metrics.fallbacks.length];
