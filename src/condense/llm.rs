@@ -97,10 +97,15 @@ pub fn validate(
     Ok(a.to_string())
 }
 
+/// (session, strategy, model).
+pub type CacheKey = (String, String, String);
+/// (first covered message, last covered message, question hash, summary).
+type CacheEntry = (usize, usize, u64, String);
+
 /// Summaries by session + strategy + model, each with the message range it covers.
 #[derive(Debug, Default, Clone)]
 pub struct SummaryCache {
-    entries: HashMap<(String, String, String), Vec<(usize, usize, u64, String)>>,
+    entries: HashMap<CacheKey, Vec<CacheEntry>>,
     /// Lookups answered from the cache.
     pub hits: u64,
 }
@@ -109,7 +114,7 @@ impl SummaryCache {
     /// The summary covering exactly `start..=end` (and, for `relevant`, this question).
     pub fn exact(
         &mut self,
-        key: &(String, String, String),
+        key: &CacheKey,
         start: usize,
         end: usize,
         qhash: u64,
@@ -128,7 +133,7 @@ impl SummaryCache {
     /// The longest cached summary starting at `start` and ending before `end`, to extend.
     pub fn prefix(
         &self,
-        key: &(String, String, String),
+        key: &CacheKey,
         start: usize,
         end: usize,
     ) -> Option<(usize, String)> {
@@ -142,7 +147,7 @@ impl SummaryCache {
     /// Stores a summary.
     pub fn put(
         &mut self,
-        key: (String, String, String),
+        key: CacheKey,
         start: usize,
         end: usize,
         qhash: u64,

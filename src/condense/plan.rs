@@ -238,6 +238,7 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
     let mut evicted_tokens = 0u64;
     let (mut system_tokens, mut recent_tokens) = (0u64, 0u64);
     for (i, u) in units.iter().enumerate() {
+        #[allow(clippy::needless_range_loop)] // j indexes three parallel slices
         for j in u.start..u.end {
             let tokens = input.per_message[j];
             let (action, reason) = if evict[i] {
