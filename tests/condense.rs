@@ -22,14 +22,7 @@ use std::collections::VecDeque;
 use support::block_on::block_on;
 
 fn engine() -> Engine {
-    let mut e = Engine::new();
-    e.encodings
-        .load(
-            "cl100k_base",
-            &support::ranks::rank_file_bytes("cl100k_base"),
-        )
-        .unwrap();
-    e
+    support::ranks::engine_with_cl100k()
 }
 
 /// A summarizer that answers from a script and records the prompts it got.

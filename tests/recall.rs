@@ -15,7 +15,6 @@ use contextwise::condense::extractive::{first_chars, render};
 use contextwise::condense::prepare::{prepare, run};
 use contextwise::condense::CondenseOptions;
 use contextwise::messages::parse_messages;
-use contextwise::Engine;
 use serde_json::{json, Value};
 use support::block_on::block_on;
 
@@ -136,13 +135,7 @@ fn context_text(messages: &[Value]) -> String {
 
 /// Runs the experiment and returns (truncate, first200, extractive) mean recall.
 pub fn experiment() -> (f64, f64, f64, String) {
-    let mut e = Engine::new();
-    e.encodings
-        .load(
-            "cl100k_base",
-            &support::ranks::rank_file_bytes("cl100k_base"),
-        )
-        .unwrap();
+    let mut e = support::ranks::engine_with_cl100k();
     let (mut t, mut f, mut x) = (0.0, 0.0, 0.0);
     let runs = 3;
     let mut rows = String::new();

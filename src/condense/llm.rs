@@ -131,12 +131,7 @@ impl SummaryCache {
         hit
     }
     /// The longest cached summary starting at `start` and ending before `end`, to extend.
-    pub fn prefix(
-        &self,
-        key: &CacheKey,
-        start: usize,
-        end: usize,
-    ) -> Option<(usize, String)> {
+    pub fn prefix(&self, key: &CacheKey, start: usize, end: usize) -> Option<(usize, String)> {
         self.entries
             .get(key)?
             .iter()
@@ -145,14 +140,7 @@ impl SummaryCache {
             .map(|e| (e.1, e.3.clone()))
     }
     /// Stores a summary.
-    pub fn put(
-        &mut self,
-        key: CacheKey,
-        start: usize,
-        end: usize,
-        qhash: u64,
-        text: String,
-    ) {
+    pub fn put(&mut self, key: CacheKey, start: usize, end: usize, qhash: u64, text: String) {
         let v = self.entries.entry(key).or_default();
         v.retain(|e| !(e.0 == start && e.1 == end && e.2 == qhash));
         v.push((start, end, qhash, text));

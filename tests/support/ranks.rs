@@ -37,3 +37,13 @@ pub fn rank_file_bytes(name: &str) -> Vec<u8> {
     let refs: Vec<Option<&[u8]>> = tokens.iter().map(|t| t.as_deref()).collect();
     contextwise::tokens::rankfile::write_rank_file(&refs)
 }
+
+/// An engine with cl100k_base loaded (for host tests).
+#[allow(dead_code)]
+pub fn engine_with_cl100k() -> contextwise::Engine {
+    let mut e = contextwise::Engine::new();
+    e.encodings
+        .load("cl100k_base", &rank_file_bytes("cl100k_base"))
+        .expect("cl100k_base loads");
+    e
+}
