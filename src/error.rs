@@ -32,6 +32,18 @@ pub enum ErrorCode {
     SummarizerFailed,
     /// A summarizer call took longer than `timeoutMs` (thrown inside the JS entry point's wrapper).
     SummarizerTimeout,
+    /// The provider answered with an HTTP error status.
+    ProviderHttp,
+    /// The provider did not answer within the timeout.
+    ProviderTimeout,
+    /// The request could not reach the provider (DNS, connection refused, CORS …).
+    ProviderNetwork,
+    /// The provider's answer was not in its documented format (invalid JSON, missing fields).
+    ProviderParse,
+    /// A stream ended before its final event.
+    ProviderStreamCut,
+    /// The caller aborted the request.
+    Aborted,
 }
 
 impl ErrorCode {
@@ -50,8 +62,27 @@ impl ErrorCode {
             ErrorCode::NotInitialized => "NOT_INITIALIZED",
             ErrorCode::SummarizerFailed => "SUMMARIZER_FAILED",
             ErrorCode::SummarizerTimeout => "SUMMARIZER_TIMEOUT",
+            ErrorCode::ProviderHttp => "PROVIDER_HTTP",
+            ErrorCode::ProviderTimeout => "PROVIDER_TIMEOUT",
+            ErrorCode::ProviderNetwork => "PROVIDER_NETWORK",
+            ErrorCode::ProviderParse => "PROVIDER_PARSE",
+            ErrorCode::ProviderStreamCut => "PROVIDER_STREAM_CUT",
+            ErrorCode::Aborted => "ABORTED",
         }
     }
+}
+
+/// Details of a provider error (`status`, `provider`, `retryable` on the JS error).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProviderDetails {
+    /// Provider kind (`openai`, `anthropic`, `ollama`).
+    pub provider: String,
+    /// HTTP status, when there was a response.
+    pub status: Option<u16>,
+    /// True when retrying may succeed (network errors, timeouts, 429, 5xx).
+    pub retryable: bool,
+    /// Seconds the provider asked to wait (`Retry-After`).
+    pub retry_after: Option<f64>,
 }
 
 /// An error with a stable code and a message that says what was wrong and what to do.
@@ -61,6 +92,8 @@ pub struct Error {
     pub code: ErrorCode,
     /// A human-readable explanation, including what to do about it.
     pub message: String,
+    /// Set for provider errors.
+    pub provider: Option<ProviderDetails>,
 }
 
 impl Error {
@@ -69,7 +102,20 @@ impl Error {
         Error {
             code,
             message: message.into(),
+            provider: None,
         }
+    }
+    /// A provider error.
+    pub fn provider(code: ErrorCode, message: impl Into<String>, details: ProviderDetails) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            provider: Some(details),
+        }
+    }
+    /// True when a provider error may succeed on retry.
+    pub fn retryable(&self) -> bool {
+        self.provider.as_ref().is_some_and(|p| p.retryable)
     }
     /// `INVALID_ARGUMENT`.
     pub fn invalid_argument(message: impl Into<String>) -> Self {

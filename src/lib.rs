@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod messages;
 pub mod models;
+pub mod providers;
 pub mod risk;
 pub mod tokens;
 

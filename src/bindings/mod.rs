@@ -32,6 +32,13 @@ fn to_js(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     err.set_name("ContextwiseError");
     let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code.as_str().into());
+    if let Some(p) = &e.provider {
+        let _ = js_sys::Reflect::set(&err, &"provider".into(), &p.provider.as_str().into());
+        let _ = js_sys::Reflect::set(&err, &"retryable".into(), &p.retryable.into());
+        if let Some(status) = p.status {
+            let _ = js_sys::Reflect::set(&err, &"status".into(), &JsValue::from(status));
+        }
+    }
     err.into()
 }
 
