@@ -73,6 +73,8 @@ pub struct Engine {
     pub cache: CountCache,
     /// Summaries by session, strategy, model and covered messages.
     pub summaries: crate::condense::llm::SummaryCache,
+    /// Per-model totals of provider calls.
+    pub usage: crate::providers::usage::UsageStats,
 }
 
 fn scale(n: usize, factor: f64) -> u64 {
@@ -218,6 +220,46 @@ impl Engine {
             },
         )?;
         assess(count.total, window, reserve, &thresholds, count.estimated)
+    }
+
+    /// Records a successful provider call: prices it with the registry (when the model is
+    /// known), adds it to the per-model totals, and feeds the reported prompt tokens to
+    /// `calibrate` for estimated models whose encoding is loaded. Returns the cost in USD.
+    pub fn record_call(
+        &mut self,
+        model: &str,
+        messages: &Value,
+        usage: Option<crate::providers::Usage>,
+        latency_ms: f64,
+    ) -> Option<f64> {
+        let info = self.models.get(model).ok().cloned();
+        let cost = match (&info, usage) {
+            (Some(i), Some(u)) => {
+                Some(i.cost(u.prompt_tokens, u.cached_tokens, u.completion_tokens))
+            }
+            _ => None,
+        };
+        self.usage.success(model, usage, cost, latency_ms);
+        if let (Some(i), Some(u)) = (info, usage) {
+            let loaded = i
+                .encoding()
+                .map(|e| self.encodings.is_loaded(e))
+                .unwrap_or(false);
+            if !i.tokenizer.exact && loaded && u.prompt_tokens > 0 {
+                if let Ok(c) = self.count_messages(
+                    messages,
+                    &ChatOptions {
+                        model: i.id.clone(),
+                        tools: None,
+                    },
+                ) {
+                    let _ = self
+                        .models
+                        .calibrate(&i.id, c.total as f64, u.prompt_tokens as f64);
+                }
+            }
+        }
+        cost
     }
 
     /// Count-cache counters.

@@ -17,6 +17,8 @@ pub mod tokens;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod platform;
 
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};

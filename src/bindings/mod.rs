@@ -2,6 +2,7 @@
 
 pub mod condense;
 pub mod models;
+pub mod provider;
 pub mod risk;
 pub mod tokens;
 mod types;

@@ -209,6 +209,58 @@ export interface CondenseResult {
   };
 }
 
+/** `createProvider` options. The API key stays in memory only. */
+export interface ProviderOptions {
+  kind: 'openai' | 'anthropic' | 'ollama';
+  /** e.g. 'https://api.openai.com/v1', 'https://api.deepseek.com/v1', 'https://api.anthropic.com', 'http://127.0.0.1:11434'. */
+  baseUrl: string;
+  apiKey?: string;
+  /** Per request: the wait for headers and for each stream chunk (default 60,000). */
+  timeoutMs?: number;
+  /** Retries on network errors, timeouts, 429 and 5xx (default 2). */
+  retries?: number;
+  /** Anthropic from a page: send the browser-access header (the web build sets it). */
+  browser?: boolean;
+  headers?: Record<string, string>;
+  /** Ollama only: keep models warm and unload the least recently used. */
+  hotSwap?: { cache?: 'ram' | 'ssd' | 'none'; maxModels?: number };
+}
+
+/** `chat` / `stream` options. */
+export interface ChatOptions {
+  model: string;
+  messages: ChatMessage[];
+  maxTokens?: number;
+  temperature?: number;
+  tools?: ToolDefinition[];
+  signal?: AbortSignal;
+}
+
+/** Token usage reported by the provider. */
+export interface Usage { promptTokens: number; completionTokens: number; cachedTokens: number }
+
+/** A complete answer. */
+export interface ChatResult {
+  message: ChatMessage;
+  finishReason: string | null;
+  usage: Usage | null;
+  model: string;
+  /** USD, for models with registry prices. */
+  cost: number | null;
+  attempts: number;
+  latencyMs: number;
+}
+
+/** A streamed increment. */
+export type StreamDelta =
+  | { type: 'text'; text: string }
+  | { type: 'tool_call'; index: number; id: string | null; name: string | null; arguments: string };
+
+/** Per-model totals of provider calls. */
+export interface UsageStats {
+  models: Record<string, { requests: number; errors: number; promptTokens: number; completionTokens: number; cachedTokens: number; cost: number; totalLatencyMs: number; meanLatencyMs: number }>;
+}
+
 /** Count-cache counters. */
 export interface CacheStats { hits: number; misses: number; size: number; capacity: number; evictions: number }
 "#;

@@ -59,7 +59,7 @@ impl WireFormat for Anthropic {
                 "true".into(),
             ));
         }
-        headers.extend(cfg.headers.iter().cloned());
+        headers.extend(cfg.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(HttpRequest {
             url: format!("{}/v1/messages", cfg.base()),
             headers,

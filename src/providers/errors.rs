@@ -117,6 +117,15 @@ pub fn stream_cut(provider: &str) -> Error {
     )
 }
 
+/// The connection broke while the body was being read.
+pub fn body_cut(provider: &str, what: &str) -> Error {
+    Error::provider(
+        ErrorCode::ProviderStreamCut,
+        format!("the {provider} response was cut off while it was being read ({what}); the partial answer is not complete"),
+        ProviderDetails { provider: provider.into(), status: None, retryable: true, retry_after: None },
+    )
+}
+
 /// A request that did not finish within `timeout_ms`.
 pub fn timeout(provider: &str, timeout_ms: f64) -> Error {
     Error::provider(

@@ -10,6 +10,7 @@ pub mod ollama;
 pub mod openai;
 pub mod retry;
 pub mod stream;
+pub mod usage;
 
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
@@ -60,7 +61,22 @@ pub struct ProviderConfig {
     pub browser: bool,
     /// Extra headers.
     #[serde(default)]
-    pub headers: Vec<(String, String)>,
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// Ollama hot-swap: keep models warm and unload the least recently used.
+    #[serde(default)]
+    pub hot_swap: Option<HotSwapConfig>,
+}
+
+/// `hotSwap` options of an Ollama provider.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HotSwapConfig {
+    /// `ram` (keep_alive 30m, default), `ssd` (2m) or `none` (0).
+    #[serde(default)]
+    pub cache: hotswap::CacheStrategy,
+    /// Most models kept loaded (default 2).
+    #[serde(default)]
+    pub max_models: Option<usize>,
 }
 
 impl std::fmt::Debug for ProviderConfig {

@@ -110,7 +110,7 @@ impl WireFormat for Ollama {
         if let Some(k) = &cfg.api_key {
             headers.push(("authorization".into(), format!("Bearer {k}")));
         }
-        headers.extend(cfg.headers.iter().cloned());
+        headers.extend(cfg.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(HttpRequest {
             url: format!("{}/api/chat", cfg.base()),
             headers,

@@ -61,7 +61,7 @@ impl WireFormat for OpenAi {
         if let Some(k) = &cfg.api_key {
             headers.push(("authorization".into(), format!("Bearer {k}")));
         }
-        headers.extend(cfg.headers.iter().cloned());
+        headers.extend(cfg.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(HttpRequest {
             url: format!("{}/chat/completions", cfg.base()),
             headers,

@@ -5,9 +5,9 @@ export type {
   EncodingName, ChatMessage, ContentPart, ToolCall, ToolDefinition, CountOptions, EncodeOptions,
   ChatCountOptions, ChatCount, RiskLevel, RiskAction, RiskThresholds, RiskOptions, RiskAssessment,
   ImageFormula, ModelInfo, ModelInfoInput, CacheStats, CondenseStrategy, CondenseOptions, Summarizer, MessagePlan,
-  CondensationPlan, Fact, CondenseResult,
+  CondensationPlan, Fact, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta, Usage, UsageStats,
 } from './contextwise_wasm.js';
-import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult } from './contextwise_wasm.js';
+import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta } from './contextwise_wasm.js';
 
 /** Where `loadEncoding` reads rank data from: bytes, or a URL / path to a `.cwr` file. */
 export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
@@ -45,12 +45,28 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A stream: iterate it for deltas; `result` resolves to the final message, usage and cost. */
+export interface ChatStream extends AsyncIterable<StreamDelta> {
+  result: Promise<ChatResult>;
+}
+
+/** A provider: `chat()` for a complete answer, `stream()` for deltas; `complete()` makes it a condensation summarizer. */
+export interface Provider {
+  chat(opts: ChatOptions): Promise<ChatResult>;
+  stream(opts: ChatOptions): ChatStream;
+  complete(system: string, prompt: string, maxTokens: number, model?: string): Promise<string>;
+  /** The model `complete()` uses (set it before passing the provider to `condense`). */
+  model?: string;
+}
+
 /** What a runtime supplies. */
 export interface Runtime {
   /** The wasm exports, or throws NOT_INITIALIZED. */
   wasm(): typeof Wasm;
   /** Reads the package's own rank file, or the given source. */
   readRanks(name: EncodingName, source?: EncodingSource): Promise<Uint8Array>;
+  /** Runtime defaults for provider options (browsers: Anthropic's browser-access header). */
+  providerDefaults?(cfg: ProviderOptions): ProviderOptions;
 }
 
 const KNOWN: readonly string[] = ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base'];
@@ -133,6 +149,46 @@ export function bind(rt: Runtime) {
       };
       return rt.wasm().condense(messages, wrapped ? { ...rest, provider: wrapped } : rest);
     },
+    /** Creates a provider (OpenAI-compatible, Anthropic, Ollama) that calls `fetch` directly. */
+    createProvider: (options: ProviderOptions & { model?: string }): Provider => {
+      const { model, ...cfg } = options;
+      const inner = rt.wasm().createProvider(rt.providerDefaults ? rt.providerDefaults(cfg) : cfg);
+      const provider: Provider = {
+        model,
+        chat: (opts) => inner.chat(opts),
+        stream(opts) {
+          let resolve!: (r: ChatResult) => void;
+          let reject!: (e: unknown) => void;
+          const result = new Promise<ChatResult>((res, rej) => { resolve = res; reject = rej; });
+          result.catch(() => {}); // observed through the iterator too
+          async function* deltas(): AsyncGenerator<StreamDelta> {
+            try {
+              const s = await inner.openStream(opts);
+              for (;;) {
+                const d = await s.next();
+                if (d === undefined) break;
+                yield d;
+              }
+              resolve(s.result() as ChatResult);
+            } catch (e) {
+              reject(e);
+              throw e;
+            }
+          }
+          return Object.assign(deltas(), { result });
+        },
+        async complete(system, prompt, maxTokens, m) {
+          const use = m ?? provider.model;
+          if (!use) throw contextwiseError('INVALID_ARGUMENT', 'set provider.model (or pass model) before using the provider as a summarizer');
+          const r = await inner.chat({ model: use, maxTokens, messages: [{ role: 'system', content: system }, { role: 'user', content: prompt }] });
+          const c = r.message.content;
+          return typeof c === 'string' ? c : '';
+        },
+      };
+      return provider;
+    },
+    /** Per-model totals of provider calls (requests, errors, tokens, cost, latency). */
+    usageStats: (() => rt.wasm().usageStats()) as typeof Wasm.usageStats,
     /** Moves an estimated model's factor toward the provider's reported prompt tokens. */
     calibrate: ((model, ours, reported) => rt.wasm().calibrate(model, ours, reported)) as typeof Wasm.calibrate,
     /** Count-cache counters. */

@@ -48,9 +48,11 @@ const api = bind({
     if (source instanceof ArrayBuffer) return new Uint8Array(source);
     return fetchBytes(source ?? RANK_URLS[name]());
   },
+  providerDefaults: (cfg) => (cfg.kind === 'anthropic' && cfg.browser === undefined ? { ...cfg, browser: true } : cfg),
 });
 
 export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
   countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, planCondensation, condense,
+  createProvider, usageStats,
 } = api;

@@ -1,0 +1,251 @@
+//! `createProvider(config)`: a provider with `chat()` and `stream()` over fetch.
+
+use super::{to_js, to_value, value, ENGINE};
+use crate::error::Error;
+use crate::platform::fetch::{FetchBody, FetchClient};
+use crate::providers::client::{chat, check_config, open_stream, ChatStream, HttpClient};
+use crate::providers::hotswap::{unload_request, HotSwap};
+use crate::providers::{ChatRequest, ChatResponse, ProviderConfig, ProviderKind};
+use serde::Serialize;
+use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+struct Inner {
+    cfg: ProviderConfig,
+    hot: Option<RefCell<HotSwap>>,
+}
+
+/// A provider bound to a base URL and (optionally) an API key, kept only in memory.
+#[wasm_bindgen]
+pub struct Provider {
+    inner: Rc<Inner>,
+}
+
+/// Creates a provider.
+///
+/// ```js
+/// const p = createProvider({ kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey });
+/// const { message, usage, cost } = await p.chat({ model: 'gpt-4o-mini', messages });
+/// ```
+#[wasm_bindgen(js_name = createProvider)]
+pub fn create_provider(
+    #[wasm_bindgen(unchecked_param_type = "ProviderOptions")] config: JsValue,
+) -> Result<Provider, JsValue> {
+    let cfg: ProviderConfig = value(&config, "createProvider options", Error::invalid_config)?;
+    check_config(&cfg).map_err(to_js)?;
+    let hot = match (cfg.kind, cfg.hot_swap) {
+        (ProviderKind::Ollama, Some(h)) => Some(RefCell::new(HotSwap::new(
+            h.cache,
+            h.max_models.unwrap_or(2),
+        ))),
+        (_, Some(_)) => {
+            return Err(to_js(Error::invalid_config(
+                "hotSwap is for kind 'ollama' (the native API honours keep_alive)",
+            )))
+        }
+        _ => None,
+    };
+    Ok(Provider {
+        inner: Rc::new(Inner { cfg, hot }),
+    })
+}
+
+/// The result of a call.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChatResult {
+    #[serde(flatten)]
+    response: ChatResponse,
+    cost: Option<f64>,
+    attempts: u32,
+    latency_ms: f64,
+}
+
+fn split(opts: &JsValue) -> Result<(ChatRequest, Option<web_sys::AbortSignal>), JsValue> {
+    if !opts.is_object() {
+        return Err(to_js(Error::invalid_argument(
+            "chat options must be an object with { model, messages }",
+        )));
+    }
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), opts.unchecked_ref());
+    let signal = js_sys::Reflect::get(&copy, &"signal".into())
+        .ok()
+        .filter(|s| !s.is_undefined() && !s.is_null());
+    let _ = js_sys::Reflect::delete_property(&copy, &"signal".into());
+    let req: ChatRequest = value(&copy, "chat options", Error::invalid_argument)?;
+    Ok((req, signal.map(|s| s.unchecked_into())))
+}
+
+/// Applies hot-swap: sets keep_alive and unloads the least recently used models.
+async fn prepare(inner: &Inner, client: &FetchClient, req: &mut ChatRequest) {
+    let Some(hot) = &inner.hot else { return };
+    let (keep_alive, evict) = hot.borrow_mut().touch(&req.model);
+    req.keep_alive = Some(keep_alive.to_string());
+    for model in evict {
+        let r = unload_request(&inner.cfg, &model);
+        if let Ok(mut resp) = client
+            .send("ollama", &r, inner.cfg.timeout_ms.unwrap_or(10_000.0))
+            .await
+        {
+            use crate::providers::client::Body;
+            while let Ok(Some(_)) = resp.body.next_chunk().await {}
+        }
+    }
+}
+
+fn record(model: &str, messages: &[Value], resp: &ChatResponse, latency_ms: f64) -> Option<f64> {
+    let msgs = Value::Array(messages.to_vec());
+    ENGINE.with(|e| {
+        e.try_borrow_mut()
+            .ok()
+            .and_then(|mut e| e.record_call(model, &msgs, resp.usage, latency_ms))
+    })
+}
+
+fn record_error(model: &str) {
+    ENGINE.with(|e| {
+        if let Ok(mut e) = e.try_borrow_mut() {
+            e.usage.error(model);
+        }
+    });
+}
+
+#[wasm_bindgen]
+impl Provider {
+    /// One complete answer: `{ message, finishReason, usage, model, cost, attempts, latencyMs }`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ChatResult>")]
+    pub fn chat(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ChatOptions")] opts: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let (mut req, signal) = split(&opts)?;
+        let inner = self.inner.clone();
+        Ok(future_to_promise(async move {
+            let client = FetchClient { signal };
+            prepare(&inner, &client, &mut req).await;
+            match chat(&client, &inner.cfg, &req).await {
+                Ok((resp, info)) => {
+                    let cost = record(&req.model, &req.messages, &resp, info.latency_ms);
+                    to_value(&ChatResult {
+                        response: resp,
+                        cost,
+                        attempts: info.attempts,
+                        latency_ms: info.latency_ms,
+                    })
+                }
+                Err(e) => {
+                    record_error(&req.model);
+                    Err(to_js(e))
+                }
+            }
+        }))
+    }
+
+    /// Opens a stream; resolves to a `ProviderStream` once the response headers arrived.
+    #[wasm_bindgen(js_name = openStream, unchecked_return_type = "Promise<ProviderStream>")]
+    pub fn open_stream(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ChatOptions")] opts: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let (mut req, signal) = split(&opts)?;
+        let inner = self.inner.clone();
+        Ok(future_to_promise(async move {
+            let client = FetchClient { signal };
+            prepare(&inner, &client, &mut req).await;
+            match open_stream(&client, &inner.cfg, &req).await {
+                Ok(s) => Ok(ProviderStream {
+                    state: Rc::new(RefCell::new(StreamState {
+                        stream: Some(s),
+                        result: None,
+                        req,
+                    })),
+                }
+                .into()),
+                Err(e) => {
+                    record_error(&req.model);
+                    Err(to_js(e))
+                }
+            }
+        }))
+    }
+}
+
+struct StreamState {
+    stream: Option<ChatStream<FetchBody>>,
+    result: Option<JsValue>,
+    req: ChatRequest,
+}
+
+/// An open stream: `next()` until it resolves to `undefined`, then `result()`.
+#[wasm_bindgen]
+pub struct ProviderStream {
+    state: Rc<RefCell<StreamState>>,
+}
+
+#[wasm_bindgen]
+impl ProviderStream {
+    /// The next delta (`{ type: 'text', text }` or `{ type: 'tool_call', index, id?, name?, arguments }`),
+    /// or `undefined` at the end.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StreamDelta | undefined>")]
+    pub fn next(&self) -> js_sys::Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let taken = state.borrow_mut().stream.take();
+            let Some(mut s) = taken else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            match s.next().await {
+                Ok(Some(d)) => {
+                    state.borrow_mut().stream = Some(s);
+                    to_value(&d)
+                }
+                Ok(None) => {
+                    let info = s.info;
+                    let model = state.borrow().req.model.clone();
+                    match s.finish() {
+                        Ok(resp) => {
+                            let msgs = state.borrow().req.messages.clone();
+                            let cost = record(&model, &msgs, &resp, info.latency_ms);
+                            let r = to_value(&ChatResult {
+                                response: resp,
+                                cost,
+                                attempts: info.attempts,
+                                latency_ms: info.latency_ms,
+                            })?;
+                            state.borrow_mut().result = Some(r);
+                            Ok(JsValue::UNDEFINED)
+                        }
+                        Err(e) => {
+                            record_error(&model);
+                            Err(to_js(e))
+                        }
+                    }
+                }
+                Err(e) => {
+                    let model = state.borrow().req.model.clone();
+                    record_error(&model);
+                    Err(to_js(e))
+                }
+            }
+        })
+    }
+
+    /// The final `{ message, finishReason, usage, cost, … }` once `next()` resolved to `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "ChatResult | undefined")]
+    pub fn result(&self) -> JsValue {
+        self.state
+            .borrow()
+            .result
+            .clone()
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+}
+
+/// Per-model totals of provider calls: requests, errors, tokens, cost, latency.
+#[wasm_bindgen(js_name = usageStats, unchecked_return_type = "UsageStats")]
+pub fn usage_stats() -> Result<JsValue, JsValue> {
+    to_value(&super::with_engine(|e| Ok(e.usage.clone()))?)
+}

@@ -1,0 +1,209 @@
+//! The [`HttpClient`] over `fetch` (gloo-net): browsers, workers and Node ≥ 18. Timeouts and
+//! caller aborts go through one `AbortController`; the timeout covers the wait for the response
+//! headers and every wait for the next body chunk (an idle timeout), so a slow but live stream
+//! is not cut.
+
+use crate::error::{Error, Result};
+use crate::providers::client::{Body, HttpClient, HttpResponse};
+use crate::providers::errors::{aborted, body_cut, network, timeout};
+use crate::providers::HttpRequest;
+use gloo_net::http::Request;
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+fn global_fn(name: &str) -> Option<Function> {
+    Reflect::get(&js_sys::global(), &name.into())
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// A promise that resolves to `value` after `ms`, and the timer id to clear it.
+fn timer(ms: f64, value: &JsValue) -> (Promise, JsValue) {
+    let mut id = JsValue::UNDEFINED;
+    let p = Promise::new(&mut |resolve, _| {
+        if let Some(set) = global_fn("setTimeout") {
+            let bound = resolve.bind1(&JsValue::NULL, value);
+            id = set
+                .call2(&JsValue::NULL, &bound, &JsValue::from_f64(ms))
+                .unwrap_or(JsValue::UNDEFINED);
+        }
+    });
+    (p, id)
+}
+
+fn clear(id: &JsValue) {
+    if let Some(c) = global_fn("clearTimeout") {
+        let _ = c.call1(&JsValue::NULL, id);
+    }
+}
+
+fn is_aborted(signal: &Option<web_sys::AbortSignal>) -> bool {
+    signal.as_ref().is_some_and(|s| s.aborted())
+}
+
+/// The fetch client. `signal` is the caller's `AbortSignal`, if any.
+pub struct FetchClient {
+    /// Caller's abort signal.
+    pub signal: Option<web_sys::AbortSignal>,
+}
+
+/// A fetch response body read with a reader, with an idle timeout per chunk.
+pub struct FetchBody {
+    reader: Option<JsValue>,
+    provider: &'static str,
+    timeout_ms: f64,
+    controller: web_sys::AbortController,
+    signal: Option<web_sys::AbortSignal>,
+}
+
+const TIMED_OUT: &str = "__contextwise_timeout__";
+
+impl Body for FetchBody {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        let Some(reader) = &self.reader else {
+            return Ok(None);
+        };
+        if is_aborted(&self.signal) {
+            return Err(aborted(self.provider));
+        }
+        let read: Function = Reflect::get(reader, &"read".into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or_else(|| network(self.provider, "the response body cannot be read"))?;
+        let read_p: Promise = read
+            .call0(reader)
+            .map_err(|_| network(self.provider, "reading the body failed"))?
+            .unchecked_into();
+        let (t, id) = timer(self.timeout_ms, &TIMED_OUT.into());
+        let raced = JsFuture::from(Promise::race(&js_sys::Array::of2(&read_p, &t))).await;
+        clear(&id);
+        let result = match raced {
+            Ok(v) if v.as_string().as_deref() == Some(TIMED_OUT) => {
+                self.controller.abort();
+                return Err(timeout(self.provider, self.timeout_ms));
+            }
+            Ok(v) => v,
+            Err(_) if is_aborted(&self.signal) => return Err(aborted(self.provider)),
+            Err(e) => return Err(body_cut(self.provider, &describe(&e))),
+        };
+        if Reflect::get(&result, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            == Some(true)
+        {
+            self.reader = None;
+            return Ok(None);
+        }
+        let value = Reflect::get(&result, &"value".into()).unwrap_or(JsValue::UNDEFINED);
+        Ok(Some(Uint8Array::new(&value).to_vec()))
+    }
+}
+
+fn describe(e: &JsValue) -> String {
+    Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "fetch failed".into())
+}
+
+impl HttpClient for FetchClient {
+    type Body = FetchBody;
+
+    async fn send(
+        &self,
+        provider: &str,
+        req: &HttpRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse<FetchBody>> {
+        let provider: &'static str = match provider {
+            "anthropic" => "anthropic",
+            "ollama" => "ollama",
+            _ => "openai",
+        };
+        if is_aborted(&self.signal) {
+            return Err(aborted(provider));
+        }
+        let controller = web_sys::AbortController::new()
+            .map_err(|_| network(provider, "AbortController is not available"))?;
+        // the caller's abort aborts this request too
+        if let Some(user) = &self.signal {
+            let abort: Function = Reflect::get(&controller, &"abort".into())
+                .ok()
+                .and_then(|f| f.dyn_into().ok())
+                .ok_or_else(|| network(provider, "AbortController.abort is missing"))?;
+            let bound = abort.bind0(&controller);
+            let add: Option<Function> = Reflect::get(user, &"addEventListener".into())
+                .ok()
+                .and_then(|f| f.dyn_into().ok());
+            if let Some(add) = add {
+                let _ = add.call2(user, &"abort".into(), &bound);
+            }
+        }
+        let mut builder = Request::post(&req.url).abort_signal(Some(&controller.signal()));
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
+        }
+        let request = builder
+            .body(req.body.clone())
+            .map_err(|e| Error::invalid_argument(format!("could not build the request: {e}")))?;
+        let (t, id) = timer(timeout_ms, &TIMED_OUT.into());
+        let send = wasm_bindgen_futures::future_to_promise(async move {
+            request
+                .send()
+                .await
+                .map(|r| JsValue::from(web_sys::Response::from(r)))
+                .map_err(|e| JsValue::from_str(&e.to_string()))
+        });
+        let raced = JsFuture::from(Promise::race(&js_sys::Array::of2(&send, &t))).await;
+        clear(&id);
+        let raw: web_sys::Response = match raced {
+            Ok(v) if v.as_string().as_deref() == Some(TIMED_OUT) => {
+                controller.abort();
+                return Err(timeout(provider, timeout_ms));
+            }
+            Ok(v) => v.unchecked_into(),
+            Err(_) if is_aborted(&self.signal) => return Err(aborted(provider)),
+            Err(e) => return Err(network(provider, &describe(&e))),
+        };
+        let resp = gloo_net::http::Response::from(raw);
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .entries()
+            .map(|(k, v)| (k.to_lowercase(), v))
+            .collect();
+        let reader = resp.body().and_then(|b| {
+            let get: Function = Reflect::get(&b, &"getReader".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            get.call0(&b).ok()
+        });
+        Ok(HttpResponse {
+            status: resp.status(),
+            headers,
+            body: FetchBody {
+                reader,
+                provider,
+                timeout_ms,
+                controller,
+                signal: self.signal.clone(),
+            },
+        })
+    }
+
+    async fn sleep(&self, ms: f64) {
+        let (p, _) = timer(ms, &JsValue::UNDEFINED);
+        let _ = JsFuture::from(p).await;
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}

@@ -1,0 +1,3 @@
+//! wasm32 only: the adapters to the JS world (fetch via gloo-net; later IndexedDB).
+
+pub mod fetch;
