@@ -34,6 +34,14 @@ if (fs.readFileSync(bg('web')).equals(fs.readFileSync(bg('node')))) {
   console.warn('web and nodejs wasm differ; leaving them unoptimized');
 }
 
+// wasm-bindgen declares `[Symbol.dispose]` on exported classes: say which lib that needs, so
+// projects type-check without `skipLibCheck` (TypeScript ≥ 5.2).
+for (const dir of ['web', 'node']) {
+  const dts = path.join(pkg, dir, 'contextwise_wasm.d.ts');
+  const text = fs.readFileSync(dts, 'utf8');
+  if (text.includes('Symbol.dispose')) fs.writeFileSync(dts, `/// <reference lib="esnext.disposable" />\n${text}`);
+}
+
 // 2. rank files
 run('cargo', ['run', '--release', '--quiet', '--example', 'make_ranks', '--', path.join(pkg, 'ranks')]);
 

@@ -2,7 +2,8 @@
 // writes against, and reject misuse.
 import {
   init, loadEncoding, countTokens, countMessages, assessRisk, encode, decode, isWithinTokenLimit, models, calibrate,
-  isContextwiseError, countCacheStats, configureCountCache, planCondensation, condense,
+  isContextwiseError, countCacheStats, configureCountCache, planCondensation, condense, createProvider, usageStats,
+  type ChatResult, type StreamDelta, type Provider,
   type CondensationPlan, type CondenseResult, type Fact, type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
 } from 'contextwise';
 import * as nodeBuild from 'contextwise-node';
@@ -43,6 +44,16 @@ export async function main(): Promise<void> {
   void [actions, facts, done.metrics.fallbacks.length];
   // @ts-expect-error: unknown strategy
   planCondensation(messages, { model: 'gpt-4o', strategy: 'magic' });
+  const provider: Provider = createProvider({ kind: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'k', timeoutMs: 30000, retries: 3 });
+  const answer: ChatResult = await provider.chat({ model: 'claude-sonnet-4-5', messages, maxTokens: 100, signal: new AbortController().signal });
+  const stream = provider.stream({ model: 'claude-sonnet-4-5', messages });
+  for await (const d of stream) { const delta: StreamDelta = d; void delta; }
+  const final: ChatResult = await stream.result;
+  const spent: number = usageStats().models['claude-sonnet-4-5']?.cost ?? 0;
+  void [answer.usage?.promptTokens, final.cost, spent];
+  createProvider({ kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', hotSwap: { cache: 'ssd', maxModels: 2 } });
+  // @ts-expect-error: unknown provider kind
+  createProvider({ kind: 'gemini', baseUrl: 'https://x' });
   const nodeCount: number = nodeBuild.countTokens('x', { encoding: 'o200k_base' });
   void [n, m, within, level, info.contextWindow, f, hits, nodeCount];
 
