@@ -75,6 +75,8 @@ pub struct Engine {
     pub summaries: crate::condense::llm::SummaryCache,
     /// Per-model totals of provider calls.
     pub usage: crate::providers::usage::UsageStats,
+    /// Routing decisions.
+    pub routing: crate::route::stats::RoutingStats,
 }
 
 fn scale(n: usize, factor: f64) -> u64 {

@@ -12,6 +12,7 @@ pub mod messages;
 pub mod models;
 pub mod providers;
 pub mod risk;
+pub mod route;
 pub mod tokens;
 
 #[cfg(target_arch = "wasm32")]
