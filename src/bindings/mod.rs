@@ -4,6 +4,7 @@ pub mod condense;
 pub mod models;
 pub mod provider;
 pub mod risk;
+pub mod route;
 pub mod tokens;
 mod types;
 

@@ -261,6 +261,51 @@ export interface UsageStats {
   models: Record<string, { requests: number; errors: number; promptTokens: number; completionTokens: number; cachedTokens: number; cost: number; totalLatencyMs: number; meanLatencyMs: number }>;
 }
 
+/** Router configuration: roles, ordered rules (regex-lite syntax, linear time), default and preferences. */
+export interface RouterConfig {
+  models?: { primary?: string; code?: string; fast?: string; complex?: string; vision?: string };
+  rules?: { pattern: string; model: string; flags?: 'i' }[];
+  default?: string;
+  /** false sends every request to the default model. */
+  useHybrid?: boolean;
+  /** Among models that can serve the task and fit, prefer the cheapest. */
+  preferCheap?: boolean;
+  reserveOutput?: number;
+  /** Tried in order after the chosen model fails with a retryable error. */
+  fallbacks?: string[];
+  tools?: ToolDefinition[];
+}
+
+/** A routing decision. */
+export interface RouteDecision {
+  model: string;
+  provider: string;
+  task: 'code' | 'complex' | 'quick';
+  confidence: number;
+  /** A sentence for people, e.g. "Code task (verb 'write'); deepseek-coder fits 1,234 of 123,904 tokens". */
+  reason: string;
+  rule: { index: number; pattern: string } | null;
+  signals: string[];
+  tokens: number;
+  limit: number;
+  condensationRequired: boolean;
+  /** The chosen model first, then the models to fall back to. */
+  fallbacks: string[];
+  /** Set by routedChat: every model tried. */
+  attempts?: { model: string; ok: boolean; code?: string; message?: string }[];
+}
+
+/** Routing totals. */
+export interface RoutingStats {
+  requests: number;
+  byModel: Record<string, number>;
+  byTask: Record<string, number>;
+  cheaperThanComplex: number;
+  cheapShare: number;
+  /** Estimated USD saved on prompt tokens against sending everything to the complex model. */
+  estimatedSavings: number;
+}
+
 /** Count-cache counters. */
 export interface CacheStats { hits: number; misses: number; size: number; capacity: number; evictions: number }
 "#;

@@ -310,7 +310,7 @@ pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Resul
         let alt = preferred
             .into_iter()
             .chain(pool.iter().cloned())
-            .find(|id| engine.models.get(id).is_ok_and(|m| capable(m)));
+            .find(|id| engine.models.get(id).is_ok_and(&capable));
         match alt {
             Some(a) => {
                 reason.push_str(&format!("; {} cannot take {}, so {a}", model_id, if needs_vision { "images" } else { "tools" }));
@@ -437,7 +437,7 @@ pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Resul
             .into_iter()
             .flatten(),
     ) {
-        if !fallbacks.contains(id) && engine.models.get(id).is_ok_and(|m| capable(m)) {
+        if !fallbacks.contains(id) && engine.models.get(id).is_ok_and(&capable) {
             fallbacks.push(id.clone());
         }
     }

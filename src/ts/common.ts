@@ -6,8 +6,9 @@ export type {
   ChatCountOptions, ChatCount, RiskLevel, RiskAction, RiskThresholds, RiskOptions, RiskAssessment,
   ImageFormula, ModelInfo, ModelInfoInput, CacheStats, CondenseStrategy, CondenseOptions, Summarizer, MessagePlan,
   CondensationPlan, Fact, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta, Usage, UsageStats,
+  RouterConfig, RouteDecision, RoutingStats,
 } from './contextwise_wasm.js';
-import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta } from './contextwise_wasm.js';
+import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta, RouterConfig, RouteDecision } from './contextwise_wasm.js';
 
 /** Where `loadEncoding` reads rank data from: bytes, or a URL / path to a `.cwr` file. */
 export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
@@ -186,6 +187,48 @@ export function bind(rt: Runtime) {
         },
       };
       return provider;
+    },
+    /** Picks the model for a request (rules, task, capabilities, context fit, cost, fallbacks). */
+    route: ((messages, config) => rt.wasm().route(messages, config)) as typeof Wasm.route,
+    /** Routing totals. */
+    routingStats: (() => rt.wasm().routingStats()) as typeof Wasm.routingStats,
+    /**
+     * Routes, then calls the chosen model's provider; when a call fails with a retryable error
+     * (after that provider's own retries), tries the next model of the fallback chain. The
+     * decision records every attempt. `providers` maps registry provider names
+     * ('openai', 'anthropic', 'deepseek', 'ollama', …) to providers.
+     */
+    routedChat: async (
+      messages: ChatMessage[],
+      opts: { router: RouterConfig; providers: Record<string, Provider>; maxTokens?: number; signal?: AbortSignal },
+    ): Promise<{ result: ChatResult; decision: RouteDecision }> => {
+      const decision: RouteDecision = rt.wasm().route(messages, opts.router);
+      decision.attempts = [];
+      let last: unknown;
+      for (const model of decision.fallbacks) {
+        const info = rt.wasm().modelsGet(model);
+        const provider = opts.providers[info.provider];
+        if (!provider) {
+          decision.attempts.push({ model, ok: false, code: 'INVALID_CONFIG', message: `no provider given for '${info.provider}'` });
+          continue;
+        }
+        try {
+          const result = await provider.chat({ model, messages, maxTokens: opts.maxTokens, signal: opts.signal });
+          decision.attempts.push({ model, ok: true });
+          decision.model = model;
+          decision.provider = info.provider;
+          return { result, decision };
+        } catch (e) {
+          const err = e as { code?: string; message?: string; retryable?: boolean };
+          decision.attempts.push({ model, ok: false, code: err.code, message: err.message });
+          last = e;
+          if (!err.retryable) throw Object.assign(e as object, { decision });
+        }
+      }
+      throw Object.assign(
+        (last as object) ?? contextwiseError('INVALID_CONFIG', 'no model of the fallback chain has a provider'),
+        { decision },
+      );
     },
     /** Per-model totals of provider calls (requests, errors, tokens, cost, latency). */
     usageStats: (() => rt.wasm().usageStats()) as typeof Wasm.usageStats,

@@ -36,5 +36,5 @@ const api = bind({
 export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
   countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, planCondensation, condense,
-  createProvider, usageStats,
+  createProvider, usageStats, route, routingStats, routedChat,
 } = api;

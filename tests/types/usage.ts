@@ -3,7 +3,7 @@
 import {
   init, loadEncoding, countTokens, countMessages, assessRisk, encode, decode, isWithinTokenLimit, models, calibrate,
   isContextwiseError, countCacheStats, configureCountCache, planCondensation, condense, createProvider, usageStats,
-  type ChatResult, type StreamDelta, type Provider,
+  type ChatResult, type StreamDelta, type Provider, route, routedChat, routingStats, type RouteDecision,
   type CondensationPlan, type CondenseResult, type Fact, type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
 } from 'contextwise';
 import * as nodeBuild from 'contextwise-node';
@@ -54,6 +54,12 @@ export async function main(): Promise<void> {
   createProvider({ kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', hotSwap: { cache: 'ssd', maxModels: 2 } });
   // @ts-expect-error: unknown provider kind
   createProvider({ kind: 'gemini', baseUrl: 'https://x' });
+  const decision: RouteDecision = route(messages, { models: { primary: 'gpt-4o', code: 'deepseek-coder' }, rules: [{ pattern: 'sql', model: 'gpt-4o', flags: 'i' }], preferCheap: true });
+  const routed = await routedChat(messages, { router: { default: 'gpt-4o' }, providers: { openai: provider } });
+  void [decision.reason, decision.fallbacks[0], routed.decision.attempts?.length, routingStats().cheapShare];
+  // @ts-expect-error: task is a closed set
+  const t: RouteDecision['task'] = 'poetry';
+  void t;
   const nodeCount: number = nodeBuild.countTokens('x', { encoding: 'o200k_base' });
   void [n, m, within, level, info.contextWindow, f, hits, nodeCount];
 
