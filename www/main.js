@@ -1,5 +1,5 @@
 // The demo page. Everything shown is set with textContent — model and user text never become HTML.
-import { init, loadEncoding, countTokens, countMessages, assessRisk, models, isContextwiseError, planCondensation, condense } from '../pkg/web/index.js';
+import { init, loadEncoding, countTokens, countMessages, assessRisk, models, isContextwiseError, planCondensation, condense, route, routingStats, createProvider } from '../pkg/web/index.js';
 
 const $ = (id) => document.getElementById(id);
 const input = $('input'), modelSel = $('model'), reserve = $('reserve');
@@ -154,6 +154,45 @@ async function applyCondense() {
   } catch (e) { showError(e); }
 }
 
+function currentMessages() {
+  return parseChat(input.value) ?? [{ role: 'user', content: input.value }];
+}
+
+async function doRoute() {
+  try {
+    const cfg = JSON.parse($('router').value);
+    for (const id of new Set(Object.values(cfg.models ?? {}).concat(cfg.default ?? [], cfg.fallbacks ?? [], (cfg.rules ?? []).map((r) => r.model)))) {
+      await loadEncoding(models.get(id).tokenizer.encoding);
+    }
+    const d = route(currentMessages(), cfg);
+    setText('route-result', `→ ${d.model} (${d.provider}), ${d.task} task, confidence ${d.confidence}. ${d.reason}. Fallbacks: ${d.fallbacks.join(' → ')}` +
+      (d.condensationRequired ? ' — condensation required' : ''));
+    const s = routingStats();
+    setText('route-stats', `${s.requests} decisions; by task ${JSON.stringify(s.byTask)}; ${(s.cheapShare * 100).toFixed(0)}% to models cheaper than the complex one; est. savings $${s.estimatedSavings.toFixed(4)}`);
+    showError(null);
+  } catch (e) { showError(e); }
+}
+
+let controller;
+async function send() {
+  controller?.abort();
+  controller = new AbortController();
+  setText('reply', '');
+  setText('reply-meta', 'sending…');
+  try {
+    const provider = createProvider({ kind: $('p-kind').value, baseUrl: $('p-base').value, apiKey: $('p-key').value || undefined, timeoutMs: 120000 });
+    const stream = provider.stream({ model: $('p-model').value, messages: currentMessages(), maxTokens: 512, signal: controller.signal });
+    for await (const d of stream) {
+      if (d.type === 'text') $('reply').append(document.createTextNode(d.text));
+    }
+    const r = await stream.result;
+    setText('reply-meta', `finish: ${r.finishReason}; usage: ${r.usage ? `${r.usage.promptTokens} in / ${r.usage.completionTokens} out` : 'not reported'}; ` +
+      `${r.cost == null ? 'no price for this model' : `$${r.cost.toFixed(6)}`}; ${r.attempts} attempt(s), ${r.latencyMs.toFixed(0)} ms to first byte`);
+  } catch (e) {
+    setText('reply-meta', isContextwiseError(e) ? `${e.code}${e.status ? ` (HTTP ${e.status})` : ''}: ${e.message}` : String(e));
+  }
+}
+
 await init();
 for (const m of models.list()) {
   const o = document.createElement('option');
@@ -175,6 +214,9 @@ $('sample-long').addEventListener('click', async () => {
   $('target').value = String(Math.round(total * 0.25 / 100) * 100);
 });
 $('plan').addEventListener('click', showPlan);
+$('route-btn').addEventListener('click', () => doRoute());
+$('send').addEventListener('click', () => send());
+$('stop').addEventListener('click', () => controller?.abort());
 $('apply').addEventListener('click', () => applyCondense());
 await selectModel();
 document.body.dataset.ready = 'true';

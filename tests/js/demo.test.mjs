@@ -4,6 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { root, get_encoding } from './helpers.mjs';
 import { serve, launchChromium } from './static-server.mjs';
+import { providerServer } from './provider-servers.mjs';
 
 /** Opens the demo in headless Chromium, runs `fn(page)`, and checks the page threw nothing. */
 async function withDemo(fn) {
@@ -66,3 +67,27 @@ test('demo page plans and applies condensation of the long sample', () => withDe
   await page.waitForFunction(() => document.getElementById('metrics').textContent.includes('fallbacks'));
   assert.match(await page.textContent('#metrics'), /summary \(no summarizer provider was given\)/);
 }));
+
+test('demo page routes the conversation and streams a reply from a provider', async () => {
+  const llm = await providerServer('openai');
+  try {
+    await withDemo(async (page) => {
+      await page.fill('#input', 'Write a Python function that parses ISO dates');
+      await page.click('#route-btn');
+      await page.waitForFunction(() => document.getElementById('route-result').textContent.startsWith('→'));
+      assert.match(await page.textContent('#route-result'), /→ deepseek-coder \(deepseek\), code task/);
+      assert.match(await page.textContent('#route-stats'), /decisions/);
+      await page.selectOption('#p-kind', 'openai');
+      await page.fill('#p-base', llm.base);
+      await page.fill('#p-key', 'sk-demo-key');
+      await page.fill('#p-model', 'gpt-4o-mini');
+      await page.click('#send');
+      await page.waitForFunction(() => document.getElementById('reply-meta').textContent.startsWith('finish'));
+      assert.equal(await page.textContent('#reply'), 'Hello, wörld 👋');
+      assert.match(await page.textContent('#reply-meta'), /finish: tool_calls; usage: 24 in \/ 17 out/);
+      assert.equal(llm.requests[0].headers.authorization, 'Bearer sk-demo-key');
+    });
+  } finally {
+    await llm.close();
+  }
+});
