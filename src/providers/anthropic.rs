@@ -5,8 +5,8 @@
 use super::convert::{to_anthropic, tools_to_anthropic};
 use super::stream::{parse_error, SseEvent};
 use super::{
-    assistant_message, json, u, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest,
-    ProviderConfig, Usage, WireFormat,
+    assistant_message, http_request, json, u, Accumulated, ChatRequest, ChatResponse, Delta,
+    HttpRequest, KeyHeader, ProviderConfig, Usage, WireFormat,
 };
 use crate::error::Result;
 use serde_json::{json, Value};
@@ -46,25 +46,17 @@ impl WireFormat for Anthropic {
         if stream {
             body["stream"] = json!(true);
         }
-        let mut headers = vec![
-            ("content-type".to_string(), "application/json".to_string()),
-            ("anthropic-version".to_string(), API_VERSION.to_string()),
-        ];
-        if let Some(k) = &cfg.api_key {
-            headers.push(("x-api-key".into(), k.clone()));
-        }
+        let mut extra = vec![("anthropic-version", API_VERSION)];
         if cfg.browser {
-            headers.push((
-                "anthropic-dangerous-direct-browser-access".into(),
-                "true".into(),
-            ));
+            extra.push(("anthropic-dangerous-direct-browser-access", "true"));
         }
-        headers.extend(cfg.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
-        Ok(HttpRequest {
-            url: format!("{}/v1/messages", cfg.base()),
-            headers,
-            body: body.to_string(),
-        })
+        Ok(http_request(
+            cfg,
+            "/v1/messages",
+            KeyHeader::XApiKey,
+            &extra,
+            &body,
+        ))
     }
 
     fn parse(&self, body: &str) -> Result<ChatResponse> {

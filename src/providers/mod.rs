@@ -254,6 +254,39 @@ pub fn assistant_message(text: String, tools: &[(String, String, String)]) -> Va
     m
 }
 
+/// How a provider takes its API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyHeader {
+    /// `authorization: Bearer <key>` (OpenAI-compatible, Ollama behind a proxy).
+    Bearer,
+    /// `x-api-key: <key>` (Anthropic).
+    XApiKey,
+}
+
+/// A JSON POST to `{base}{path}` with the key, the format's own headers and the configured ones.
+pub fn http_request(
+    cfg: &ProviderConfig,
+    path: &str,
+    key: KeyHeader,
+    extra: &[(&str, &str)],
+    body: &Value,
+) -> HttpRequest {
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    headers.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    if let Some(k) = &cfg.api_key {
+        headers.push(match key {
+            KeyHeader::Bearer => ("authorization".into(), format!("Bearer {k}")),
+            KeyHeader::XApiKey => ("x-api-key".into(), k.clone()),
+        });
+    }
+    headers.extend(cfg.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
+    HttpRequest {
+        url: format!("{}{path}", cfg.base()),
+        headers,
+        body: body.to_string(),
+    }
+}
+
 /// What every wire format implements.
 pub trait WireFormat {
     /// Builds the HTTP request.

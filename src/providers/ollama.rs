@@ -3,8 +3,8 @@
 
 use super::stream::{parse_error, SseEvent};
 use super::{
-    assistant_message, json, u, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest,
-    ProviderConfig, Usage, WireFormat,
+    assistant_message, http_request, json, u, Accumulated, ChatRequest, ChatResponse, Delta,
+    HttpRequest, KeyHeader, ProviderConfig, Usage, WireFormat,
 };
 use crate::error::Result;
 use serde_json::{json, Value};
@@ -106,16 +106,13 @@ impl WireFormat for Ollama {
         if let Some(tools) = &req.tools {
             body["tools"] = tools.clone();
         }
-        let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
-        if let Some(k) = &cfg.api_key {
-            headers.push(("authorization".into(), format!("Bearer {k}")));
-        }
-        headers.extend(cfg.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
-        Ok(HttpRequest {
-            url: format!("{}/api/chat", cfg.base()),
-            headers,
-            body: body.to_string(),
-        })
+        Ok(http_request(
+            cfg,
+            "/api/chat",
+            KeyHeader::Bearer,
+            &[],
+            &body,
+        ))
     }
 
     fn parse(&self, body: &str) -> Result<ChatResponse> {

@@ -3,8 +3,8 @@
 
 use super::stream::{parse_error, SseEvent};
 use super::{
-    json, u, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest, ProviderConfig, Usage,
-    WireFormat,
+    http_request, json, u, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest, KeyHeader,
+    ProviderConfig, Usage, WireFormat,
 };
 use crate::error::Result;
 use serde_json::{json, Value};
@@ -57,16 +57,13 @@ impl WireFormat for OpenAi {
             body["stream"] = json!(true);
             body["stream_options"] = json!({ "include_usage": true });
         }
-        let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
-        if let Some(k) = &cfg.api_key {
-            headers.push(("authorization".into(), format!("Bearer {k}")));
-        }
-        headers.extend(cfg.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
-        Ok(HttpRequest {
-            url: format!("{}/chat/completions", cfg.base()),
-            headers,
-            body: body.to_string(),
-        })
+        Ok(http_request(
+            cfg,
+            "/chat/completions",
+            KeyHeader::Bearer,
+            &[],
+            &body,
+        ))
     }
 
     fn parse(&self, body: &str) -> Result<ChatResponse> {
