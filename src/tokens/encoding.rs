@@ -3,7 +3,6 @@
 use super::rankfile::read_rank_file;
 use super::vocab::{Rank, Vocab};
 use crate::error::{Error, ErrorCode, Result};
-use fancy_regex::Regex;
 
 /// The encodings contextwise knows, by their tiktoken names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,7 +61,8 @@ impl EncodingName {
         }
     }
 
-    fn pattern(self) -> &'static str {
+    /// The split pattern (the regex form, kept as the test oracle).
+    pub fn pattern(self) -> &'static str {
         match self {
             EncodingName::Cl100kBase => CL100K_PATTERN,
             EncodingName::O200kBase => O200K_PATTERN,
@@ -112,7 +112,7 @@ pub enum AllowedSpecial {
 #[derive(Debug)]
 pub struct Encoding {
     name: EncodingName,
-    regex: Regex,
+    split: fn(&str, usize) -> usize,
     vocab: Vocab,
 }
 
@@ -132,15 +132,14 @@ impl Encoding {
                 ),
             ));
         }
-        let regex = Regex::new(name.pattern()).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidRanks,
-                format!("internal: split pattern failed to compile: {e}"),
-            )
-        })?;
+        let split: fn(&str, usize) -> usize = match name {
+            EncodingName::Cl100kBase => super::split::cl100k_piece,
+            EncodingName::O200kBase => super::split::o200k_piece,
+            EncodingName::P50kBase | EncodingName::R50kBase => super::split::gpt2_piece,
+        };
         Ok(Encoding {
             name,
-            regex,
+            split,
             vocab: Vocab::new(data),
         })
     }
@@ -154,20 +153,15 @@ impl Encoding {
     fn for_each_piece(&self, text: &str, mut f: impl FnMut(&str) -> bool) {
         let mut start = 0;
         while start < text.len() {
-            // A regex error (backtrack limit) cannot occur for these patterns; fall back to
-            // treating the rest as one piece so the call still terminates with a count.
-            match self.regex.find_from_pos(text, start) {
-                Ok(Some(m)) if m.end() > start => {
-                    if !f(m.as_str()) {
-                        return;
-                    }
-                    start = m.end();
-                }
-                _ => {
-                    f(&text[start..]);
-                    return;
-                }
+            let end = (self.split)(text, start).max(start + 1);
+            // a split never ends inside a character; guard anyway so slicing cannot panic
+            let end = (end..=text.len())
+                .find(|&e| text.is_char_boundary(e))
+                .unwrap_or(text.len());
+            if !f(&text[start..end]) {
+                return;
             }
+            start = end;
         }
     }
 

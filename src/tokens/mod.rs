@@ -5,6 +5,9 @@ pub mod chat;
 pub mod encoding;
 pub mod image;
 pub mod rankfile;
+pub mod split;
+#[rustfmt::skip]
+pub mod unicode_tables;
 pub mod vocab;
 
 use crate::error::{Error, ErrorCode, Result};

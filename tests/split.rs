@@ -1,0 +1,182 @@
+//! The hand-written pre-tokenizers against the regex patterns (fancy-regex, the oracle):
+//! identical pieces on the corpus and on generated strings; any difference prints the input.
+
+use contextwise::tokens::encoding::EncodingName;
+use contextwise::tokens::split::{cl100k_piece, gpt2_piece, o200k_piece};
+use proptest::prelude::*;
+
+fn oracle(name: EncodingName, text: &str) -> Vec<String> {
+    static RES: std::sync::OnceLock<Vec<(EncodingName, fancy_regex::Regex)>> =
+        std::sync::OnceLock::new();
+    let all = RES.get_or_init(|| {
+        [
+            EncodingName::Cl100kBase,
+            EncodingName::O200kBase,
+            EncodingName::R50kBase,
+        ]
+        .iter()
+        .map(|n| (*n, fancy_regex::Regex::new(n.pattern()).unwrap()))
+        .collect()
+    });
+    let re = &all
+        .iter()
+        .find(|(n, _)| {
+            *n == name || (*n == EncodingName::R50kBase && name == EncodingName::P50kBase)
+        })
+        .unwrap()
+        .1;
+    re.find_iter(text)
+        .map(|m| m.unwrap().as_str().to_string())
+        .collect()
+}
+
+fn ours(name: EncodingName, text: &str) -> Vec<String> {
+    let f = match name {
+        EncodingName::Cl100kBase => cl100k_piece,
+        EncodingName::O200kBase => o200k_piece,
+        _ => gpt2_piece,
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let e = f(text, i);
+        assert!(e > i, "no progress at {i} in {text:?}");
+        out.push(text[i..e].to_string());
+        i = e;
+    }
+    out
+}
+
+fn check(name: EncodingName, text: &str) -> Result<(), String> {
+    let (a, b) = (ours(name, text), oracle(name, text));
+    if a != b {
+        let k = a
+            .iter()
+            .zip(&b)
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
+        return Err(format!(
+            "{}: piece {k} differs: ours {:?} vs regex {:?} in {:?}",
+            name.as_str(),
+            a.get(k),
+            b.get(k),
+            text.chars().take(200).collect::<String>()
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn corpus_pieces_match_the_regex() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            for name in [
+                EncodingName::Cl100kBase,
+                EncodingName::O200kBase,
+                EncodingName::R50kBase,
+            ] {
+                for para in text.split("\n\n") {
+                    if let Err(e) = check(name, para) {
+                        panic!("{}: {e}", p.display());
+                    }
+                }
+                check(name, &text).unwrap();
+            }
+        }
+    }
+}
+
+fn pool() -> Vec<&'static str> {
+    vec![
+        "a",
+        "Z",
+        "é",
+        "ß",
+        "Ǆ",
+        "ǅ",
+        "x\u{301}",
+        "\u{301}",
+        "\u{300}",
+        "ʰ",
+        "ж",
+        "Ω",
+        "ﬁ",
+        "漢",
+        "の",
+        "ア",
+        "한",
+        "ก",
+        "ـ",
+        "ع",
+        "א",
+        "अ",
+        "ि",
+        "0",
+        "7",
+        "٣",
+        "²",
+        "Ⅻ",
+        "'",
+        "'s",
+        "'S",
+        "'ll",
+        "'LL",
+        "'re",
+        "'d",
+        "’",
+        "\"",
+        ".",
+        ",",
+        "!",
+        "?",
+        "-",
+        "_",
+        "/",
+        "\\",
+        "(",
+        ")",
+        "<|endoftext|>",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\r",
+        "\u{a0}",
+        "\u{3000}",
+        "\u{2028}",
+        "\u{b}",
+        "\u{c}",
+        "\u{85}",
+        "🙂",
+        "👍🏽",
+        "👨\u{200d}👩\u{200d}👧",
+        "1\u{fe0f}\u{20e3}",
+        "🇫🇷",
+        "\u{200d}",
+        "\u{fe0f}",
+        "$",
+        "€",
+        "=",
+        "ABC",
+        "abc",
+        "Hello",
+        "HELLOworld",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+    #[test]
+    fn generated_strings_split_like_the_regex(parts in proptest::collection::vec(proptest::sample::select(pool()), 0..40)) {
+        let text: String = parts.concat();
+        for name in [EncodingName::Cl100kBase, EncodingName::O200kBase, EncodingName::R50kBase] {
+            if let Err(e) = check(name, &text) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+    }
+}
