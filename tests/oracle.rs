@@ -10,18 +10,16 @@ use contextwise::tokens::encoding::{AllowedSpecial, Encoding, EncodingName, ALL_
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
+thread_local! {
+    // Encodings keep a per-instance piece cache (not Sync), so each test thread loads its own.
+    static OURS: Vec<&'static Encoding> = ALL_ENCODINGS
+        .iter()
+        .map(|n| &*Box::leak(Box::new(Encoding::from_rank_file(*n, &support::ranks::rank_file_bytes(n.as_str())).expect("loads"))))
+        .collect();
+}
+
 fn ours(name: EncodingName) -> &'static Encoding {
-    static CACHE: OnceLock<Vec<Encoding>> = OnceLock::new();
-    let all = CACHE.get_or_init(|| {
-        ALL_ENCODINGS
-            .iter()
-            .map(|n| {
-                Encoding::from_rank_file(*n, &support::ranks::rank_file_bytes(n.as_str()))
-                    .expect("loads")
-            })
-            .collect()
-    });
-    &all[ALL_ENCODINGS.iter().position(|n| *n == name).unwrap()]
+    OURS.with(|all| all[ALL_ENCODINGS.iter().position(|n| *n == name).unwrap()])
 }
 
 fn oracle(name: EncodingName) -> &'static tiktoken_rs::CoreBPE {

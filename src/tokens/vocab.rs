@@ -17,12 +17,27 @@ const NONE: Rank = Rank::MAX;
 /// Pieces longer than this use the heap merge.
 const HEAP_MERGE_FROM: usize = 96;
 
+/// Longest piece kept in the piece cache.
+const CACHED_PIECE: usize = 24;
+/// Entries of the direct-mapped piece cache.
+const PIECE_CACHE: usize = 4096;
+
+/// One slot of the piece cache: the piece's bytes (exact compare, no hash-only match) and count.
+#[derive(Debug, Clone, Copy)]
+struct CachedPiece {
+    len: u8,
+    bytes: [u8; CACHED_PIECE],
+    count: u32,
+}
+
 /// The byte→rank and rank→byte tables of one encoding.
 #[derive(Debug)]
 pub struct Vocab {
     data: RankData,
     table: Vec<u32>,
     mask: usize,
+    /// Counts of short pieces that needed merging (natural text repeats its words).
+    pieces: std::cell::RefCell<Vec<CachedPiece>>,
 }
 
 #[inline]
@@ -59,7 +74,17 @@ impl Vocab {
                 table[i] = r + 1;
             }
         }
-        Vocab { data, table, mask }
+        let empty = CachedPiece {
+            len: 0,
+            bytes: [0; CACHED_PIECE],
+            count: 0,
+        };
+        Vocab {
+            data,
+            table,
+            mask,
+            pieces: std::cell::RefCell::new(vec![empty; PIECE_CACHE]),
+        }
     }
 
     /// Number of rank slots.
@@ -103,8 +128,29 @@ impl Vocab {
         if piece.len() <= 1 || self.rank(piece).is_some() {
             return usize::from(!piece.is_empty());
         }
+        let cacheable = piece.len() <= CACHED_PIECE;
+        let slot = (hash_bytes(piece) as usize) & (PIECE_CACHE - 1);
+        if cacheable {
+            if let Ok(cache) = self.pieces.try_borrow() {
+                let e = &cache[slot];
+                if e.len as usize == piece.len() && &e.bytes[..piece.len()] == piece {
+                    return e.count as usize;
+                }
+            }
+        }
         let mut n = 0;
         self.merge(piece, |_, _| n += 1);
+        if cacheable {
+            if let Ok(mut cache) = self.pieces.try_borrow_mut() {
+                let mut bytes = [0u8; CACHED_PIECE];
+                bytes[..piece.len()].copy_from_slice(piece);
+                cache[slot] = CachedPiece {
+                    len: piece.len() as u8,
+                    bytes,
+                    count: n as u32,
+                };
+            }
+        }
         n
     }
 
