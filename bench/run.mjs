@@ -86,6 +86,26 @@ for (const name of Object.keys(LIBS).filter((n) => n !== 'contextwise')) {
 }
 
 log();
+log('## Adversarial input: one piece the split pattern cannot cut (ms per count, o200k_base)');
+log();
+log('| input | contextwise 16k | contextwise 64k | ×4 input → time × | tiktoken (wasm) 16k | gpt-tokenizer 16k |');
+log('|---|---:|---:|---:|---:|---:|');
+{
+  const cwCount = await LIBS.contextwise('o200k_base');
+  const tk = await LIBS['tiktoken (wasm)']('o200k_base');
+  const gt = await LIBS['gpt-tokenizer']('o200k_base');
+  const time = (f, text, budget = 1) => { const t0 = performance.now(); f(text); return performance.now() - t0; };
+  for (const [name, unit] of [['emoji', '🙂'], ['CJK', '漢'], ['letters', 'a'], ['spaces', ' ']]) {
+    const a = time(cwCount, unit.repeat(16000));
+    const b = time(cwCount, unit.repeat(64000));
+    // the others are quadratic here: measure them at 16k only, once
+    const t = time(tk, unit.repeat(16000));
+    const g = time(gt, unit.repeat(16000));
+    log(`| 16,000 / 64,000 ${name} | ${fmt(a, 1)} | ${fmt(b, 1)} | ${fmt(b / a, 1)} | ${fmt(t, 0)} | ${fmt(g, 0)} |`);
+  }
+}
+
+log();
 log('## Time to first count and memory (fresh Node process: import + load + first count)');
 log();
 log('Median of 3 runs; node start-up (an empty script) subtracted. Memory: RSS added by loading.');

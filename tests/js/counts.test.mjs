@@ -76,3 +76,21 @@ test('estimated models scale the nearest encoding by their factor', () => {
   const base = cw.countTokens(text, { encoding: info.tokenizer.encoding });
   assert.equal(cw.countTokens(text, { model: 'claude-sonnet-4-5' }), Math.round(base * info.tokenizer.factor));
 });
+
+test('generated strings: counts equal tiktoken for both big encodings', () => {
+  const pool = ['a', 'Z', 'é', 'ß', 'ǅ', 'x\u0301', '\u0301', 'ж', '漢', 'の', '한', 'ก', 'ع', 'अ', 'ि', '0', '7', '٣', '²', "'", "'s", "'LL", '’',
+    '.', ',', '!', '?', '-', '_', '/', '(', '<|endoftext|>', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '🙂', '👍🏽',
+    '👨\u200d👩\u200d👧', '🇫🇷', '\ud800', 'HELLO', 'World', '$', '€'];
+  let seed = 12345;
+  const rand = (n) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  for (const encoding of ['cl100k_base', 'o200k_base']) {
+    const ref = get_encoding(encoding);
+    try {
+      for (let i = 0; i < 1500; i++) {
+        const text = Array.from({ length: rand(40) }, () => pool[rand(pool.length)]).join('');
+        const want = ref.encode(text, [], []).length;
+        if (cw.countTokens(text, { encoding }) !== want) assert.fail(`${encoding}: differs on ${JSON.stringify(text)}`);
+      }
+    } finally { ref.free(); }
+  }
+});
