@@ -2,9 +2,9 @@
 //! option handling of the public counting API. Pure Rust; `bindings/` holds one instance.
 
 use crate::error::{Error, Result};
-use crate::messages::parse_messages;
+use crate::messages::{parse_messages, Message};
 use crate::models::{ModelInfo, Registry};
-use crate::risk::{assess, default_reserve, Assessment, Thresholds};
+use crate::risk::{assess, reserve_for, Assessment, Thresholds};
 use crate::tokens::cache::{CacheStats, CountCache};
 use crate::tokens::chat::{count_messages, ChatCount};
 use crate::tokens::encoding::{AllowedSpecial, Encoding, EncodingName};
@@ -54,6 +54,18 @@ pub struct RiskOptions {
     /// The request's tool definitions.
     #[serde(default)]
     pub tools: Option<Value>,
+}
+
+/// `configureCountCache` options.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CacheConfig {
+    /// Maximum cached messages (0 disables the cache).
+    #[serde(default)]
+    pub capacity: Option<f64>,
+    /// Drop every entry and reset the counters.
+    #[serde(default)]
+    pub clear: bool,
 }
 
 /// Resolved counting target: an encoding and the factor to scale by.
@@ -194,9 +206,19 @@ impl Engine {
     /// Counts a conversation.
     pub fn count_messages(&mut self, messages: &Value, o: &ChatOptions) -> Result<ChatCount> {
         let msgs = parse_messages(messages)?;
-        let info = self.models.get(&o.model)?;
+        self.count_parsed(&msgs, &o.model, o.tools.as_ref())
+    }
+
+    /// Counts already parsed messages (callers that parse once and count for several models).
+    pub fn count_parsed(
+        &mut self,
+        msgs: &[Message],
+        model: &str,
+        tools: Option<&Value>,
+    ) -> Result<ChatCount> {
+        let info = self.models.get(model)?;
         let enc = self.encodings.get(info.encoding()?)?;
-        count_messages(&enc, info, &msgs, o.tools.as_ref(), &mut self.cache)
+        count_messages(&enc, info, msgs, tools, &mut self.cache)
     }
 
     /// Assesses the risk of a conversation for a model.
@@ -204,15 +226,7 @@ impl Engine {
         let thresholds = o.thresholds.unwrap_or_default();
         thresholds.validate()?;
         let info = self.model(&o.model)?;
-        let reserve = match o.reserve_output {
-            None => default_reserve(info.max_output_tokens),
-            Some(r) if r.is_finite() && r >= 0.0 && r.fract() == 0.0 => r as u64,
-            Some(r) => {
-                return Err(Error::invalid_argument(format!(
-                    "reserveOutput must be a non-negative integer, got {r}"
-                )))
-            }
-        };
+        let reserve = reserve_for(info, o.reserve_output)?;
         let window = info.context_window as u64;
         let count = self.count_messages(
             messages,
@@ -262,6 +276,22 @@ impl Engine {
             }
         }
         cost
+    }
+
+    /// Resizes and/or clears the count cache.
+    pub fn configure_cache(&mut self, c: &CacheConfig) -> Result<()> {
+        if let Some(cap) = c.capacity {
+            if !(cap.is_finite() && cap >= 0.0 && cap.fract() == 0.0) {
+                return Err(Error::invalid_config(format!(
+                    "capacity must be a non-negative integer, got {cap}"
+                )));
+            }
+            self.cache.set_capacity(cap as usize);
+        }
+        if c.clear {
+            self.cache.clear();
+        }
+        Ok(())
     }
 
     /// Count-cache counters.

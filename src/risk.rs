@@ -152,6 +152,20 @@ pub fn default_reserve(max_output: u32) -> u64 {
     max_output.min(4096) as u64
 }
 
+/// The output reserve for a model: the caller's `reserveOutput` (a non-negative integer below
+/// the context window) or the default.
+pub fn reserve_for(model: &crate::models::ModelInfo, reserve_output: Option<f64>) -> Result<u64> {
+    let window = model.context_window as u64;
+    match reserve_output {
+        None => Ok(default_reserve(model.max_output_tokens)),
+        Some(r) if r.is_finite() && r >= 0.0 && r.fract() == 0.0 && (r as u64) < window => Ok(r as u64),
+        Some(r) => Err(Error::invalid_argument(format!(
+            "reserveOutput must be a non-negative integer smaller than the context window ({window} for {}), got {r}",
+            model.id
+        ))),
+    }
+}
+
 /// Assesses `tokens` against a window.
 pub fn assess(
     tokens: u64,

@@ -72,7 +72,7 @@ impl HttpClient for Client {
     type Body = ChunkBody;
     async fn send(
         &self,
-        _p: &str,
+        _p: ProviderKind,
         req: &HttpRequest,
         _t: f64,
     ) -> contextwise::Result<HttpResponse<ChunkBody>> {

@@ -3,7 +3,7 @@
 use super::{to_js, to_value, value, ENGINE};
 use crate::error::Error;
 use crate::platform::fetch::{FetchBody, FetchClient};
-use crate::providers::client::{chat, check_config, open_stream, ChatStream, HttpClient};
+use crate::providers::client::{chat, check_config, open_stream, CallInfo, ChatStream, HttpClient};
 use crate::providers::hotswap::{unload_request, HotSwap};
 use crate::providers::{ChatRequest, ChatResponse, ProviderConfig, ProviderKind};
 use serde::Serialize;
@@ -87,7 +87,11 @@ async fn prepare(inner: &Inner, client: &FetchClient, req: &mut ChatRequest) {
     for model in evict {
         let r = unload_request(&inner.cfg, &model);
         if let Ok(mut resp) = client
-            .send("ollama", &r, inner.cfg.timeout_ms.unwrap_or(10_000.0))
+            .send(
+                ProviderKind::Ollama,
+                &r,
+                inner.cfg.timeout_ms.unwrap_or(10_000.0),
+            )
             .await
         {
             use crate::providers::client::Body;
@@ -105,42 +109,54 @@ fn record(model: &str, messages: &[Value], resp: &ChatResponse, latency_ms: f64)
     })
 }
 
-fn record_error(model: &str) {
-    ENGINE.with(|e| {
-        if let Ok(mut e) = e.try_borrow_mut() {
-            e.usage.error(model);
+/// Counts a failed call for the model and converts the error.
+fn fail(model: &str, e: Error) -> JsValue {
+    ENGINE.with(|engine| {
+        if let Ok(mut engine) = engine.try_borrow_mut() {
+            engine.usage.error(model);
         }
     });
+    to_js(e)
+}
+
+/// Records a finished call (usage, cost, calibration) and converts it for JS, or records the failure.
+fn settle(
+    req: &ChatRequest,
+    outcome: crate::error::Result<(ChatResponse, CallInfo)>,
+) -> Result<JsValue, JsValue> {
+    match outcome {
+        Ok((response, info)) => {
+            let cost = record(&req.model, &req.messages, &response, info.latency_ms);
+            to_value(&ChatResult {
+                response,
+                cost,
+                attempts: info.attempts,
+                latency_ms: info.latency_ms,
+            })
+        }
+        Err(e) => Err(fail(&req.model, e)),
+    }
 }
 
 #[wasm_bindgen]
 impl Provider {
+    /// The request, the provider and a fetch client bound to the caller's `signal`.
+    fn start(&self, opts: &JsValue) -> Result<(Rc<Inner>, ChatRequest, FetchClient), JsValue> {
+        let (req, signal) = split(opts)?;
+        Ok((self.inner.clone(), req, FetchClient { signal }))
+    }
+
     /// One complete answer: `{ message, finishReason, usage, model, cost, attempts, latencyMs }`.
     #[wasm_bindgen(unchecked_return_type = "Promise<ChatResult>")]
     pub fn chat(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ChatOptions")] opts: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        let (mut req, signal) = split(&opts)?;
-        let inner = self.inner.clone();
+        let (inner, mut req, client) = self.start(&opts)?;
         Ok(future_to_promise(async move {
-            let client = FetchClient { signal };
             prepare(&inner, &client, &mut req).await;
-            match chat(&client, &inner.cfg, &req).await {
-                Ok((resp, info)) => {
-                    let cost = record(&req.model, &req.messages, &resp, info.latency_ms);
-                    to_value(&ChatResult {
-                        response: resp,
-                        cost,
-                        attempts: info.attempts,
-                        latency_ms: info.latency_ms,
-                    })
-                }
-                Err(e) => {
-                    record_error(&req.model);
-                    Err(to_js(e))
-                }
-            }
+            let outcome = chat(&client, &inner.cfg, &req).await;
+            settle(&req, outcome)
         }))
     }
 
@@ -150,24 +166,22 @@ impl Provider {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ChatOptions")] opts: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        let (mut req, signal) = split(&opts)?;
-        let inner = self.inner.clone();
+        let (inner, mut req, client) = self.start(&opts)?;
         Ok(future_to_promise(async move {
-            let client = FetchClient { signal };
             prepare(&inner, &client, &mut req).await;
             match open_stream(&client, &inner.cfg, &req).await {
-                Ok(s) => Ok(ProviderStream {
-                    state: Rc::new(RefCell::new(StreamState {
+                Ok(s) => {
+                    let state = StreamState {
                         stream: Some(s),
                         result: None,
                         req,
-                    })),
+                    };
+                    Ok(ProviderStream {
+                        state: Rc::new(RefCell::new(state)),
+                    }
+                    .into())
                 }
-                .into()),
-                Err(e) => {
-                    record_error(&req.model);
-                    Err(to_js(e))
-                }
+                Err(e) => Err(fail(&req.model, e)),
             }
         }))
     }
@@ -204,31 +218,11 @@ impl ProviderStream {
                 }
                 Ok(None) => {
                     let info = s.info;
-                    let model = state.borrow().req.model.clone();
-                    match s.finish() {
-                        Ok(resp) => {
-                            let msgs = state.borrow().req.messages.clone();
-                            let cost = record(&model, &msgs, &resp, info.latency_ms);
-                            let r = to_value(&ChatResult {
-                                response: resp,
-                                cost,
-                                attempts: info.attempts,
-                                latency_ms: info.latency_ms,
-                            })?;
-                            state.borrow_mut().result = Some(r);
-                            Ok(JsValue::UNDEFINED)
-                        }
-                        Err(e) => {
-                            record_error(&model);
-                            Err(to_js(e))
-                        }
-                    }
+                    let result = settle(&state.borrow().req, s.finish().map(|r| (r, info)))?;
+                    state.borrow_mut().result = Some(result);
+                    Ok(JsValue::UNDEFINED)
                 }
-                Err(e) => {
-                    let model = state.borrow().req.model.clone();
-                    record_error(&model);
-                    Err(to_js(e))
-                }
+                Err(e) => Err(fail(&state.borrow().req.model, e)),
             }
         })
     }

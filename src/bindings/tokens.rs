@@ -1,9 +1,8 @@
 //! Token counting exports: encodings, text, chat messages, the count cache.
 
 use super::{options, string_arg, to_value, value, with_engine};
-use crate::engine::{ChatOptions, TextOptions};
+use crate::engine::{CacheConfig, ChatOptions, TextOptions};
 use crate::error::Error;
-use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -112,31 +111,11 @@ pub fn count_cache_stats() -> Result<JsValue, JsValue> {
     to_value(&with_engine(|e| Ok(e.cache_stats()))?)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CacheConfig {
-    capacity: Option<f64>,
-    clear: Option<bool>,
-}
-
 /// Sets the count cache's capacity (`{ capacity }`, 0 disables it) and/or clears it (`{ clear: true }`).
 #[wasm_bindgen(js_name = configureCountCache)]
 pub fn configure_count_cache(
     #[wasm_bindgen(unchecked_param_type = "{ capacity?: number; clear?: boolean }")] cfg: JsValue,
 ) -> Result<(), JsValue> {
     let c: CacheConfig = options(&cfg, "configureCountCache")?;
-    with_engine(|e| {
-        if let Some(cap) = c.capacity {
-            if !(cap.is_finite() && cap >= 0.0 && cap.fract() == 0.0) {
-                return Err(Error::invalid_config(format!(
-                    "capacity must be a non-negative integer, got {cap}"
-                )));
-            }
-            e.cache.set_capacity(cap as usize);
-        }
-        if c.clear == Some(true) {
-            e.cache.clear();
-        }
-        Ok(())
-    })
+    with_engine(|e| e.configure_cache(&c))
 }

@@ -5,11 +5,11 @@ use super::llm::{Summarizer, SummaryCache};
 use super::plan::{plan, Plan, PlanInput};
 use super::run::{condense, last_question, Condensed, RunInput};
 use super::CondenseOptions;
-use crate::engine::{ChatOptions, Engine};
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::messages::{parse_messages, Message};
 use crate::models::ModelInfo;
-use crate::risk::{default_reserve, Thresholds};
+use crate::risk::{reserve_for, Thresholds};
 use crate::tokens::cache::CountCache;
 use crate::tokens::chat::count_messages;
 use crate::tokens::encoding::Encoding;
@@ -42,13 +42,7 @@ pub fn prepare(engine: &mut Engine, messages: &Value, o: &CondenseOptions) -> Re
         .cloned()
         .ok_or_else(|| Error::invalid_message("messages must be an array of message objects"))?;
     let parsed = parse_messages(messages)?;
-    let count = engine.count_messages(
-        messages,
-        &ChatOptions {
-            model: o.model.clone(),
-            tools: None,
-        },
-    )?;
+    let count = engine.count_parsed(&parsed, &o.model, None)?;
     let model = engine.models.get(&o.model)?.clone();
     let enc = engine.encodings.get(model.encoding()?)?;
     let summarizer_id = o
@@ -56,22 +50,7 @@ pub fn prepare(engine: &mut Engine, messages: &Value, o: &CondenseOptions) -> Re
         .clone()
         .unwrap_or_else(|| model.id.clone());
     let summarizer = engine.models.get(&summarizer_id)?;
-    let reserve = match o.reserve_output {
-        None => default_reserve(model.max_output_tokens),
-        Some(r)
-            if r.is_finite()
-                && r >= 0.0
-                && r.fract() == 0.0
-                && (r as u64) < model.context_window as u64 =>
-        {
-            r as u64
-        }
-        Some(r) => {
-            return Err(Error::invalid_argument(format!(
-                "reserveOutput must be a non-negative integer below the context window, got {r}"
-            )))
-        }
-    };
+    let reserve = reserve_for(&model, o.reserve_output)?;
     let factor = count.factor;
     let priming = scale(model.framing().reply_priming.max(0) as usize, factor);
     let count_text = |s: &str| scale(enc.count(s), factor);

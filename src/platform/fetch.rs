@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::providers::client::{Body, HttpClient, HttpResponse};
 use crate::providers::errors::{aborted, body_cut, network, timeout};
-use crate::providers::HttpRequest;
+use crate::providers::{HttpRequest, ProviderKind};
 use gloo_net::http::Request;
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -114,15 +114,11 @@ impl HttpClient for FetchClient {
 
     async fn send(
         &self,
-        provider: &str,
+        kind: ProviderKind,
         req: &HttpRequest,
         timeout_ms: f64,
     ) -> Result<HttpResponse<FetchBody>> {
-        let provider: &'static str = match provider {
-            "anthropic" => "anthropic",
-            "ollama" => "ollama",
-            _ => "openai",
-        };
+        let provider = kind.as_str();
         if is_aborted(&self.signal) {
             return Err(aborted(provider));
         }

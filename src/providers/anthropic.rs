@@ -5,8 +5,8 @@
 use super::convert::{to_anthropic, tools_to_anthropic};
 use super::stream::{parse_error, SseEvent};
 use super::{
-    assistant_message, http_request, json, u, Accumulated, ChatRequest, ChatResponse, Delta,
-    HttpRequest, KeyHeader, ProviderConfig, Usage, WireFormat,
+    assistant_message, http_request, json, str_field, u, Accumulated, ChatRequest, ChatResponse,
+    Delta, HttpRequest, KeyHeader, ProviderConfig, Usage, WireFormat,
 };
 use crate::error::Result;
 use serde_json::{json, Value};
@@ -80,16 +80,9 @@ impl WireFormat for Anthropic {
         }
         Ok(ChatResponse {
             message: assistant_message(text, &tools),
-            finish_reason: v
-                .get("stop_reason")
-                .and_then(Value::as_str)
-                .map(String::from),
+            finish_reason: str_field(&v, "stop_reason"),
             usage: v.get("usage").map(usage),
-            model: v
-                .get("model")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            model: str_field(&v, "model").unwrap_or_default(),
         })
     }
 

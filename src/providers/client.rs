@@ -7,7 +7,7 @@ use super::retry::RetryPolicy;
 use super::stream::{NdjsonParser, SseEvent, SseParser};
 use super::{
     format_of, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest, ProviderConfig,
-    WireFormat,
+    ProviderKind, WireFormat,
 };
 use crate::error::{Error, Result};
 use std::collections::VecDeque;
@@ -47,7 +47,7 @@ pub trait HttpClient {
     /// a request over `timeout_ms` is `PROVIDER_TIMEOUT`, an abort is `ABORTED`.
     fn send(
         &self,
-        provider: &str,
+        provider: ProviderKind,
         req: &HttpRequest,
         timeout_ms: f64,
     ) -> impl Future<Output = Result<HttpResponse<Self::Body>>>;
@@ -101,7 +101,7 @@ async fn send_with_retries<C: HttpClient>(
     let mut retries = 0;
     loop {
         info.attempts += 1;
-        let outcome = match client.send(provider, http, timeout).await {
+        let outcome = match client.send(cfg.kind, http, timeout).await {
             Ok(mut resp) if resp.status >= 400 => {
                 let retry_after = resp
                     .header("retry-after-ms")

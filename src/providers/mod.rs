@@ -315,6 +315,11 @@ fn json(body: &str, provider: &str) -> Result<Value> {
         .map_err(|e| stream::parse_error(provider, &format!("invalid JSON ({e})")))
 }
 
+/// A string field of a JSON object, owned.
+fn str_field(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(String::from)
+}
+
 fn u(v: &Value) -> u64 {
     v.as_u64().unwrap_or(0)
 }

@@ -3,8 +3,8 @@
 
 use super::stream::{parse_error, SseEvent};
 use super::{
-    assistant_message, http_request, json, u, Accumulated, ChatRequest, ChatResponse, Delta,
-    HttpRequest, KeyHeader, ProviderConfig, Usage, WireFormat,
+    assistant_message, http_request, json, str_field, u, Accumulated, ChatRequest, ChatResponse,
+    Delta, HttpRequest, KeyHeader, ProviderConfig, Usage, WireFormat,
 };
 use crate::error::Result;
 use serde_json::{json, Value};
@@ -125,16 +125,9 @@ impl WireFormat for Ollama {
                 msg["content"].as_str().unwrap_or_default().to_string(),
                 &tool_calls(msg),
             ),
-            finish_reason: v
-                .get("done_reason")
-                .and_then(Value::as_str)
-                .map(String::from),
+            finish_reason: str_field(&v, "done_reason"),
             usage: read_usage(&v),
-            model: v
-                .get("model")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            model: str_field(&v, "model").unwrap_or_default(),
         })
     }
 

@@ -3,8 +3,8 @@
 
 use super::stream::{parse_error, SseEvent};
 use super::{
-    http_request, json, u, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest, KeyHeader,
-    ProviderConfig, Usage, WireFormat,
+    http_request, json, str_field, u, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest,
+    KeyHeader, ProviderConfig, Usage, WireFormat,
 };
 use crate::error::Result;
 use serde_json::{json, Value};
@@ -80,16 +80,9 @@ impl WireFormat for OpenAi {
         }
         Ok(ChatResponse {
             message,
-            finish_reason: choice
-                .get("finish_reason")
-                .and_then(Value::as_str)
-                .map(String::from),
+            finish_reason: str_field(choice, "finish_reason"),
             usage: read_usage(&v),
-            model: v
-                .get("model")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            model: str_field(&v, "model").unwrap_or_default(),
         })
     }
 

@@ -5,11 +5,11 @@
 pub mod classify;
 pub mod stats;
 
-use crate::engine::{ChatOptions, Engine};
-use crate::error::{Error, ErrorCode, Result};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
 use crate::messages::{parse_messages, Part, Role};
 use crate::models::ModelInfo;
-use crate::risk::default_reserve;
+use crate::risk::reserve_for;
 use classify::{classify, Task};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -328,23 +328,10 @@ pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Resul
     // context fit (and cost preference)
     let fit = |engine: &mut Engine, id: &str| -> Result<(u64, u64, f64)> {
         let m = known(engine, id, "model")?;
-        let reserve = match cfg.reserve_output {
-            Some(r) if r.is_finite() && r >= 0.0 => (r as u64).min(m.context_window as u64 - 1),
-            Some(_) => {
-                return Err(Error::invalid_config(
-                    "reserveOutput must be a non-negative number",
-                ))
-            }
-            None => default_reserve(m.max_output_tokens),
-        };
+        let reserve =
+            reserve_for(&m, cfg.reserve_output).map_err(|e| Error::invalid_config(e.message))?;
         let tokens = engine
-            .count_messages(
-                messages,
-                &ChatOptions {
-                    model: m.id.clone(),
-                    tools: cfg.tools.clone(),
-                },
-            )?
+            .count_parsed(&parsed, &m.id, cfg.tools.as_ref())?
             .total;
         Ok((tokens, m.context_window as u64 - reserve, m.pricing.input))
     };
@@ -473,9 +460,4 @@ fn capitalize(s: &str) -> String {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
     }
-}
-
-/// `INVALID_CONFIG` helper for bindings that parse the config.
-pub fn config_error(e: impl std::fmt::Display) -> Error {
-    Error::new(ErrorCode::InvalidConfig, format!("router config: {e}"))
 }

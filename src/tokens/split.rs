@@ -79,6 +79,18 @@ fn run(text: &str, i: usize, f: impl Fn(char, Class) -> bool) -> usize {
     j
 }
 
+/// `\p{N}{1,3}` at a number char.
+fn up_to_three_digits(text: &str, i: usize) -> usize {
+    let mut j = i;
+    for d in text[i..].chars().take(3) {
+        if !class(d).n {
+            break;
+        }
+        j += d.len_utf8();
+    }
+    j
+}
+
 /// A contraction at `i` (`'s 't 're 've 'm 'll 'd`), case-insensitive or not: its end.
 fn contraction(text: &str, i: usize, ci: bool) -> Option<usize> {
     let rest = text[i..].strip_prefix('\'')?;
@@ -146,14 +158,7 @@ pub fn cl100k_piece(text: &str, i: usize) -> usize {
         return run(text, after, |_, k| k.l);
     }
     if k.n {
-        let mut j = i;
-        for d in text[i..].chars().take(3) {
-            if !class(d).n {
-                break;
-            }
-            j += d.len_utf8();
-        }
-        return j;
+        return up_to_three_digits(text, i);
     }
     if let Some(e) = punctuation(text, i, &['\r', '\n']) {
         return e;
@@ -205,14 +210,7 @@ pub fn o200k_piece(text: &str, i: usize) -> usize {
         }
     }
     if k.n {
-        let mut j = i;
-        for d in text[i..].chars().take(3) {
-            if !class(d).n {
-                break;
-            }
-            j += d.len_utf8();
-        }
-        return j;
+        return up_to_three_digits(text, i);
     }
     if let Some(e) = punctuation(text, i, &['\r', '\n', '/']) {
         return e;

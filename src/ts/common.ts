@@ -70,8 +70,6 @@ export interface Runtime {
   providerDefaults?(cfg: ProviderOptions): ProviderOptions;
 }
 
-const KNOWN: readonly string[] = ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base'];
-
 /** The API bound to a runtime. */
 export function bind(rt: Runtime) {
   const pending = new Map<string, Promise<void>>();
@@ -83,12 +81,14 @@ export function bind(rt: Runtime) {
    * @example await loadEncoding('o200k_base');
    */
   function loadEncoding(name: EncodingName, source?: EncodingSource): Promise<void> {
-    const w = rt.wasm();
-    if (typeof name !== 'string' || !KNOWN.includes(name)) {
-      // Let Rust produce the one UNKNOWN_ENCODING message.
-      try { w.isEncodingLoaded(String(name)); } catch (e) { return Promise.reject(e); }
+    let loaded: boolean;
+    try {
+      // Rust knows the encoding names: an unknown one rejects with UNKNOWN_ENCODING here.
+      loaded = rt.wasm().isEncodingLoaded(String(name));
+    } catch (e) {
+      return Promise.reject(e);
     }
-    if (source === undefined && w.isEncodingLoaded(name)) return Promise.resolve();
+    if (source === undefined && loaded) return Promise.resolve();
     const inFlight = pending.get(name);
     if (inFlight && source === undefined) return inFlight;
     const p = (async () => {

@@ -29,7 +29,12 @@ test('demo page counts as you type and shows the breakdown and risk', () => with
   await page.fill('#input', text);
   const enc = get_encoding('o200k_base');
   assert.equal(await page.textContent('#count'), String(enc.encode(text, [], []).length));
-  assert.equal(await page.$$eval('#input ~ *, .output img, .output b', (els) => els.filter((e) => e.tagName === 'IMG' || e.tagName === 'B').length), 0, 'no HTML injected');
+  // model and user text is shown as text: HTML inside a message reaches the page verbatim, never as elements
+  await page.fill('#input', JSON.stringify([{ role: 'user', name: '<i>x</i>', content: text }]));
+  assert.equal(await page.textContent('#breakdown tbody tr td:nth-child(4)'), text);
+  assert.equal(await page.textContent('#breakdown tbody tr td:nth-child(2)'), 'user (<i>x</i>)');
+  assert.equal(await page.$$eval('main img, main b, main i', (els) => els.length), 0, 'no HTML injected');
+  await page.fill('#input', text);
   assert.equal(await page.textContent('#level'), 'SAFE');
 
   await page.click('#sample');
