@@ -7,7 +7,7 @@ mod support {
 }
 
 use contextwise::tokens::encoding::EncodingName;
-use contextwise::tokens::split::{cl100k_piece, gpt2_piece, o200k_piece};
+use contextwise::tokens::split::{cl100k_piece, class_bits, gpt2_piece, o200k_piece};
 use proptest::prelude::*;
 
 fn oracle(name: EncodingName, text: &str) -> Vec<String> {
@@ -91,6 +91,29 @@ fn corpus_pieces_match_the_regex() {
                 check(name, &text).unwrap();
             }
         }
+    }
+}
+
+/// Every code point's class bits (the generated two-level table) against the regex classes.
+#[test]
+fn class_table_matches_the_regex_classes_for_every_code_point() {
+    let classes: Vec<fancy_regex::Regex> = [
+        r"\p{L}",
+        r"\p{N}",
+        r"\s",
+        r"[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]",
+        r"[\p{Ll}\p{Lm}\p{Lo}\p{M}]",
+    ]
+    .iter()
+    .map(|c| fancy_regex::Regex::new(&format!("^{c}$")).unwrap())
+    .collect();
+    let mut buf = [0u8; 4];
+    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        let s = c.encode_utf8(&mut buf);
+        let want = classes.iter().enumerate().fold(0u8, |acc, (bit, re)| {
+            acc | (u8::from(re.is_match(s).unwrap()) << bit)
+        });
+        assert_eq!(class_bits(c), want, "U+{:04X}", c as u32);
     }
 }
 

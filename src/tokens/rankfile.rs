@@ -2,26 +2,33 @@
 //!
 //! Layout (all integers little-endian):
 //! ```text
-//! b"CWR1"            magic and version
+//! b"CWR2"            magic and version
 //! u32 slots          number of rank slots; slot i holds the bytes of rank i
 //! slots × (varint len, len bytes)   len 0 marks a rank that does not exist (a hole)
-//! u32 checksum       FNV-1a 32 of every byte before it
+//! u32 checksum       of every byte before it (FNV-1a 64 over 8-byte words, folded to 32 bits)
 //! ```
 //! Ranks are implied by position, so the file holds no numbers and no base64: cl100k_base is
-//! about 0.8 MB instead of tiktoken's 1.7 MB text file, and parsing makes no intermediate strings.
+//! about 0.8 MB instead of tiktoken's 1.7 MB text file. Loading keeps the file's bytes as they
+//! are and records where each token's record starts: no per-token copies or strings.
 
 use crate::error::{Error, ErrorCode, Result};
 
-const MAGIC: &[u8; 4] = b"CWR1";
+const MAGIC: &[u8; 4] = b"CWR2";
 
-/// FNV-1a, 32 bit.
-fn fnv1a(bytes: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in bytes {
-        h ^= b as u32;
-        h = h.wrapping_mul(0x0100_0193);
+/// The file checksum: FNV-1a 64 over little-endian 8-byte words (then the tail bytes), folded to
+/// 32 bits. Word-wise so that checking a 1.6 MB file costs a fraction of a millisecond.
+fn checksum(bytes: &[u8]) -> u32 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let v = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        h = (h ^ v).wrapping_mul(PRIME);
     }
-    h
+    for &b in words.remainder() {
+        h = (h ^ b as u64).wrapping_mul(PRIME);
+    }
+    (h ^ (h >> 32)) as u32
 }
 
 /// Writes a rank file. `tokens[i]` is the byte string of rank `i`; `None` marks a hole.
@@ -43,37 +50,50 @@ pub fn write_rank_file(tokens: &[Option<&[u8]>]) -> Vec<u8> {
         }
         out.extend_from_slice(bytes);
     }
-    let sum = fnv1a(&out);
+    let sum = checksum(&out);
     out.extend_from_slice(&sum.to_le_bytes());
     out
 }
 
-/// The parsed contents of a rank file: every token's bytes, concatenated, with offsets.
+/// The parsed contents of a rank file: the file's bytes and where each rank's record starts.
 #[derive(Debug, Clone)]
 pub struct RankData {
-    /// Concatenated token bytes in rank order.
-    pub bytes: Vec<u8>,
-    /// `offsets[r]..offsets[r + 1]` is rank `r`'s byte range; equal offsets mark a hole.
-    pub offsets: Vec<u32>,
+    /// The rank file (records of varint length + token bytes).
+    file: Vec<u8>,
+    /// `records[r]` is the offset of rank `r`'s record; `records[slots]` is the end of the last.
+    records: Vec<u32>,
 }
 
 impl RankData {
     /// Number of rank slots (including holes).
     pub fn slots(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+        self.records.len().saturating_sub(1)
     }
+
+    /// The byte length of rank `r`'s token (0 for a hole), from the record offsets alone.
+    #[inline]
+    pub fn token_len(&self, r: usize) -> usize {
+        let record = (self.records[r + 1] - self.records[r]) as usize;
+        // a record is a varint length (1 byte below 128, 2 below 16384, …) and the bytes
+        match record {
+            0..=128 => record.saturating_sub(1),
+            129..=16385 => record - 2,
+            _ => self.token(r as u32).map_or(0, <[u8]>::len),
+        }
+    }
+
     /// The bytes of rank `r`, or `None` for a hole or an out-of-range rank.
+    #[inline]
     pub fn token(&self, r: u32) -> Option<&[u8]> {
         let r = r as usize;
-        if r + 1 >= self.offsets.len() {
-            return None;
+        let (&a, &b) = (self.records.get(r)?, self.records.get(r + 1)?);
+        let (mut a, b) = (a as usize, b as usize);
+        // skip the varint length (validated when the file was read)
+        while self.file[a] & 0x80 != 0 {
+            a += 1;
         }
-        let (a, b) = (self.offsets[r] as usize, self.offsets[r + 1] as usize);
-        if a == b {
-            None
-        } else {
-            Some(&self.bytes[a..b])
-        }
+        a += 1;
+        (a < b).then(|| &self.file[a..b])
     }
 }
 
@@ -90,7 +110,7 @@ fn bad(name: &str, what: &str) -> Error {
 /// Parses a rank file, checking magic, structure and checksum.
 pub fn read_rank_file(name: &str, data: &[u8]) -> Result<RankData> {
     if data.len() < 12 || &data[..4] != MAGIC {
-        return Err(bad(name, "missing CWR1 header"));
+        return Err(bad(name, "missing CWR2 header"));
     }
     let body = &data[..data.len() - 4];
     let stored = u32::from_le_bytes([
@@ -99,7 +119,7 @@ pub fn read_rank_file(name: &str, data: &[u8]) -> Result<RankData> {
         data[data.len() - 2],
         data[data.len() - 1],
     ]);
-    if fnv1a(body) != stored {
+    if checksum(body) != stored {
         return Err(bad(
             name,
             "checksum mismatch: the file is truncated or corrupt",
@@ -109,11 +129,37 @@ pub fn read_rank_file(name: &str, data: &[u8]) -> Result<RankData> {
     if slots > 4_000_000 {
         return Err(bad(name, "implausible slot count"));
     }
-    let mut bytes = Vec::with_capacity(body.len());
-    let mut offsets = Vec::with_capacity(slots + 1);
-    offsets.push(0u32);
+    let mut records = Vec::with_capacity(slots + 1);
     let mut pos = 8;
-    for _ in 0..slots {
+    let mut left = slots;
+    while left > 0 {
+        // in chunks: a WASM engine optimizes a function between calls, not inside a running loop
+        let k = left.min(4096);
+        pos = parse_records(name, body, pos, k, &mut records)?;
+        left -= k;
+    }
+    if pos != body.len() {
+        return Err(bad(name, "trailing bytes after the last token"));
+    }
+    records.push(pos as u32);
+    Ok(RankData {
+        file: body.to_vec(),
+        records,
+    })
+}
+
+/// Walks `k` (varint length, bytes) records from `pos`, noting where each starts; returns the
+/// position after them.
+#[inline(never)]
+fn parse_records(
+    name: &str,
+    body: &[u8],
+    mut pos: usize,
+    k: usize,
+    records: &mut Vec<u32>,
+) -> Result<usize> {
+    for _ in 0..k {
+        records.push(pos as u32);
         let mut len = 0usize;
         let mut shift = 0;
         loop {
@@ -130,18 +176,12 @@ pub fn read_rank_file(name: &str, data: &[u8]) -> Result<RankData> {
                 return Err(bad(name, "length too long"));
             }
         }
-        let tok = body
-            .get(pos..pos + len)
-            .ok_or_else(|| bad(name, "ends inside a token"))?;
-        bytes.extend_from_slice(tok);
+        if len > body.len() - pos {
+            return Err(bad(name, "ends inside a token"));
+        }
         pos += len;
-        offsets.push(bytes.len() as u32);
     }
-    if pos != body.len() {
-        return Err(bad(name, "trailing bytes after the last token"));
-    }
-    bytes.shrink_to_fit();
-    Ok(RankData { bytes, offsets })
+    Ok(pos)
 }
 
 #[cfg(test)]
@@ -159,6 +199,12 @@ mod tests {
         assert_eq!(data.token(2), Some(&b"hello"[..]));
         assert_eq!(data.token(3).unwrap().len(), 200);
         assert_eq!(data.token(4), None);
+        for r in 0..4 {
+            assert_eq!(
+                data.token_len(r),
+                data.token(r as u32).map_or(0, <[u8]>::len)
+            );
+        }
     }
 
     #[test]

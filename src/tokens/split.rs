@@ -4,99 +4,125 @@
 //! backtracking, `\s+(?!\S)`) are worked out case by case below and checked against
 //! fancy-regex on the corpus and on generated strings (tests/split.rs), and the token ids
 //! against tiktoken (tests/oracle.rs, tests/js/counts.test.mjs).
+//!
+//! The scanners work on the UTF-8 bytes: an ASCII byte is classified with one table load, other
+//! characters are decoded in place (the input is a `&str`, so it is valid UTF-8) and looked up
+//! in the generated two-level table.
 
-use super::unicode_tables::{LETTER, LOWER_ISH, MARK, NUMBER, UPPER_ISH, WHITE_SPACE};
+use super::unicode_tables::{BLOCK, BLOCKS, BLOCK_OF, CLASS_BITS, LATIN1};
 
-fn in_table(t: &[(u32, u32)], c: char) -> bool {
-    let c = c as u32;
-    t.binary_search_by(|&(a, b)| {
-        if c < a {
-            std::cmp::Ordering::Greater
-        } else if c > b {
-            std::cmp::Ordering::Less
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    })
-    .is_ok()
-}
+/// `\p{L}`
+const L: u8 = 1;
+/// `\p{N}`
+const N: u8 = 2;
+/// `\s`
+const S: u8 = 4;
+/// o200k's upper-ish class `[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]`
+const U: u8 = 8;
+/// o200k's lower-ish class `[\p{Ll}\p{Lm}\p{Lo}\p{M}]`
+const W: u8 = 16;
 
-/// Character classes used by the patterns.
-#[derive(Clone, Copy)]
-struct Class {
-    l: bool,
-    n: bool,
-    s: bool,
-    u: bool,
-    w: bool,
-}
-
+/// The class bits of a code point: one table load below U+0100, three above.
 #[inline]
-fn class(c: char) -> Class {
-    if c.is_ascii() {
-        let l = c.is_ascii_alphabetic();
-        return Class {
-            l,
-            n: c.is_ascii_digit(),
-            s: matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{b}' | '\u{c}'),
-            u: c.is_ascii_uppercase(),
-            w: c.is_ascii_lowercase(),
-        };
+fn bits_of(cp: u32) -> u8 {
+    let cp = cp as usize;
+    if cp < 256 {
+        return LATIN1[cp];
     }
-    let m = in_table(&MARK, c);
-    Class {
-        l: in_table(&LETTER, c),
-        n: in_table(&NUMBER, c),
-        s: in_table(&WHITE_SPACE, c),
-        u: m || in_table(&UPPER_ISH, c),
-        w: m || in_table(&LOWER_ISH, c),
+    let Some(&block) = BLOCK_OF.get(cp / BLOCK) else {
+        return 0;
+    };
+    let pair = BLOCKS[block as usize][(cp % BLOCK) / 2];
+    CLASS_BITS[((pair >> ((cp & 1) * 4)) & 0xF) as usize]
+}
+
+/// The class bits of a character (bit 0 `\p{L}`, 1 `\p{N}`, 2 `\s`, 3 o200k upper-ish,
+/// 4 o200k lower-ish); public for the exhaustive table test.
+#[doc(hidden)]
+pub fn class_bits(c: char) -> u8 {
+    bits_of(c as u32)
+}
+
+/// The character at byte `i` (a character boundary of valid UTF-8): its code point and length.
+#[inline(always)]
+fn decode(b: &[u8], i: usize) -> (u32, usize) {
+    let x = b[i] as u32;
+    if x < 0x80 {
+        (x, 1)
+    } else if x < 0xE0 {
+        ((x & 0x1F) << 6 | (b[i + 1] as u32 & 0x3F), 2)
+    } else if x < 0xF0 {
+        (
+            (x & 0x0F) << 12 | (b[i + 1] as u32 & 0x3F) << 6 | (b[i + 2] as u32 & 0x3F),
+            3,
+        )
+    } else {
+        (
+            (x & 0x07) << 18
+                | (b[i + 1] as u32 & 0x3F) << 12
+                | (b[i + 2] as u32 & 0x3F) << 6
+                | (b[i + 3] as u32 & 0x3F),
+            4,
+        )
     }
 }
 
-#[inline]
-fn at(text: &str, i: usize) -> Option<char> {
-    text[i..].chars().next()
+/// The class bits and length of the character at `i`, or `None` at the end.
+#[inline(always)]
+fn class_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    let &x = b.get(i)?;
+    if x < 0x80 {
+        return Some((LATIN1[x as usize], 1));
+    }
+    let (cp, len) = decode(b, i);
+    Some((bits_of(cp), len))
 }
 
-fn is_newline(c: char) -> bool {
-    c == '\r' || c == '\n'
-}
-
-/// `[^\r\n\p{L}\p{N}]`
-fn prefix_ok(c: char, k: Class) -> bool {
-    !is_newline(c) && !k.l && !k.n
-}
-
-/// End of a run of chars satisfying `f`, from `i`.
-fn run(text: &str, i: usize, f: impl Fn(char, Class) -> bool) -> usize {
+/// End of the run from `i` of characters whose class bits meet `mask` (`want`: some bit of
+/// `mask` set; `!want`: none of them set).
+#[inline(always)]
+fn run(b: &[u8], i: usize, mask: u8, want: bool) -> usize {
     let mut j = i;
-    for c in text[i..].chars() {
-        if !f(c, class(c)) {
+    while j < b.len() {
+        let x = b[j];
+        let (k, len) = if x < 0x80 {
+            (LATIN1[x as usize], 1)
+        } else {
+            let (cp, len) = decode(b, j);
+            (bits_of(cp), len)
+        };
+        if (k & mask != 0) != want {
             break;
         }
-        j += c.len_utf8();
+        j += len;
     }
     j
 }
 
+/// `[^\r\n\p{L}\p{N}]` for the character at `i` with class bits `k`.
+#[inline]
+fn prefix_ok(b: &[u8], i: usize, k: u8) -> bool {
+    b[i] != b'\r' && b[i] != b'\n' && k & (L | N) == 0
+}
+
 /// `\p{N}{1,3}` at a number char.
-fn up_to_three_digits(text: &str, i: usize) -> usize {
+fn up_to_three_digits(b: &[u8], i: usize) -> usize {
     let mut j = i;
-    for d in text[i..].chars().take(3) {
-        if !class(d).n {
-            break;
+    for _ in 0..3 {
+        match class_at(b, j) {
+            Some((k, len)) if k & N != 0 => j += len,
+            _ => break,
         }
-        j += d.len_utf8();
     }
     j
 }
 
 /// A contraction at `i` (`'s 't 're 've 'm 'll 'd`), case-insensitive or not: its end.
-fn contraction(text: &str, i: usize, ci: bool) -> Option<usize> {
-    let rest = text[i..].strip_prefix('\'')?;
-    let b = rest.as_bytes();
+#[inline]
+fn contraction(b: &[u8], i: usize, ci: bool) -> Option<usize> {
+    let rest = b.get(i..)?.strip_prefix(b"'")?;
     let lower = |k: usize| {
-        b.get(k)
+        rest.get(k)
             .map(|x| if ci { x.to_ascii_lowercase() } else { *x })
     };
     match (lower(0), lower(1)) {
@@ -108,134 +134,149 @@ fn contraction(text: &str, i: usize, ci: bool) -> Option<usize> {
     }
 }
 
+/// Start of the last character of the non-empty `b[i..j]`.
+fn last_char_start(b: &[u8], i: usize, j: usize) -> usize {
+    let mut p = j - 1;
+    while p > i && b[p] & 0xC0 == 0x80 {
+        p -= 1;
+    }
+    p
+}
+
 /// Whitespace rules shared by cl100k and o200k: `\s*[\r\n]+ | \s+(?!\S) | \s+` at a whitespace char.
-fn whitespace(text: &str, i: usize, newline_rule: bool) -> usize {
-    let j = run(text, i, |_, k| k.s);
+fn whitespace(b: &[u8], i: usize, newline_rule: bool) -> usize {
+    let j = run(b, i, S, true);
     if newline_rule {
         // \s*[\r\n]+: ends after the last newline of the run
-        if let Some(k) = text[i..j].rfind(['\r', '\n']) {
+        if let Some(k) = b[i..j].iter().rposition(|&x| x == b'\r' || x == b'\n') {
             return i + k + 1;
         }
     }
-    if j == text.len() {
+    if j == b.len() {
         return j; // \s+(?!\S) at the end
     }
     // \s+(?!\S): all but the last whitespace char, when that leaves at least one
-    let last = text[i..j]
-        .chars()
-        .next_back()
-        .map(|c| c.len_utf8())
-        .unwrap_or(0);
-    if j - last > i {
-        j - last
+    let last = last_char_start(b, i, j);
+    if last > i {
+        last
     } else {
         j // \s+
     }
 }
 
-/// ` ?[^\s\p{L}\p{N}]+` followed by a run of `tail` chars; `None` if it does not match at `i`.
-fn punctuation(text: &str, i: usize, tail: &[char]) -> Option<usize> {
-    let start = if text[i..].starts_with(' ') { i + 1 } else { i };
-    let j = run(text, start, |_, k| !k.s && !k.l && !k.n);
+/// ` ?[^\s\p{L}\p{N}]+` followed by a run of `tail` bytes; `None` if it does not match at `i`.
+fn punctuation(b: &[u8], i: usize, tail: &[u8]) -> Option<usize> {
+    let start = if b[i] == b' ' { i + 1 } else { i };
+    let j = run(b, start, L | N | S, false);
     if j == start {
         return None;
     }
-    Some(run(text, j, |c, _| tail.contains(&c)))
+    let mut e = j;
+    while e < b.len() && tail.contains(&b[e]) {
+        e += 1;
+    }
+    Some(e)
 }
 
 /// cl100k_base: `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
 pub fn cl100k_piece(text: &str, i: usize) -> usize {
-    let c = at(text, i).unwrap_or(' ');
-    let k = class(c);
-    if let Some(e) = contraction(text, i, true) {
+    let b = text.as_bytes();
+    let Some((k, len)) = class_at(b, i) else {
+        return i;
+    };
+    if k & L != 0 {
+        return run(b, i + len, L, true);
+    }
+    if b[i] == b'\'' {
+        if let Some(e) = contraction(b, i, true) {
+            return e;
+        }
+    }
+    if prefix_ok(b, i, k) && class_at(b, i + len).is_some_and(|(d, _)| d & L != 0) {
+        return run(b, i + len, L, true);
+    }
+    if k & N != 0 {
+        return up_to_three_digits(b, i);
+    }
+    if let Some(e) = punctuation(b, i, b"\r\n") {
         return e;
     }
-    if k.l {
-        return run(text, i, |_, k| k.l);
-    }
-    let after = i + c.len_utf8();
-    if prefix_ok(c, k) && at(text, after).is_some_and(|d| class(d).l) {
-        return run(text, after, |_, k| k.l);
-    }
-    if k.n {
-        return up_to_three_digits(text, i);
-    }
-    if let Some(e) = punctuation(text, i, &['\r', '\n']) {
-        return e;
-    }
-    whitespace(text, i, true)
+    whitespace(b, i, true)
 }
 
 /// o200k_base: words with case classes and attached contractions, `\p{N}{1,3}`,
 /// ` ?[^\s\p{L}\p{N}]+[\r\n/]*`, then the whitespace rules.
 pub fn o200k_piece(text: &str, i: usize) -> usize {
-    let c = at(text, i).unwrap_or(' ');
-    let k = class(c);
-    let after = i + c.len_utf8();
-    let starts: &[usize] = if prefix_ok(c, k) { &[after, i] } else { &[i] };
+    let b = text.as_bytes();
+    let Some((k, len)) = class_at(b, i) else {
+        return i;
+    };
+    let after = i + len;
+    let starts: &[usize] = if prefix_ok(b, i, k) {
+        &[after, i]
+    } else {
+        &[i]
+    };
     // A: [U]*[W]+ contraction?
     for &s in starts {
-        if s > text.len() {
-            continue;
-        }
-        let u_end = run(text, s, |_, k| k.u);
-        let w_start = if at(text, u_end).is_some_and(|d| class(d).w) {
+        let u_end = run(b, s, U, true);
+        let w_start = if class_at(b, u_end).is_some_and(|(d, _)| d & W != 0) {
             Some(u_end)
         } else {
             // backtrack U* to the last char of its run that is also in W
             let mut found = None;
             let mut p = s;
-            for d in text[s..u_end].chars() {
-                if class(d).w {
+            while p < u_end {
+                let (d, l) = class_at(b, p).unwrap_or((0, 1));
+                if d & W != 0 {
                     found = Some(p);
                 }
-                p += d.len_utf8();
+                p += l;
             }
             found
         };
         if let Some(ws) = w_start {
-            let e = run(text, ws, |_, k| k.w);
-            return contraction(text, e, true).unwrap_or(e);
+            let e = run(b, ws, W, true);
+            return contraction(b, e, true).unwrap_or(e);
         }
     }
     // B: [U]+[W]* contraction?
     for &s in starts {
-        if s > text.len() {
-            continue;
-        }
-        let u_end = run(text, s, |_, k| k.u);
+        let u_end = run(b, s, U, true);
         if u_end > s {
-            let e = run(text, u_end, |_, k| k.w);
-            return contraction(text, e, true).unwrap_or(e);
+            let e = run(b, u_end, W, true);
+            return contraction(b, e, true).unwrap_or(e);
         }
     }
-    if k.n {
-        return up_to_three_digits(text, i);
+    if k & N != 0 {
+        return up_to_three_digits(b, i);
     }
-    if let Some(e) = punctuation(text, i, &['\r', '\n', '/']) {
+    if let Some(e) = punctuation(b, i, b"\r\n/") {
         return e;
     }
-    whitespace(text, i, true)
+    whitespace(b, i, true)
 }
 
 /// r50k_base / p50k_base (GPT-2): `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
 pub fn gpt2_piece(text: &str, i: usize) -> usize {
-    let c = at(text, i).unwrap_or(' ');
-    if let Some(e) = contraction(text, i, false) {
+    let b = text.as_bytes();
+    if i >= b.len() {
+        return i;
+    }
+    if let Some(e) = contraction(b, i, false) {
         return e;
     }
-    let start = if c == ' ' { i + 1 } else { i };
-    if let Some(d) = at(text, start) {
-        let kd = class(d);
-        if kd.l {
-            return run(text, start, |_, k| k.l);
+    let start = if b[i] == b' ' { i + 1 } else { i };
+    if let Some((kd, _)) = class_at(b, start) {
+        if kd & L != 0 {
+            return run(b, start, L, true);
         }
-        if kd.n {
-            return run(text, start, |_, k| k.n);
+        if kd & N != 0 {
+            return run(b, start, N, true);
         }
     }
-    if let Some(e) = punctuation(text, i, &[]) {
+    if let Some(e) = punctuation(b, i, b"") {
         return e;
     }
-    whitespace(text, i, false)
+    whitespace(b, i, false)
 }

@@ -19,8 +19,8 @@ const HEAP_MERGE_FROM: usize = 96;
 
 /// Longest piece kept in the piece cache.
 const CACHED_PIECE: usize = 24;
-/// Entries of the direct-mapped piece cache.
-const PIECE_CACHE: usize = 4096;
+/// Sets of the piece cache; each holds two pieces, the more recently used first.
+const PIECE_SETS: usize = 16384;
 
 /// One slot of the piece cache: the piece's bytes (exact compare, no hash-only match) and count.
 #[derive(Debug, Clone, Copy)]
@@ -30,14 +30,50 @@ struct CachedPiece {
     count: u32,
 }
 
+/// Ranks entered into the tables per call while loading.
+const LOAD_CHUNK: usize = 4096;
+
+/// Tokens of up to this many bytes are looked up by their bytes packed into one `u64`.
+const SHORT: usize = 7;
+
 /// The byte→rank and rank→byte tables of one encoding.
+///
+/// Lookups by length: one byte and two bytes index direct tables; 3–7 bytes are packed into a
+/// `u64` key (length in the top byte) and probed in an open-addressing table of keys, so the
+/// lookups a merge makes most compare one integer and never touch the token bytes; longer tokens
+/// go through a hashed table whose entries carry a hash tag.
 #[derive(Debug)]
 pub struct Vocab {
     data: RankData,
-    table: Vec<u32>,
-    mask: usize,
-    /// Counts of short pieces that needed merging (natural text repeats its words).
-    pieces: std::cell::RefCell<Vec<CachedPiece>>,
+    /// Rank of each single byte (every byte is a token in the byte-level encodings).
+    singles: [Rank; 256],
+    /// Rank of each two-byte token, indexed by `b0 << 8 | b1` (`NONE` if not a token).
+    pairs: Vec<Rank>,
+    /// Packed keys of the 3–7-byte tokens (0 = empty slot) and their ranks.
+    short_keys: Vec<u64>,
+    short_ranks: Vec<Rank>,
+    short_shift: u32,
+    /// Tokens longer than [`SHORT`]: `(hash tag << 32) | (rank + 1)`, 0 = empty.
+    long: Vec<u64>,
+    long_mask: usize,
+    /// Counts of short pieces that needed merging (natural text repeats its words): a two-way
+    /// set-associative cache with exact byte compare, allocated at the first merge.
+    pieces: std::cell::RefCell<Vec<[CachedPiece; 2]>>,
+}
+
+/// The packed key of 3–7 bytes: the bytes little-endian, the length in the top byte.
+#[inline]
+fn short_key(bytes: &[u8]) -> u64 {
+    let mut k = (bytes.len() as u64) << 56;
+    for (i, &b) in bytes.iter().enumerate() {
+        k |= (b as u64) << (8 * i);
+    }
+    k
+}
+
+#[inline]
+fn short_slot(key: u64, shift: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
 }
 
 #[inline]
@@ -62,28 +98,69 @@ impl Vocab {
     /// Builds the lookup table over parsed rank data.
     pub fn new(data: RankData) -> Vocab {
         let n = data.slots();
-        let size = (n * 2).next_power_of_two().max(16);
-        let mask = size - 1;
-        let mut table = vec![0u32; size];
-        for r in 0..n as u32 {
-            if let Some(tok) = data.token(r) {
-                let mut i = hash_bytes(tok) as usize & mask;
-                while table[i] != 0 {
-                    i = (i + 1) & mask;
-                }
-                table[i] = r + 1;
+        let (mut n_short, mut n_long) = (0usize, 0usize);
+        for r in 0..n {
+            match data.token_len(r) {
+                0..=2 => {}
+                3..=SHORT => n_short += 1,
+                _ => n_long += 1,
             }
         }
-        let empty = CachedPiece {
-            len: 0,
-            bytes: [0; CACHED_PIECE],
-            count: 0,
-        };
-        Vocab {
+        // short table at most ~3/4 full, long table at most half
+        let short_size = (n_short * 4 / 3 + 1).next_power_of_two().max(16);
+        let short_shift = 64 - short_size.trailing_zeros();
+        let long_size = (n_long * 2).next_power_of_two().max(16);
+        let long_mask = long_size - 1;
+        let mut v = Vocab {
             data,
-            table,
-            mask,
-            pieces: std::cell::RefCell::new(vec![empty; PIECE_CACHE]),
+            singles: [NONE; 256],
+            pairs: vec![NONE; 1 << 16],
+            short_keys: vec![0u64; short_size],
+            short_ranks: vec![NONE; short_size],
+            short_shift,
+            long: vec![0u64; long_size],
+            long_mask,
+            pieces: std::cell::RefCell::new(Vec::new()),
+        };
+        // In chunks: a WASM engine optimizes a function between calls, not inside a running
+        // loop, so one call over every token would run entirely in baseline code.
+        for start in (0..n).step_by(LOAD_CHUNK) {
+            v.insert_ranks(start..(start + LOAD_CHUNK).min(n));
+        }
+        v
+    }
+
+    /// Enters the tokens of these ranks into the lookup tables.
+    #[inline(never)]
+    fn insert_ranks(&mut self, ranks: std::ops::Range<usize>) {
+        let short_mask = self.short_keys.len() - 1;
+        for r in ranks {
+            let r = r as Rank;
+            let Some(tok) = self.data.token(r) else {
+                continue; // a hole
+            };
+            match *tok {
+                [] => {}
+                [x] => self.singles[x as usize] = r,
+                [x, y] => self.pairs[(x as usize) << 8 | y as usize] = r,
+                _ if tok.len() <= SHORT => {
+                    let key = short_key(tok);
+                    let mut i = short_slot(key, self.short_shift);
+                    while self.short_keys[i] != 0 {
+                        i = (i + 1) & short_mask;
+                    }
+                    self.short_keys[i] = key;
+                    self.short_ranks[i] = r;
+                }
+                _ => {
+                    let h = hash_bytes(tok);
+                    let mut i = h as usize & self.long_mask;
+                    while self.long[i] != 0 {
+                        i = (i + 1) & self.long_mask;
+                    }
+                    self.long[i] = (h >> 32) << 32 | (r as u64 + 1);
+                }
+            }
         }
     }
 
@@ -100,16 +177,53 @@ impl Vocab {
     /// The rank of exactly these bytes, if they are one token.
     #[inline]
     pub fn rank(&self, bytes: &[u8]) -> Option<Rank> {
-        let mut i = hash_bytes(bytes) as usize & self.mask;
+        let r = self.rank_or_none(bytes);
+        (r != NONE).then_some(r)
+    }
+
+    /// The rank of these bytes, or `NONE`.
+    #[inline]
+    fn rank_or_none(&self, bytes: &[u8]) -> Rank {
+        match *bytes {
+            [] => NONE,
+            [a] => self.singles[a as usize],
+            [a, b] => self.pairs[(a as usize) << 8 | b as usize],
+            _ if bytes.len() <= SHORT => {
+                let key = short_key(bytes);
+                let mask = self.short_keys.len() - 1;
+                let mut i = short_slot(key, self.short_shift);
+                loop {
+                    let k = self.short_keys[i];
+                    if k == key {
+                        return self.short_ranks[i];
+                    }
+                    if k == 0 {
+                        return NONE;
+                    }
+                    i = (i + 1) & mask;
+                }
+            }
+            _ => self.long_rank(bytes, hash_bytes(bytes)),
+        }
+    }
+
+    /// Rank of a token longer than [`SHORT`] bytes, with the hash of `bytes` already computed.
+    #[inline]
+    fn long_rank(&self, bytes: &[u8], h: u64) -> Rank {
+        let tag = h >> 32;
+        let mut i = h as usize & self.long_mask;
         loop {
-            let e = self.table[i];
+            let e = self.long[i];
             if e == 0 {
-                return None;
+                return NONE;
             }
-            if self.data.token(e - 1) == Some(bytes) {
-                return Some(e - 1);
+            if e >> 32 == tag {
+                let r = (e as u32) - 1;
+                if self.data.token(r) == Some(bytes) {
+                    return r;
+                }
             }
-            i = (i + 1) & self.mask;
+            i = (i + 1) & self.long_mask;
         }
     }
 
@@ -118,38 +232,64 @@ impl Vocab {
         self.data.token(rank)
     }
 
-    #[inline]
-    fn rank_or_none(&self, bytes: &[u8]) -> Rank {
-        self.rank(bytes).unwrap_or(NONE)
-    }
-
     /// Number of tokens the piece encodes to.
     pub fn count_piece(&self, piece: &[u8]) -> usize {
-        if piece.len() <= 1 || self.rank(piece).is_some() {
-            return usize::from(!piece.is_empty());
-        }
-        let cacheable = piece.len() <= CACHED_PIECE;
-        let slot = (hash_bytes(piece) as usize) & (PIECE_CACHE - 1);
-        if cacheable {
-            if let Ok(cache) = self.pieces.try_borrow() {
-                let e = &cache[slot];
-                if e.len as usize == piece.len() && &e.bytes[..piece.len()] == piece {
-                    return e.count as usize;
+        let h;
+        match piece.len() {
+            0 => return 0,
+            1 => return 1, // every byte is a token
+            2 => return 1 + usize::from(self.rank_or_none(piece) == NONE),
+            n if n <= SHORT => {
+                if self.rank_or_none(piece) != NONE {
+                    return 1;
                 }
+                h = hash_bytes(piece);
+            }
+            _ => {
+                h = hash_bytes(piece);
+                if self.long_rank(piece, h) != NONE {
+                    return 1;
+                }
+            }
+        }
+        if piece.len() > CACHED_PIECE {
+            let mut n = 0;
+            self.merge(piece, |_, _| n += 1);
+            return n;
+        }
+        let set = (h as usize) & (PIECE_SETS - 1);
+        let same =
+            |e: &CachedPiece| e.len as usize == piece.len() && &e.bytes[..piece.len()] == piece;
+        if let Ok(mut cache) = self.pieces.try_borrow_mut() {
+            if cache.is_empty() {
+                let empty = CachedPiece {
+                    len: 0,
+                    bytes: [0; CACHED_PIECE],
+                    count: 0,
+                };
+                *cache = vec![[empty; 2]; PIECE_SETS];
+            }
+            let ways = &mut cache[set];
+            if same(&ways[0]) {
+                return ways[0].count as usize;
+            }
+            if same(&ways[1]) {
+                ways.swap(0, 1);
+                return ways[0].count as usize;
             }
         }
         let mut n = 0;
         self.merge(piece, |_, _| n += 1);
-        if cacheable {
-            if let Ok(mut cache) = self.pieces.try_borrow_mut() {
-                let mut bytes = [0u8; CACHED_PIECE];
-                bytes[..piece.len()].copy_from_slice(piece);
-                cache[slot] = CachedPiece {
-                    len: piece.len() as u8,
-                    bytes,
-                    count: n as u32,
-                };
-            }
+        if let Ok(mut cache) = self.pieces.try_borrow_mut() {
+            let mut bytes = [0u8; CACHED_PIECE];
+            bytes[..piece.len()].copy_from_slice(piece);
+            let ways = &mut cache[set];
+            ways[1] = ways[0];
+            ways[0] = CachedPiece {
+                len: piece.len() as u8,
+                bytes,
+                count: n as u32,
+            };
         }
         n
     }
@@ -175,91 +315,114 @@ impl Vocab {
         }
     }
 
-    /// tiktoken's `_byte_pair_merge`, for short pieces.
+    /// tiktoken's `_byte_pair_merge`, for short pieces, in stack arrays.
     fn merge_small(&self, piece: &[u8], mut emit: impl FnMut(usize, usize)) {
-        let mut parts: Vec<(usize, Rank)> = Vec::with_capacity(piece.len() + 1);
+        debug_assert!(piece.len() >= 2 && piece.len() < HEAP_MERGE_FROM);
+        // parts[k] = (start of part k, rank of part k merged with part k + 1)
+        let mut parts = [(0u32, 0u32); HEAP_MERGE_FROM + 1]; // entries < len are set below
+        let mut len = piece.len() + 1;
         let mut min = (NONE, usize::MAX);
         for i in 0..piece.len() - 1 {
-            let r = self.rank_or_none(&piece[i..i + 2]);
+            let r = self.pairs[(piece[i] as usize) << 8 | piece[i + 1] as usize];
             if r < min.0 {
                 min = (r, i);
             }
-            parts.push((i, r));
+            parts[i] = (i as u32, r);
         }
-        parts.push((piece.len() - 1, NONE));
-        parts.push((piece.len(), NONE));
-        let get = |parts: &Vec<(usize, Rank)>, i: usize| {
-            if i + 3 < parts.len() {
-                self.rank_or_none(&piece[parts[i].0..parts[i + 3].0])
-            } else {
-                NONE
-            }
-        };
+        parts[piece.len() - 1] = (piece.len() as u32 - 1, NONE);
+        parts[piece.len()] = (piece.len() as u32, NONE);
         while min.0 != NONE {
             let i = min.1;
+            // rank of parts i..i+3 once i and i+1 are one part
+            let joined = |parts: &[(u32, Rank)], i: usize| {
+                if i + 3 < len {
+                    self.rank_or_none(&piece[parts[i].0 as usize..parts[i + 3].0 as usize])
+                } else {
+                    NONE
+                }
+            };
             if i > 0 {
-                parts[i - 1].1 = get(&parts, i - 1);
+                parts[i - 1].1 = joined(&parts[..len], i - 1);
             }
-            parts[i].1 = get(&parts, i);
-            parts.remove(i + 1);
+            parts[i].1 = joined(&parts[..len], i);
+            // drop part i + 1 and find the next minimum in one pass
             min = (NONE, usize::MAX);
-            for (j, &(_, r)) in parts[..parts.len() - 1].iter().enumerate() {
-                if r < min.0 {
-                    min = (r, j);
+            for j in 0..len - 2 {
+                if j > i {
+                    parts[j] = parts[j + 1];
+                }
+                if parts[j].1 < min.0 {
+                    min = (parts[j].1, j);
                 }
             }
+            parts[len - 2] = parts[len - 1];
+            len -= 1;
         }
-        for w in parts.windows(2) {
-            emit(w[0].0, w[1].0);
+        for w in parts[..len].windows(2) {
+            emit(w[0].0 as usize, w[1].0 as usize);
         }
     }
 
     /// The same merge order with a heap and a linked list: `O(n log n)`.
+    ///
+    /// Heap entries are `rank << 32 | start` (one `u64`, so the smallest is the lowest rank,
+    /// leftmost first). An entry is current while its part is alive and `pair[start]` still holds
+    /// its rank: a pair that changed covers other bytes, so it has another rank.
     fn merge_heap(&self, piece: &[u8], mut emit: impl FnMut(usize, usize)) {
         let n = piece.len();
-        // next[i] is the start of the part after the part starting at i (n = end).
-        let mut next: Vec<usize> = (1..=n).collect();
-        let mut prev: Vec<usize> = (0..n).map(|i| i.wrapping_sub(1)).collect();
-        let mut alive = vec![true; n];
-        let mut heap: BinaryHeap<Reverse<(Rank, usize, usize)>> = BinaryHeap::with_capacity(n);
+        debug_assert!(n >= 2 && n < u32::MAX as usize);
+        const END: u32 = u32::MAX;
+        // next[i] / prev[i]: the starts of the parts after / before the part starting at i
+        let mut next: Vec<u32> = (1..=n as u32).collect();
+        next[n - 1] = END;
+        let mut prev: Vec<u32> = (0..n as u32).map(|i| i.wrapping_sub(1)).collect();
+        // pair[i]: rank of the part at i merged with the next one (NONE: no such token)
+        let mut pair: Vec<Rank> = vec![NONE; n];
+        let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(n);
+        let key = |r: Rank, i: usize| Reverse((r as u64) << 32 | i as u64);
         for i in 0..n - 1 {
-            let r = self.rank_or_none(&piece[i..i + 2]);
+            let r = self.pairs[(piece[i] as usize) << 8 | piece[i + 1] as usize];
+            pair[i] = r;
             if r != NONE {
-                heap.push(Reverse((r, i, i + 2)));
+                heap.push(key(r, i));
             }
         }
-        while let Some(Reverse((_, l, end))) = heap.pop() {
-            if !alive[l] {
-                continue;
+        let pos = |x: u32| if x == END { n } else { x as usize };
+        while let Some(Reverse(e)) = heap.pop() {
+            let (r, l) = ((e >> 32) as Rank, (e & 0xFFFF_FFFF) as usize);
+            if pair[l] != r || next[l] == 0 {
+                continue; // stale (a merged-away part has next = 0)
             }
-            let m = next[l];
-            if m >= n || next[m] != end {
-                continue; // stale: one side has grown since this pair was pushed
-            }
-            // merge m into l
-            alive[m] = false;
-            next[l] = end;
-            if end < n {
-                prev[end] = l;
-            }
-            if end < n {
-                let r = self.rank_or_none(&piece[l..next[end]]);
+            // merge the part at m = next[l] into l
+            let m = next[l] as usize;
+            let after = next[m];
+            next[l] = after;
+            next[m] = 0;
+            pair[m] = NONE;
+            if after != END {
+                prev[after as usize] = l as u32;
+                let r = self.rank_or_none(&piece[l..pos(next[after as usize])]);
+                pair[l] = r;
                 if r != NONE {
-                    heap.push(Reverse((r, l, next[end])));
+                    heap.push(key(r, l));
                 }
+            } else {
+                pair[l] = NONE;
             }
             let p = prev[l];
-            if p != usize::MAX {
-                let r = self.rank_or_none(&piece[p..end]);
+            if p != u32::MAX {
+                let r = self.rank_or_none(&piece[p as usize..pos(after)]);
+                pair[p as usize] = r;
                 if r != NONE {
-                    heap.push(Reverse((r, p, end)));
+                    heap.push(key(r, p as usize));
                 }
             }
         }
         let mut i = 0;
         while i < n {
-            emit(i, next[i]);
-            i = next[i];
+            let e = pos(next[i]);
+            emit(i, e);
+            i = e;
         }
     }
 }
@@ -283,12 +446,15 @@ mod tests {
         let v = toy();
         let pieces = ["abcd", "aaaaaaa", "abcabcabcd", "xyz", "aabbccdd"];
         for p in pieces {
-            let long = p.repeat(40);
-            let mut a = Vec::new();
-            let mut b = Vec::new();
-            v.merge_small(long.as_bytes(), |x, y| a.push((x, y)));
-            v.merge_heap(long.as_bytes(), |x, y| b.push((x, y)));
-            assert_eq!(a, b, "piece {p}");
+            for len in 2..HEAP_MERGE_FROM {
+                let long = p.repeat(40);
+                let long = &long.as_bytes()[..len];
+                let mut a = Vec::new();
+                let mut b = Vec::new();
+                v.merge_small(long, |x, y| a.push((x, y)));
+                v.merge_heap(long, |x, y| b.push((x, y)));
+                assert_eq!(a, b, "piece {p} cut to {len} bytes");
+            }
         }
     }
 
