@@ -100,8 +100,10 @@ log('|---|---:|---:|---:|---:|---:|');
   const gt = await LIBS['gpt-tokenizer']('o200k_base');
   const time = (f, text, budget = 1) => { const t0 = performance.now(); f(text); return performance.now() - t0; };
   for (const [name, unit] of [['emoji', '🙂'], ['CJK', '漢'], ['letters', 'a'], ['spaces', ' ']]) {
-    const a = time(cwCount, unit.repeat(16000));
-    const b = time(cwCount, unit.repeat(64000));
+    // contextwise is fast here: the median of 5 counts of each size
+    const med5 = (text) => [0, 1, 2, 3, 4].map(() => time(cwCount, text)).sort((x, y) => x - y)[2];
+    const a = med5(unit.repeat(16000));
+    const b = med5(unit.repeat(64000));
     // the others are quadratic here: measure them at 16k only, once
     const t = time(tk, unit.repeat(16000));
     const g = time(gt, unit.repeat(16000));
@@ -112,18 +114,25 @@ log('|---|---:|---:|---:|---:|---:|');
 log();
 log('## Time to first count and memory (fresh Node process: import + load + first count)');
 log();
-log('Median of 3 runs; node start-up (an empty script) subtracted. Memory: RSS added by loading.');
+log('Each figure is the median of 7 fresh processes, run in rounds that take every library in turn (so a');
+log('busy moment of the machine hits all of them); time from before the import to after the first count.');
+log('Memory: RSS added by loading.');
 log();
 log('| library | encoding | first count (ms) | memory added (MiB) |');
 log('|---|---|---:|---:|');
 const child = (lib, enc) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', path.join(root, 'bench/first-count.mjs'), lib, enc], { encoding: 'utf8' }));
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const base = median([0, 1, 2].map(() => child('baseline', '').ms));
+const firstRuns = {};
+for (let round = 0; round < 7; round++) {
+  for (const enc of ENCODINGS) {
+    for (const lib of Object.keys(LIBS)) (firstRuns[`${lib}/${enc}`] ??= []).push(child(lib, enc));
+  }
+}
 const firstCount = {};
 for (const enc of ENCODINGS) {
   for (const lib of Object.keys(LIBS)) {
-    const runs = [0, 1, 2].map(() => child(lib, enc));
-    const ms = median(runs.map((r) => r.ms)) - base;
+    const runs = firstRuns[`${lib}/${enc}`];
+    const ms = median(runs.map((r) => r.ms));
     const mb = median(runs.map((r) => r.mb));
     firstCount[`${lib}/${enc}`] = { ms, mb };
     log(`| ${lib} | ${enc} | ${fmt(ms, 0)} | ${fmt(mb, 1)} |`);

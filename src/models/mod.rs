@@ -227,9 +227,16 @@ impl ModelInfo {
 /// Bounds of the calibration factor.
 pub const FACTOR_BOUNDS: (f64, f64) = (0.5, 2.0);
 
-/// The registry of models.
+/// The registry of models. The built-in data is parsed the first time a model is looked up, so
+/// counting by encoding alone never pays for it.
 #[derive(Debug, Clone)]
 pub struct Registry {
+    tables: std::cell::OnceCell<Tables>,
+}
+
+/// The models and the index of their ids and aliases.
+#[derive(Debug, Clone)]
+struct Tables {
     models: Vec<ModelInfo>,
     index: HashMap<String, usize>,
 }
@@ -246,19 +253,80 @@ impl Default for Registry {
 }
 
 impl Registry {
-    /// The registry with the built-in models of `data/models.json`.
+    /// The registry with the built-in models of `data/models.json` (parsed on first use).
     pub fn builtin() -> Registry {
+        Registry {
+            tables: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn tables(&self) -> &Tables {
+        self.tables.get_or_init(Tables::builtin)
+    }
+
+    fn tables_mut(&mut self) -> &mut Tables {
+        self.tables();
+        self.tables.get_mut().expect("initialized above")
+    }
+
+    /// Adds a model, or replaces the entry with the same id.
+    pub fn register(&mut self, info: ModelInfo) -> Result<()> {
+        self.tables_mut().insert(info)
+    }
+
+    /// Resolves an id or alias; a dated snapshot id (`gpt-4o-2024-08-06`, `claude-…-20250101`)
+    /// resolves to the longest registered id it extends.
+    pub fn get(&self, id: &str) -> Result<&ModelInfo> {
+        let t = self.tables();
+        t.resolve(id).map(|i| &t.models[i])
+    }
+
+    /// Every model, in registration order.
+    pub fn list(&self) -> &[ModelInfo] {
+        &self.tables().models
+    }
+
+    /// Folds one observation into a model's count factor and returns the new factor.
+    ///
+    /// `our_count` is the (already factored) count contextwise gave for a request and
+    /// `reported` the provider's prompt-token figure for it. The observed factor is
+    /// `factor × reported / our_count`; the new factor moves toward it by `1/(n+1)` for the
+    /// first samples and at most 10 % per sample after that, clamped to [`FACTOR_BOUNDS`].
+    /// Exact (tiktoken) models are not changed.
+    pub fn calibrate(&mut self, id: &str, our_count: f64, reported: f64) -> Result<f64> {
+        if !(our_count.is_finite() && our_count > 0.0 && reported.is_finite() && reported > 0.0) {
+            return Err(Error::invalid_argument(
+                "calibrate(model, ourCount, reportedPromptTokens) needs two positive token counts",
+            ));
+        }
+        let t = self.tables_mut();
+        let i = t.resolve(id)?;
+        let m = &mut t.models[i];
+        if m.tokenizer.exact {
+            return Ok(1.0);
+        }
+        let f = m.tokenizer.factor;
+        let observed = (f * reported / our_count).clamp(FACTOR_BOUNDS.0, FACTOR_BOUNDS.1);
+        let weight = (1.0 / (m.calibration_samples as f64 + 2.0)).max(0.1);
+        m.tokenizer.factor = (f + weight * (observed - f)).clamp(FACTOR_BOUNDS.0, FACTOR_BOUNDS.1);
+        m.calibration_samples = m.calibration_samples.saturating_add(1);
+        Ok(m.tokenizer.factor)
+    }
+}
+
+impl Tables {
+    fn builtin() -> Tables {
         // The data file is part of the crate and checked by the tests; an error here is a bug.
         let data: DataFile =
             serde_json::from_str(BUILTIN).unwrap_or(DataFile { models: Vec::new() });
-        let mut r = Registry {
+        let mut t = Tables {
             models: Vec::new(),
             index: HashMap::new(),
         };
         for m in data.models {
-            let _ = r.insert(m);
+            let _ = t.insert(m);
         }
-        r
+        t
     }
 
     fn insert(&mut self, info: ModelInfo) -> Result<()> {
@@ -287,17 +355,6 @@ impl Registry {
         Ok(())
     }
 
-    /// Adds a model, or replaces the entry with the same id.
-    pub fn register(&mut self, info: ModelInfo) -> Result<()> {
-        self.insert(info)
-    }
-
-    /// Resolves an id or alias; a dated snapshot id (`gpt-4o-2024-08-06`, `claude-…-20250101`)
-    /// resolves to the longest registered id it extends.
-    pub fn get(&self, id: &str) -> Result<&ModelInfo> {
-        self.resolve(id).map(|i| &self.models[i])
-    }
-
     fn resolve(&self, id: &str) -> Result<usize> {
         if let Some(&i) = self.index.get(id) {
             return Ok(i);
@@ -324,37 +381,6 @@ impl Registry {
                 ),
             )
         })
-    }
-
-    /// Every model, in registration order.
-    pub fn list(&self) -> &[ModelInfo] {
-        &self.models
-    }
-
-    /// Folds one observation into a model's count factor and returns the new factor.
-    ///
-    /// `our_count` is the (already factored) count contextwise gave for a request and
-    /// `reported` the provider's prompt-token figure for it. The observed factor is
-    /// `factor × reported / our_count`; the new factor moves toward it by `1/(n+1)` for the
-    /// first samples and at most 10 % per sample after that, clamped to [`FACTOR_BOUNDS`].
-    /// Exact (tiktoken) models are not changed.
-    pub fn calibrate(&mut self, id: &str, our_count: f64, reported: f64) -> Result<f64> {
-        if !(our_count.is_finite() && our_count > 0.0 && reported.is_finite() && reported > 0.0) {
-            return Err(Error::invalid_argument(
-                "calibrate(model, ourCount, reportedPromptTokens) needs two positive token counts",
-            ));
-        }
-        let i = self.resolve(id)?;
-        let m = &mut self.models[i];
-        if m.tokenizer.exact {
-            return Ok(1.0);
-        }
-        let f = m.tokenizer.factor;
-        let observed = (f * reported / our_count).clamp(FACTOR_BOUNDS.0, FACTOR_BOUNDS.1);
-        let weight = (1.0 / (m.calibration_samples as f64 + 2.0)).max(0.1);
-        m.tokenizer.factor = (f + weight * (observed - f)).clamp(FACTOR_BOUNDS.0, FACTOR_BOUNDS.1);
-        m.calibration_samples = m.calibration_samples.saturating_add(1);
-        Ok(m.tokenizer.factor)
     }
 }
 

@@ -5,6 +5,8 @@
 //! b"CWR2"            magic and version
 //! u32 slots          number of rank slots; slot i holds the bytes of rank i
 //! slots × (varint len, len bytes)   len 0 marks a rank that does not exist (a hole)
+//! 8192 bytes         bit (a << 8 | b), little-endian 64-bit words: bytes a, b stand next to each
+//!                    other in some token (lets a long piece be cut where no token can span)
 //! u32 checksum       of every byte before it (FNV-1a 64 over 8-byte words, folded to 32 bits)
 //! ```
 //! Ranks are implied by position, so the file holds no numbers and no base64: cl100k_base is
@@ -14,6 +16,9 @@
 use crate::error::{Error, ErrorCode, Result};
 
 const MAGIC: &[u8; 4] = b"CWR2";
+
+/// 64-bit words of the adjacent-byte-pair set (65,536 bits).
+const ADJACENT_WORDS: usize = 1 << 10;
 
 /// The file checksum: FNV-1a 64 over little-endian 8-byte words (then the tail bytes), folded to
 /// 32 bits. Word-wise so that checking a 1.6 MB file costs a fraction of a millisecond.
@@ -50,6 +55,16 @@ pub fn write_rank_file(tokens: &[Option<&[u8]>]) -> Vec<u8> {
         }
         out.extend_from_slice(bytes);
     }
+    let mut adjacent = [0u64; ADJACENT_WORDS];
+    for t in tokens.iter().flatten() {
+        for p in t.windows(2) {
+            let pair = (p[0] as usize) << 8 | p[1] as usize;
+            adjacent[pair >> 6] |= 1 << (pair & 63);
+        }
+    }
+    for w in adjacent {
+        out.extend_from_slice(&w.to_le_bytes());
+    }
     let sum = checksum(&out);
     out.extend_from_slice(&sum.to_le_bytes());
     out
@@ -62,6 +77,8 @@ pub struct RankData {
     file: Vec<u8>,
     /// `records[r]` is the offset of rank `r`'s record; `records[slots]` is the end of the last.
     records: Vec<u32>,
+    /// The adjacent-byte-pair set.
+    adjacent: Vec<u64>,
 }
 
 impl RankData {
@@ -80,6 +97,12 @@ impl RankData {
             129..=16385 => record - 2,
             _ => self.token(r as u32).map_or(0, <[u8]>::len),
         }
+    }
+
+    /// Bit `a << 8 | b` (of 65,536, in 64-bit words) is set when bytes `a`, `b` stand next to
+    /// each other in some token.
+    pub fn adjacent_pairs(&self) -> &[u64] {
+        &self.adjacent
     }
 
     /// The bytes of rank `r`, or `None` for a hole or an out-of-range rank.
@@ -138,13 +161,21 @@ pub fn read_rank_file(name: &str, data: &[u8]) -> Result<RankData> {
         pos = parse_records(name, body, pos, k, &mut records)?;
         left -= k;
     }
-    if pos != body.len() {
-        return Err(bad(name, "trailing bytes after the last token"));
+    if body.len() - pos != ADJACENT_WORDS * 8 {
+        return Err(bad(
+            name,
+            "the pair set after the last token has the wrong size",
+        ));
     }
+    let adjacent = body[pos..]
+        .chunks_exact(8)
+        .map(|w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
+        .collect();
     records.push(pos as u32);
     Ok(RankData {
-        file: body.to_vec(),
+        file: body[..pos].to_vec(),
         records,
+        adjacent,
     })
 }
 

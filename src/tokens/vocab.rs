@@ -307,11 +307,31 @@ impl Vocab {
     }
 
     /// Runs the byte-pair merge and calls `emit(start, end)` for each final part, in order.
-    fn merge(&self, piece: &[u8], emit: impl FnMut(usize, usize)) {
-        if piece.len() >= HEAP_MERGE_FROM {
-            self.merge_heap(piece, emit)
-        } else {
-            self.merge_small(piece, emit)
+    fn merge(&self, piece: &[u8], mut emit: impl FnMut(usize, usize)) {
+        if piece.len() < HEAP_MERGE_FROM {
+            return self.merge_small(piece, emit);
+        }
+        // Every part of a merge is a token, so no part ever spans two bytes that stand next to
+        // each other in no token: the piece can be cut there and each segment merged on its own
+        // with the same result. A line of emoji or of rare CJK characters falls apart into
+        // characters this way, which keeps the long-piece cost linear.
+        let adjacent = self.data.adjacent_pairs();
+        let mut start = 0;
+        for p in 1..=piece.len() {
+            let cut = p == piece.len() || {
+                let pair = (piece[p - 1] as usize) << 8 | piece[p] as usize;
+                adjacent[pair / 64] & (1 << (pair % 64)) == 0
+            };
+            if cut {
+                let seg = &piece[start..p];
+                let mut shifted = |a: usize, b: usize| emit(start + a, start + b);
+                match seg.len() {
+                    1 => shifted(0, 1),
+                    n if n < HEAP_MERGE_FROM => self.merge_small(seg, &mut shifted),
+                    _ => self.merge_heap(seg, &mut shifted),
+                }
+                start = p;
+            }
         }
     }
 
@@ -378,15 +398,16 @@ impl Vocab {
         let mut prev: Vec<u32> = (0..n as u32).map(|i| i.wrapping_sub(1)).collect();
         // pair[i]: rank of the part at i merged with the next one (NONE: no such token)
         let mut pair: Vec<Rank> = vec![NONE; n];
-        let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(n);
         let key = |r: Rank, i: usize| Reverse((r as u64) << 32 | i as u64);
+        let mut first = Vec::with_capacity(n);
         for i in 0..n - 1 {
             let r = self.pairs[(piece[i] as usize) << 8 | piece[i + 1] as usize];
             pair[i] = r;
             if r != NONE {
-                heap.push(key(r, i));
+                first.push(key(r, i));
             }
         }
+        let mut heap = BinaryHeap::from(first); // heapify: O(n)
         let pos = |x: u32| if x == END { n } else { x as usize };
         while let Some(Reverse(e)) = heap.pop() {
             let (r, l) = ((e >> 32) as Rank, (e & 0xFFFF_FFFF) as usize);
@@ -455,6 +476,20 @@ mod tests {
                 v.merge_heap(long, |x, y| b.push((x, y)));
                 assert_eq!(a, b, "piece {p} cut to {len} bytes");
             }
+        }
+    }
+
+    #[test]
+    fn long_pieces_cut_where_no_token_spans_merge_the_same() {
+        let v = toy();
+        // "x", "y", "z" stand next to nothing in the toy tokens: cut points
+        for p in ["abcxaaaay", "aaaazabcd", "xyzabcabcd"] {
+            let long = p.repeat(30);
+            let mut cut = Vec::new();
+            let mut whole = Vec::new();
+            v.merge(long.as_bytes(), |x, y| cut.push((x, y)));
+            v.merge_heap(long.as_bytes(), |x, y| whole.push((x, y)));
+            assert_eq!(cut, whole, "piece {p}");
         }
     }
 

@@ -94,3 +94,27 @@ test('generated strings: counts equal tiktoken for both big encodings', () => {
     } finally { ref.free(); }
   }
 });
+
+test('counting a 100,000-token string allocates no per-token array on the JS side', async () => {
+  const v8 = await import('node:v8');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = (await import('node:vm')).runInNewContext('gc');
+  const text = corpus().find((f) => f.name === 'code.txt').text.slice(0, 520_000);
+  const opts = { encoding: 'cl100k_base' };
+  const n = cw.countTokens(text, opts); // warm: the wasm memory has grown to fit the text
+  assert.ok(n >= 100_000, `the text has ${n} tokens`);
+  cw.encode(text, opts);
+  // JS heap + ArrayBuffers allocated by one call (no GC can run between the two readings
+  // unless the call allocates megabytes)
+  const allocated = (f) => {
+    gc();
+    const m0 = process.memoryUsage();
+    f();
+    const m1 = process.memoryUsage();
+    return (m1.heapUsed - m0.heapUsed) + (m1.arrayBuffers - m0.arrayBuffers);
+  };
+  const counting = allocated(() => cw.countTokens(text, opts));
+  const encoding = allocated(() => cw.encode(text, opts)); // the control: a per-token array
+  assert.ok(encoding >= n * 4, `encode allocated ${encoding} bytes for ${n} tokens: the measurement sees arrays`);
+  assert.ok(counting < 64 * 1024, `countTokens allocated ${counting} bytes for ${n} tokens`);
+});
