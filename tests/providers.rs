@@ -7,10 +7,10 @@ mod support {
 }
 
 use contextwise::error::{Error, ErrorCode};
-use contextwise::providers::client::{chat, open_stream, Body, HttpClient, HttpResponse};
+use contextwise::providers::client::{chat, open_stream, Body, CallInfo, HttpClient, HttpResponse};
 use contextwise::providers::errors::{network, timeout};
 use contextwise::providers::{
-    format_of, ChatRequest, Delta, HttpRequest, ProviderConfig, ProviderKind,
+    format_of, ChatRequest, ChatResponse, Delta, HttpRequest, ProviderConfig, ProviderKind,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -118,6 +118,15 @@ fn req(model: &str) -> ChatRequest {
         {"role": "user", "content": "Hi"}
     ]}))
     .unwrap()
+}
+
+/// One chat call with gpt-4o against an OpenAI-kind config, over the scripted client.
+fn openai_chat(c: &Client) -> Result<(ChatResponse, CallInfo), Error> {
+    block_on(chat(
+        c,
+        &cfg(ProviderKind::OpenAi, "https://x/v1"),
+        &req("gpt-4o"),
+    ))
 }
 
 #[test]
@@ -305,12 +314,7 @@ fn retries_honour_retry_after_and_backoff_and_stop_on_4xx() {
         ),
         ok(fixture("openai-chat.json"), 1000),
     ]);
-    let (_, info) = block_on(chat(
-        &c,
-        &cfg(ProviderKind::OpenAi, "https://x/v1"),
-        &req("gpt-4o"),
-    ))
-    .unwrap();
+    let (_, info) = openai_chat(&c).unwrap();
     assert_eq!((info.attempts, c.slept.borrow().clone()), (2, vec![2000.0]));
 
     let c = client(vec![
@@ -318,12 +322,7 @@ fn retries_honour_retry_after_and_backoff_and_stop_on_4xx() {
         status(503, &[], "busy"),
         ok(fixture("openai-chat.json"), 1000),
     ]);
-    block_on(chat(
-        &c,
-        &cfg(ProviderKind::OpenAi, "https://x/v1"),
-        &req("gpt-4o"),
-    ))
-    .unwrap();
+    openai_chat(&c).unwrap();
     assert_eq!(
         c.slept.borrow().clone(),
         vec![375.0, 750.0],
@@ -335,12 +334,7 @@ fn retries_honour_retry_after_and_backoff_and_stop_on_4xx() {
         &[],
         r#"{"error":{"message":"Invalid 'messages[1].role'","type":"invalid_request_error"}}"#,
     )]);
-    let e = block_on(chat(
-        &c,
-        &cfg(ProviderKind::OpenAi, "https://x/v1"),
-        &req("gpt-4o"),
-    ))
-    .unwrap_err();
+    let e = openai_chat(&c).unwrap_err();
     assert_eq!(
         (e.code, e.provider.as_ref().unwrap().status, e.retryable()),
         (ErrorCode::ProviderHttp, Some(400), false)
@@ -354,12 +348,7 @@ fn retries_honour_retry_after_and_backoff_and_stop_on_4xx() {
         status(500, &[], "b"),
         status(500, &[], "c"),
     ]);
-    let e = block_on(chat(
-        &c,
-        &cfg(ProviderKind::OpenAi, "https://x/v1"),
-        &req("gpt-4o"),
-    ))
-    .unwrap_err();
+    let e = openai_chat(&c).unwrap_err();
     assert_eq!(
         (e.provider.unwrap().status, c.sent.borrow().len()),
         (Some(500), 3)
@@ -373,21 +362,11 @@ fn timeouts_network_errors_invalid_json_and_cut_streams() {
         Err(network("openai", "connection refused")),
         ok(fixture("openai-chat.json"), 1000),
     ]);
-    let (_, info) = block_on(chat(
-        &c,
-        &cfg(ProviderKind::OpenAi, "https://x/v1"),
-        &req("gpt-4o"),
-    ))
-    .unwrap();
+    let (_, info) = openai_chat(&c).unwrap();
     assert_eq!(info.attempts, 3, "timeouts and network errors are retried");
 
     let c = client(vec![ok(b"{not json".to_vec(), 1000)]);
-    let e = block_on(chat(
-        &c,
-        &cfg(ProviderKind::OpenAi, "https://x/v1"),
-        &req("gpt-4o"),
-    ))
-    .unwrap_err();
+    let e = openai_chat(&c).unwrap_err();
     assert_eq!(e.code, ErrorCode::ProviderParse);
 
     let full = fixture("anthropic-stream.sse");

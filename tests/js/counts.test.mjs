@@ -99,7 +99,7 @@ test('counting a 100,000-token string allocates no per-token array on the JS sid
   const v8 = await import('node:v8');
   v8.setFlagsFromString('--expose-gc');
   const gc = (await import('node:vm')).runInNewContext('gc');
-  const text = corpus().find((f) => f.name === 'code.txt').text.slice(0, 520_000);
+  const text = files.find((f) => f.name === 'code.txt').text.slice(0, 520_000);
   const opts = { encoding: 'cl100k_base' };
   const n = cw.countTokens(text, opts); // warm: the wasm memory has grown to fit the text
   assert.ok(n >= 100_000, `the text has ${n} tokens`);
