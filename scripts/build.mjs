@@ -34,12 +34,20 @@ if (fs.readFileSync(bg('web')).equals(fs.readFileSync(bg('node')))) {
   console.warn('web and nodejs wasm differ; leaving them unoptimized');
 }
 
+// Glue as a factory of instances, so a trapped instance can be replaced (scripts/glue-factory.mjs).
+const { nodeGlue, webGlue } = await import('./glue-factory.mjs');
+nodeGlue(path.join(pkg, 'node/contextwise_wasm.js'));
+webGlue(path.join(pkg, 'web/contextwise_wasm.js'));
+
 // wasm-bindgen declares `[Symbol.dispose]` on exported classes: say which lib that needs, so
 // projects type-check without `skipLibCheck` (TypeScript ≥ 5.2).
 for (const dir of ['web', 'node']) {
   const dts = path.join(pkg, dir, 'contextwise_wasm.d.ts');
   const text = fs.readFileSync(dts, 'utf8');
-  if (text.includes('Symbol.dispose')) fs.writeFileSync(dts, `/// <reference lib="esnext.disposable" />\n${text}`);
+  const factory = '\n/** A fresh, independent instance of this module (scripts/glue-factory.mjs). */\n' +
+    "export function __contextwise_instance(): typeof import('./contextwise_wasm.js');\n" +
+    '/** The compiled wasm module of this instance. */\nexport function __contextwise_module(): WebAssembly.Module;\n';
+  fs.writeFileSync(dts, (text.includes('Symbol.dispose') ? `/// <reference lib="esnext.disposable" />\n${text}` : text) + factory);
 }
 
 // 2. rank files
@@ -51,7 +59,7 @@ for (const [dir, entry, module] of [['web', 'web.ts', 'ES2020'], ['node', 'node.
   const stage = path.join(root, 'target/ts', dir);
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
-  for (const f of ['common.ts', entry]) fs.copyFileSync(path.join(root, 'src/ts', f), path.join(stage, f === entry ? 'index.ts' : f));
+  for (const f of ['common.ts', 'input.ts', entry]) fs.copyFileSync(path.join(root, 'src/ts', f), path.join(stage, f === entry ? 'index.ts' : f));
   fs.copyFileSync(path.join(pkg, dir, 'contextwise_wasm.d.ts'), path.join(stage, 'contextwise_wasm.d.ts'));
   fs.writeFileSync(path.join(stage, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
@@ -59,7 +67,7 @@ for (const [dir, entry, module] of [['web', 'web.ts', 'ES2020'], ['node', 'node.
       lib: ['ES2022', 'DOM'], types: dir === 'node' ? ['node'] : [], typeRoots: [path.join(root, 'node_modules/@types')],
       skipLibCheck: true, outDir: path.join(pkg, dir),
     },
-    files: ['index.ts', 'common.ts'],
+    files: ['index.ts', 'common.ts', 'input.ts'],
   }, null, 2));
   run(tsc, ['-p', stage]);
 }

@@ -83,8 +83,9 @@ pub struct Engine {
     pub models: Registry,
     /// Per-message count cache.
     pub cache: CountCache,
-    /// Summaries by session, strategy, model and covered messages.
-    pub summaries: crate::condense::llm::SummaryCache,
+    /// Summaries by the content they cover; shared with condensations in flight, which borrow
+    /// it only for a lookup or a store, never across an LLM call.
+    pub summaries: Rc<std::cell::RefCell<crate::condense::llm::SummaryCache>>,
     /// Per-model totals of provider calls.
     pub usage: crate::providers::usage::UsageStats,
     /// Routing decisions.

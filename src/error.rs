@@ -44,6 +44,14 @@ pub enum ErrorCode {
     ProviderStreamCut,
     /// The caller aborted the request.
     Aborted,
+    /// The provider answered with a redirect; contextwise never follows one with credentials.
+    ProviderRedirect,
+    /// A response body or one stream event was larger than the configured bound.
+    ResponseTooLarge,
+    /// An input larger than the configured bound (`configureLimits`), refused before allocating.
+    InputTooLarge,
+    /// contextwise itself failed (the wasm instance trapped and was replaced).
+    Internal,
 }
 
 impl ErrorCode {
@@ -68,6 +76,10 @@ impl ErrorCode {
             ErrorCode::ProviderParse => "PROVIDER_PARSE",
             ErrorCode::ProviderStreamCut => "PROVIDER_STREAM_CUT",
             ErrorCode::Aborted => "ABORTED",
+            ErrorCode::ProviderRedirect => "PROVIDER_REDIRECT",
+            ErrorCode::ResponseTooLarge => "RESPONSE_TOO_LARGE",
+            ErrorCode::InputTooLarge => "INPUT_TOO_LARGE",
+            ErrorCode::Internal => "INTERNAL",
         }
     }
 }
@@ -128,6 +140,23 @@ impl Error {
     /// `INVALID_CONFIG`.
     pub fn invalid_config(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidConfig, message)
+    }
+}
+
+impl Error {
+    /// The same error with every occurrence of each secret (an API key, a header value) in its
+    /// message replaced by `[redacted]`. Secrets shorter than 4 characters are left alone (they
+    /// would redact ordinary words); JSON-escaped forms are redacted too.
+    pub fn redact(mut self, secrets: &[&str]) -> Self {
+        for s in secrets.iter().filter(|s| s.len() >= 4) {
+            self.message = self.message.replace(s, "[redacted]");
+            let escaped = serde_json::to_string(s).unwrap_or_default();
+            let escaped = escaped.trim_matches('"');
+            if escaped != *s && escaped.len() >= 4 {
+                self.message = self.message.replace(escaped, "[redacted]");
+            }
+        }
+        self
     }
 }
 

@@ -61,10 +61,7 @@ fn condense_with(e: &mut Engine, msgs: &Value, o: Value, llm: Option<&Scripted>)
     let o = opts(o);
     let llm_facts = o.llm_facts;
     let p = prepare(e, msgs, &o).unwrap();
-    let mut cache = std::mem::take(&mut e.summaries);
-    let r = block_on(run(p, llm, &mut cache, &|| 0.0, llm_facts));
-    e.summaries = cache;
-    r
+    block_on(run(p, llm, &e.summaries.clone(), &|| 0.0, llm_facts))
 }
 
 /// A conversation of `turns` user/assistant turns about numbered topics.
@@ -215,6 +212,49 @@ fn llm_failures_fall_back_along_the_chain_and_say_why() {
     );
     // the original history is intact whatever happened
     assert_eq!(msgs, convo(40));
+}
+
+/// `convo(turns)` with a different account number in every message, the same shape and length.
+fn other_convo(turns: usize, account: &str) -> Value {
+    let mut v = convo(turns);
+    for m in v.as_array_mut().unwrap().iter_mut().skip(1) {
+        let c = m["content"].as_str().unwrap().to_string();
+        m["content"] = json!(format!("{c} Account {account}."));
+    }
+    v
+}
+
+#[test]
+fn summaries_are_keyed_by_content_never_shared_between_conversations() {
+    let mut e = engine();
+    let o = json!({"model": "gpt-4", "target": 1500, "strategy": "summary"});
+    let llm = Scripted::new(vec![Ok("A: account 111-222."), Ok("B: account 999-000."), Ok("A edited.")]);
+    let a = condense_with(&mut e, &other_convo(40, "111-222"), o.clone(), Some(&llm));
+    assert_eq!(a.summary.as_deref(), Some("A: account 111-222."));
+    // another conversation, same positions, no session option: its own summary, no cache hit
+    let b = condense_with(&mut e, &other_convo(40, "999-000"), o.clone(), Some(&llm));
+    assert!(!b.metrics.cache_hit);
+    assert_eq!(b.summary.as_deref(), Some("B: account 999-000."));
+    assert!(!llm.prompts.borrow()[1].1.contains("111-222"), "B's prompt holds nothing of A");
+    // editing an earlier message of A misses the cache too
+    let mut edited = other_convo(40, "111-222");
+    edited[3]["content"] = json!("Question 1, edited.");
+    let c = condense_with(&mut e, &edited, o.clone(), Some(&llm));
+    assert!(!c.metrics.cache_hit);
+    assert_eq!(c.summary.as_deref(), Some("A edited."));
+    // the same content again is a hit, whatever the session id says
+    let mut o2 = o.clone();
+    o2["session"] = json!("another-session");
+    let again = condense_with(&mut e, &other_convo(40, "999-000"), o2, Some(&llm));
+    assert!(again.metrics.cache_hit);
+    assert_eq!(again.summary.as_deref(), Some("B: account 999-000."));
+    // a different summarizer model is a different key
+    let mut o3 = o.clone();
+    o3["summarizerModel"] = json!("gpt-4o");
+    let llm2 = Scripted::new(vec![Ok("by gpt-4o")]);
+    let d = condense_with(&mut e, &other_convo(40, "999-000"), o3, Some(&llm2));
+    assert!(!d.metrics.cache_hit);
+    assert_eq!(llm.prompts.borrow().len(), 3);
 }
 
 #[test]

@@ -1,16 +1,20 @@
 //! Condensation exports: `planCondensation` (sync, a dry run) and `condense` (async).
 
-use super::{to_js, to_value, value, with_engine, ENGINE};
+use super::{to_js, to_value, value, with_engine};
+use crate::platform::fetch::race_timeout;
 use crate::condense::llm::Summarizer;
 use crate::condense::prepare::{prepare, run};
 use crate::condense::CondenseOptions;
 use crate::error::{Error, ErrorCode};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
-/// A summarizer backed by a JS object with `complete(system, prompt, maxTokens) => Promise<string>`.
-struct JsSummarizer(JsValue);
+/// A summarizer backed by a JS object with `complete(system, prompt, maxTokens) => Promise<string>`;
+/// a call that takes longer than the timeout counts as failed (`SUMMARIZER_TIMEOUT`).
+struct JsSummarizer {
+    provider: JsValue,
+    timeout_ms: f64,
+}
 
 impl Summarizer for JsSummarizer {
     async fn complete(
@@ -20,22 +24,28 @@ impl Summarizer for JsSummarizer {
         max_tokens: u64,
     ) -> crate::error::Result<String> {
         let fail = |m: String| Error::new(ErrorCode::SummarizerFailed, m);
-        let f = js_sys::Reflect::get(&self.0, &"complete".into())
+        let f = js_sys::Reflect::get(&self.provider, &"complete".into())
             .map_err(|_| fail("provider has no complete()".into()))?;
         let f: js_sys::Function = f
             .dyn_into()
             .map_err(|_| fail("provider.complete is not a function".into()))?;
         let ret = f
             .call3(
-                &self.0,
+                &self.provider,
                 &system.into(),
                 &prompt.into(),
                 &JsValue::from_f64(max_tokens as f64),
             )
             .map_err(|e| fail(describe(&e)))?;
-        let answer = JsFuture::from(js_sys::Promise::resolve(&ret))
+        let answer = race_timeout(js_sys::Promise::resolve(&ret), self.timeout_ms)
             .await
-            .map_err(|e| fail(describe(&e)))?;
+            .map_err(|e| fail(describe(&e)))?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::SummarizerTimeout,
+                    format!("the summarizer did not answer within {} ms", self.timeout_ms),
+                )
+            })?;
         answer.as_string().ok_or_else(|| {
             fail("provider.complete resolved to something other than a string".into())
         })
@@ -68,8 +78,11 @@ fn split_options(opts: &JsValue) -> Result<(CondenseOptions, Option<JsSummarizer
     let provider = js_sys::Reflect::get(&copy, &"provider".into()).unwrap_or(JsValue::UNDEFINED);
     let _ = js_sys::Reflect::delete_property(&copy, &"provider".into());
     let o: CondenseOptions = value(&copy, "condense options", Error::invalid_argument)?;
-    let provider =
-        (!provider.is_undefined() && !provider.is_null()).then(|| JsSummarizer(provider));
+    let timeout_ms = o.summarizer_timeout_ms().map_err(to_js)?;
+    let provider = (!provider.is_undefined() && !provider.is_null()).then_some(JsSummarizer {
+        provider,
+        timeout_ms,
+    });
     Ok((o, provider))
 }
 
@@ -103,25 +116,16 @@ pub async fn condense(
     let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
     let (o, provider) = split_options(&opts)?;
     let llm_facts = o.llm_facts;
-    let prepared = with_engine(|e| prepare(e, &msgs, &o))?;
-    // the engine is not held across the LLM call: take the summary cache out and put it back
-    let mut cache = ENGINE.with(|e| {
-        e.try_borrow_mut()
-            .map(|mut e| std::mem::take(&mut e.summaries))
-            .unwrap_or_default()
-    });
+    // the engine is not held across the LLM call; the summary cache is shared, and borrowed
+    // only for each lookup or store, so concurrent condensations all keep their summaries
+    let (prepared, cache) = with_engine(|e| Ok((prepare(e, &msgs, &o)?, e.summaries.clone())))?;
     let result = run(
         prepared,
         provider.as_ref(),
-        &mut cache,
+        &cache,
         &js_sys::Date::now,
         llm_facts,
     )
     .await;
-    ENGINE.with(|e| {
-        if let Ok(mut e) = e.try_borrow_mut() {
-            e.summaries = cache;
-        }
-    });
     to_value(&result)
 }

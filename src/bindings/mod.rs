@@ -29,6 +29,13 @@ fn with_engine<T>(f: impl FnOnce(&mut Engine) -> Result<T, Error>) -> Result<T, 
     })
 }
 
+/// Test-only: traps while holding the engine, as an out-of-memory abort would. The entry
+/// points replace the trapped instance (`__forceTrapForTesting()` in the package).
+#[wasm_bindgen(js_name = forceTrap)]
+pub fn force_trap() -> Result<(), JsValue> {
+    with_engine(|_| -> Result<(), Error> { std::process::abort() })
+}
+
 /// A real JS `Error` with `name = 'ContextwiseError'` and a stable `code`.
 fn to_js(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);

@@ -3,7 +3,8 @@
 use super::{to_js, to_value, value, ENGINE};
 use crate::error::Error;
 use crate::platform::fetch::{FetchBody, FetchClient};
-use crate::providers::client::{chat, check_config, open_stream, CallInfo, ChatStream, HttpClient};
+use crate::providers::client::{chat, open_stream, CallInfo, ChatStream, HttpClient};
+use crate::providers::safety::check_config;
 use crate::providers::hotswap::{unload_request, HotSwap};
 use crate::providers::{ChatRequest, ChatResponse, ProviderConfig, ProviderKind};
 use serde::Serialize;

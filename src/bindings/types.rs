@@ -157,8 +157,10 @@ export interface CondenseOptions {
   snippets?: string[];
   /** Model that writes LLM summaries (for the cost estimate and the cache). */
   summarizerModel?: string;
-  /** Session id for the summary cache. */
+  /** Ignored (kept for compatibility): summaries are cached by the content they cover. */
   session?: string;
+  /** Milliseconds a summarizer call may take before it counts as failed (default 60,000; at most 2^31 − 1). */
+  timeoutMs?: number;
   /** Also ask the summarizer for facts as JSON (validated). */
   llmFacts?: boolean;
 }
@@ -224,6 +226,10 @@ export interface ProviderOptions {
   headers?: Record<string, string>;
   /** Ollama only: keep models warm and unload the least recently used. */
   hotSwap?: { cache?: 'ram' | 'ssd' | 'none'; maxModels?: number };
+  /** Largest response body read, in bytes (default 32 MiB); larger fails with RESPONSE_TOO_LARGE. */
+  maxResponseBytes?: number;
+  /** Largest single stream line or event, in bytes (default 1 MiB). */
+  maxEventBytes?: number;
 }
 
 /** `chat` / `stream` options. */

@@ -3,7 +3,9 @@
 
 use crate::error::Result;
 use crate::messages::Message;
-use std::collections::HashMap;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 
 /// Something that completes a prompt: the provider layer, or a scripted stand-in in tests.
@@ -97,55 +99,87 @@ pub fn validate(
     Ok(a.to_string())
 }
 
-/// (session, strategy, model).
-pub type CacheKey = (String, String, String);
-/// (first covered message, last covered message, question hash, summary).
-type CacheEntry = (usize, usize, u64, String);
+/// A content key: SHA-256 of what a summary covers (see [`ContentKeys`]).
+pub type CacheKey = [u8; 32];
 
-/// Summaries by session + strategy + model, each with the message range it covers.
+/// The keys of every prefix of the evicted messages: key `k` hashes the strategy, the
+/// summarizer model, the prompt version, the question (for `relevant`) and the full JSON of the
+/// first `k + 1` evicted messages. Two conversations share a cached summary only when all of
+/// that is identical, so no conversation can be given another's summary, and editing an earlier
+/// message misses the cache.
+pub struct ContentKeys(pub Vec<CacheKey>);
+
+/// Bumped whenever the prompts change, so summaries written by older prompts are not reused.
+const PROMPT_VERSION: &str = "contextwise-summary-v2";
+
+impl ContentKeys {
+    /// Keys for `messages` (in order) under a strategy, model and question.
+    pub fn new(strategy: &str, model: &str, question: Option<&str>, messages: &[&Value]) -> Self {
+        let mut h = Sha256::new();
+        for part in [PROMPT_VERSION, strategy, model, question.unwrap_or("\u{0}")] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        let keys = messages
+            .iter()
+            .map(|m| {
+                let json = serde_json::to_vec(m).unwrap_or_default();
+                h.update((json.len() as u64).to_le_bytes());
+                h.update(&json);
+                h.clone().finalize().into()
+            })
+            .collect();
+        ContentKeys(keys)
+    }
+}
+
+/// Most summaries kept; the oldest is dropped first.
+const CACHE_CAPACITY: usize = 256;
+
+/// Summaries by the content they cover ([`ContentKeys`]), each with the number of evicted
+/// messages it covers.
 #[derive(Debug, Default, Clone)]
 pub struct SummaryCache {
-    entries: HashMap<CacheKey, Vec<CacheEntry>>,
+    entries: HashMap<CacheKey, String>,
+    order: VecDeque<CacheKey>,
     /// Lookups answered from the cache.
     pub hits: u64,
 }
 
 impl SummaryCache {
-    /// The summary covering exactly `start..=end` (and, for `relevant`, this question).
-    pub fn exact(
-        &mut self,
-        key: &CacheKey,
-        start: usize,
-        end: usize,
-        qhash: u64,
-    ) -> Option<String> {
-        let hit = self
-            .entries
-            .get(key)?
-            .iter()
-            .find(|e| e.0 == start && e.1 == end && e.2 == qhash)
-            .map(|e| e.3.clone());
+    /// The summary covering exactly all of `keys`.
+    pub fn exact(&mut self, keys: &ContentKeys) -> Option<String> {
+        let hit = self.entries.get(keys.0.last()?).cloned();
         if hit.is_some() {
             self.hits += 1;
         }
         hit
     }
-    /// The longest cached summary starting at `start` and ending before `end`, to extend.
-    pub fn prefix(&self, key: &CacheKey, start: usize, end: usize) -> Option<(usize, String)> {
-        self.entries
-            .get(key)?
-            .iter()
-            .filter(|e| e.0 == start && e.1 < end)
-            .max_by_key(|e| e.1)
-            .map(|e| (e.1, e.3.clone()))
+    /// The longest cached summary of a proper prefix: (messages it covers, text), to extend.
+    pub fn prefix(&self, keys: &ContentKeys) -> Option<(usize, String)> {
+        let n = keys.0.len();
+        (0..n.saturating_sub(1))
+            .rev()
+            .find_map(|k| self.entries.get(&keys.0[k]).map(|t| (k + 1, t.clone())))
     }
-    /// Stores a summary.
-    pub fn put(&mut self, key: CacheKey, start: usize, end: usize, qhash: u64, text: String) {
-        let v = self.entries.entry(key).or_default();
-        v.retain(|e| !(e.0 == start && e.1 == end && e.2 == qhash));
-        v.push((start, end, qhash, text));
-        if v.len() > 32 {
-            v.remove(0);
+    /// Stores the summary of all of `keys`.
+    pub fn put(&mut self, keys: &ContentKeys, text: String) {
+        let Some(key) = keys.0.last() else { return };
+        if self.entries.insert(*key, text).is_none() {
+            self.order.push_back(*key);
+            if self.order.len() > CACHE_CAPACITY {
+                if let Some(old) = self.order.pop_front() {
+                    self.entries.remove(&old);
+                }
+            }
         }
+    }
+    /// Number of cached summaries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }

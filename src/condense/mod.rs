@@ -57,6 +57,30 @@ impl Strategy {
     }
 }
 
+/// Default time a summarizer call may take.
+pub const DEFAULT_SUMMARIZER_TIMEOUT_MS: f64 = 60_000.0;
+
+/// The longest delay a JS timer honours (2^31 − 1 ms, about 24.8 days).
+pub const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+
+/// A timeout option: a positive number of milliseconds up to [`MAX_TIMER_MS`].
+pub fn timeout_option(v: Option<f64>, what: &str, default: f64) -> crate::error::Result<f64> {
+    match v {
+        None => Ok(default),
+        Some(t) if t.is_finite() && t > 0.0 && t <= MAX_TIMER_MS => Ok(t),
+        Some(t) => Err(crate::error::Error::invalid_argument(format!(
+            "{what} must be a positive number of milliseconds up to {MAX_TIMER_MS}, got {t}"
+        ))),
+    }
+}
+
+impl CondenseOptions {
+    /// The summarizer timeout in force.
+    pub fn summarizer_timeout_ms(&self) -> crate::error::Result<f64> {
+        timeout_option(self.timeout_ms, "timeoutMs", DEFAULT_SUMMARIZER_TIMEOUT_MS)
+    }
+}
+
 /// Options of `planCondensation` and `condense`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -93,9 +117,13 @@ pub struct CondenseOptions {
     /// Model that writes LLM summaries (default: `model`), for the cost estimate.
     #[serde(default)]
     pub summarizer_model: Option<String>,
-    /// Session id for the summary cache (default `"default"`).
+    /// Accepted for compatibility and ignored: summaries are cached by the content they cover
+    /// (so two conversations never share one, whatever their session ids).
     #[serde(default)]
     pub session: Option<String>,
+    /// Milliseconds a summarizer call may take before it counts as failed (default 60,000).
+    #[serde(default)]
+    pub timeout_ms: Option<f64>,
     /// Also ask the summarizer for facts as JSON (validated; invalid answers are rejected).
     #[serde(default)]
     pub llm_facts: bool,

@@ -153,6 +153,7 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
     let msgs = input.messages;
     let n = msgs.len();
     let strategy = o.strategy.unwrap_or_default();
+    o.summarizer_timeout_ms()?;
     let keep_recent = nonneg_int(o.keep_recent, "keepRecent")?
         .map(|k| k as usize)
         .unwrap_or(DEFAULT_KEEP_RECENT);

@@ -25,7 +25,6 @@ pub struct Prepared {
     enc: Rc<Encoding>,
     model: ModelInfo,
     question: String,
-    session: String,
     summarizer_model: String,
     snippets: Vec<String>,
     max_message_tokens: Option<u64>,
@@ -72,7 +71,6 @@ pub fn prepare(engine: &mut Engine, messages: &Value, o: &CondenseOptions) -> Re
     let max_message_tokens = o.max_message_tokens.map(|m| m as u64);
     Ok(Prepared {
         question: o.question.clone().unwrap_or_else(|| last_question(&parsed)),
-        session: o.session.clone().unwrap_or_else(|| "default".into()),
         summarizer_model: summarizer.id.clone(),
         snippets: o.snippets.clone(),
         raw,
@@ -88,7 +86,7 @@ pub fn prepare(engine: &mut Engine, messages: &Value, o: &CondenseOptions) -> Re
 pub async fn run<S: Summarizer>(
     p: Prepared,
     llm: Option<&S>,
-    cache: &mut SummaryCache,
+    cache: &std::cell::RefCell<SummaryCache>,
     now: &dyn Fn() -> f64,
     llm_facts: bool,
 ) -> Condensed {
@@ -115,7 +113,6 @@ pub async fn run<S: Summarizer>(
         count: &count_text,
         count_messages: &count_msgs,
         question: p.question.clone(),
-        session: p.session.clone(),
         summarizer_model: p.summarizer_model.clone(),
         snippets: &p.snippets,
         now,

@@ -4,8 +4,8 @@
 use super::extractive::{extract, render};
 use super::facts::{extract_local, merge_llm_facts, Fact, Ledger};
 use super::llm::{
-    relevant_prompt, relevant_system, summary_prompt, summary_system, validate, Summarizer,
-    SummaryCache,
+    relevant_prompt, relevant_system, summary_prompt, summary_system, validate, ContentKeys,
+    Summarizer, SummaryCache,
 };
 use super::plan::{Action, Plan};
 use super::text::head_tail;
@@ -13,7 +13,7 @@ use super::Strategy;
 use crate::messages::{Message, Role};
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::hash::{Hash, Hasher};
+use std::cell::RefCell;
 
 /// A strategy that failed and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,8 +72,6 @@ pub struct RunInput<'a> {
     pub count_messages: &'a dyn Fn(&[Value]) -> u64,
     /// The current question.
     pub question: String,
-    /// Session id (summary cache).
-    pub session: String,
     /// Summarizer model id (summary cache).
     pub summarizer_model: String,
     /// Caller-supplied snippets.
@@ -125,7 +123,7 @@ pub async fn condense<S: Summarizer>(
     input: &RunInput<'_>,
     plan: Plan,
     llm: Option<&S>,
-    cache: &mut SummaryCache,
+    cache: &RefCell<SummaryCache>,
     max_message_tokens: Option<u64>,
 ) -> Condensed {
     let t0 = (input.now)();
@@ -154,22 +152,17 @@ pub async fn condense<S: Summarizer>(
     let mut summary: Option<String> = None;
     let mut cache_hit = false;
     if !evicted.is_empty() {
-        let (start, end) = (evicted[0].0, evicted[evicted.len() - 1].0);
+        let evicted_raw: Vec<&Value> = evicted.iter().map(|(i, _)| &input.raw[*i]).collect();
         let mut strategy = Some(plan.strategy);
         while let Some(s) = strategy {
             used = s;
-            let key = (
-                input.session.clone(),
-                s.as_str().to_string(),
-                input.summarizer_model.clone(),
+            let question = (s == Strategy::Relevant).then_some(input.question.as_str());
+            let keys = ContentKeys::new(
+                s.as_str(),
+                &input.summarizer_model,
+                question,
+                &evicted_raw,
             );
-            let qhash = if s == Strategy::Relevant {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                input.question.hash(&mut h);
-                h.finish()
-            } else {
-                0
-            };
             let outcome: Result<Option<String>, String> = match s {
                 Strategy::Truncate => Ok(None),
                 Strategy::Extractive => {
@@ -182,7 +175,8 @@ pub async fn condense<S: Summarizer>(
                     Ok((!e.is_empty()).then(|| render(&e)))
                 }
                 Strategy::Summary | Strategy::Relevant => {
-                    match (llm, cache.exact(&key, start, end, qhash)) {
+                    let hit = cache.borrow_mut().exact(&keys);
+                    match (llm, hit) {
                         (_, Some(hit)) => {
                             cache_hit = true;
                             Ok(Some(hit))
@@ -190,16 +184,16 @@ pub async fn condense<S: Summarizer>(
                         (None, None) => Err("no summarizer provider was given".to_string()),
                         (Some(llm), None) => {
                             let (system, prompt) = if s == Strategy::Summary {
-                                // incremental: extend the longest cached summary with only the newly evicted messages
-                                let prev = cache.prefix(&key, start, end);
-                                let items: Vec<(usize, &Message)> = evicted
-                                    .iter()
-                                    .copied()
-                                    .filter(|(i, _)| prev.as_ref().is_none_or(|p| *i > p.0))
-                                    .collect();
+                                // incremental: extend the longest cached summary of the same
+                                // first messages with only the newly evicted ones
+                                let prev = cache.borrow().prefix(&keys);
+                                let skip = prev.as_ref().map_or(0, |p| p.0);
                                 (
                                     summary_system(summary_budget),
-                                    summary_prompt(prev.as_ref().map(|p| p.1.as_str()), &items),
+                                    summary_prompt(
+                                        prev.as_ref().map(|p| p.1.as_str()),
+                                        &evicted[skip..],
+                                    ),
                                 )
                             } else {
                                 (
@@ -215,11 +209,11 @@ pub async fn condense<S: Summarizer>(
                                     count,
                                 ) {
                                     Ok(a) if s == Strategy::Relevant && a.trim() == "NONE" => {
-                                        cache.put(key, start, end, qhash, String::new());
+                                        cache.borrow_mut().put(&keys, String::new());
                                         Ok(None)
                                     }
                                     Ok(a) => {
-                                        cache.put(key, start, end, qhash, a.clone());
+                                        cache.borrow_mut().put(&keys, a.clone());
                                         Ok(Some(a))
                                     }
                                     Err(why) => Err(why),

@@ -208,6 +208,35 @@ impl ModelInfo {
         if self.max_output_tokens == 0 || self.max_output_tokens > self.context_window {
             return bad("maxOutputTokens must be between 1 and contextWindow".into());
         }
+        let f = self.framing();
+        // a name can replace the role (OpenAI's gpt-3.5-turbo-0301: perName -1)
+        for (name, v, min) in [
+            ("perMessage", f.per_message, 0),
+            ("perName", f.per_name, -10),
+            ("replyPriming", f.reply_priming, 0),
+        ] {
+            if !(min..=1000).contains(&v) {
+                return bad(format!(
+                    "framing.{name} must be between {min} and 1000, got {v}"
+                ));
+            }
+        }
+        match self.image {
+            Some(ImageFormula::Tile { base, tile }) if base > 100_000 || tile > 100_000 => {
+                return bad("image.base and image.tile must be at most 100,000 tokens".into());
+            }
+            Some(ImageFormula::Patch { multiplier })
+                if !(multiplier.is_finite() && multiplier > 0.0 && multiplier <= 100.0) =>
+            {
+                return bad(format!(
+                    "image.multiplier must be a positive number up to 100, got {multiplier}"
+                ));
+            }
+            _ => {}
+        }
+        if self.aliases.iter().any(|a| a.trim().is_empty()) {
+            return bad("aliases must be non-empty strings".into());
+        }
         let p = &self.pricing;
         for (name, v) in [
             ("input", Some(p.input)),
@@ -331,6 +360,25 @@ impl Tables {
 
     fn insert(&mut self, info: ModelInfo) -> Result<()> {
         info.validate()?;
+        // an alias never takes over another model's id or alias
+        for a in &info.aliases {
+            if let Some(&i) = self.index.get(a) {
+                if self.models[i].id != info.id {
+                    return Err(Error::invalid_config(format!(
+                        "model '{}': alias '{a}' already names model '{}'; pick another alias, or register '{}' itself to replace it",
+                        info.id, self.models[i].id, self.models[i].id
+                    )));
+                }
+            }
+        }
+        if let Some(&i) = self.index.get(&info.id) {
+            if self.models[i].id != info.id {
+                return Err(Error::invalid_config(format!(
+                    "model '{}': that id is an alias of model '{}'; use another id",
+                    info.id, self.models[i].id
+                )));
+            }
+        }
         let keys: Vec<String> = std::iter::once(info.id.clone())
             .chain(info.aliases.iter().cloned())
             .collect();
@@ -465,6 +513,33 @@ mod tests {
         m.context_window = 5000;
         r.register(m).unwrap();
         assert_eq!(r.get("my-model").unwrap().context_window, 5000);
+    }
+
+    #[test]
+    fn register_refuses_out_of_range_figures_and_shadowing_aliases() {
+        let mut r = Registry::builtin();
+        let base: ModelInfo = serde_json::from_value(serde_json::json!({
+            "id": "x-model", "provider": "local", "tokenizer": { "encoding": "o200k_base" },
+            "contextWindow": 4096, "maxOutputTokens": 512
+        }))
+        .unwrap();
+        let bad = |f: &dyn Fn(&mut ModelInfo)| {
+            let mut m = base.clone();
+            f(&mut m);
+            m
+        };
+        for (why, m) in [
+            ("tile", bad(&|m| m.image = Some(ImageFormula::Tile { base: 85, tile: 4_000_000_000 }))),
+            ("patch", bad(&|m| m.image = Some(ImageFormula::Patch { multiplier: -1.0 }))),
+            ("framing", bad(&|m| m.framing = Some(Framing { per_message: -100, per_name: 1, reply_priming: 3 }))),
+            ("alias", bad(&|m| m.aliases = vec!["gpt-4o".into()])),
+            ("alias id", bad(&|m| m.id = "gpt-4o-2024-08-06".into())),
+        ] {
+            let e = r.register(m).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidConfig, "{why}");
+        }
+        assert_eq!(r.get("gpt-4o").unwrap().id, "gpt-4o");
+        r.register(base).unwrap();
     }
 
     #[test]

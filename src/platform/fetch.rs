@@ -19,8 +19,10 @@ fn global_fn(name: &str) -> Option<Function> {
         .ok()
 }
 
-/// A promise that resolves to `value` after `ms`, and the timer id to clear it.
+/// A promise that resolves to `value` after `ms` (at most 2^31 − 1 ms, the longest delay a JS
+/// timer honours: longer ones would fire at once), and the timer id to clear it.
 fn timer(ms: f64, value: &JsValue) -> (Promise, JsValue) {
+    let ms = ms.clamp(0.0, crate::condense::MAX_TIMER_MS);
     let mut id = JsValue::UNDEFINED;
     let p = Promise::new(&mut |resolve, _| {
         if let Some(set) = global_fn("setTimeout") {
@@ -31,6 +33,18 @@ fn timer(ms: f64, value: &JsValue) -> (Promise, JsValue) {
         }
     });
     (p, id)
+}
+
+/// Settles with `p`'s value, or `Ok(None)` when `ms` pass first.
+pub async fn race_timeout(p: Promise, ms: f64) -> std::result::Result<Option<JsValue>, JsValue> {
+    let token = js_sys::Object::new();
+    let (t, id) = timer(ms, &token);
+    let raced = JsFuture::from(Promise::race(&js_sys::Array::of2(&p, &t))).await;
+    clear(&id);
+    match raced {
+        Ok(v) if v == JsValue::from(token) => Ok(None),
+        other => other.map(Some),
+    }
 }
 
 fn clear(id: &JsValue) {
@@ -59,6 +73,16 @@ pub struct FetchBody {
 }
 
 const TIMED_OUT: &str = "__contextwise_timeout__";
+
+impl Drop for FetchBody {
+    /// A body dropped before its end (an error body read only for its message, a stream the
+    /// caller stopped) cancels the request, so nothing keeps downloading.
+    fn drop(&mut self) {
+        if self.reader.is_some() {
+            self.controller.abort();
+        }
+    }
+}
 
 impl Body for FetchBody {
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
@@ -138,7 +162,12 @@ impl HttpClient for FetchClient {
                 let _ = add.call2(user, &"abort".into(), &bound);
             }
         }
-        let mut builder = Request::post(&req.url).abort_signal(Some(&controller.signal()));
+        // never follow a redirect: the request carries the API key and custom headers, and the
+        // target may be another origin. The call loop turns the 3xx (Node) or opaque redirect
+        // (browsers, status 0) into PROVIDER_REDIRECT.
+        let mut builder = Request::post(&req.url)
+            .abort_signal(Some(&controller.signal()))
+            .redirect(web_sys::RequestRedirect::Manual);
         for (k, v) in &req.headers {
             builder = builder.header(k, v);
         }

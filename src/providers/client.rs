@@ -3,13 +3,14 @@
 //! the trait.
 
 use super::errors::{http_error, parse_retry_after, stream_cut};
+use super::safety::{is_redirect, read_bounded, read_prefix, redirect_error};
 use super::retry::RetryPolicy;
 use super::stream::{NdjsonParser, SseEvent, SseParser};
 use super::{
     format_of, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest, ProviderConfig,
     ProviderKind, WireFormat,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::collections::VecDeque;
 use std::future::Future;
 
@@ -79,13 +80,8 @@ fn policy(cfg: &ProviderConfig) -> RetryPolicy {
     }
 }
 
-async fn read_all<B: Body>(body: &mut B) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    while let Some(c) = body.next_chunk().await? {
-        out.extend_from_slice(&c);
-    }
-    Ok(out)
-}
+/// Bytes of an error body read for the provider's message.
+const ERROR_BODY_BYTES: usize = 64 << 10;
 
 /// Sends until a 2xx response arrives or retries run out; error bodies are read for the message.
 async fn send_with_retries<C: HttpClient>(
@@ -102,6 +98,7 @@ async fn send_with_retries<C: HttpClient>(
     loop {
         info.attempts += 1;
         let outcome = match client.send(cfg.kind, http, timeout).await {
+            Ok(resp) if is_redirect(resp.status) => return Err(redirect_error(cfg, &resp)),
             Ok(mut resp) if resp.status >= 400 => {
                 let retry_after = resp
                     .header("retry-after-ms")
@@ -110,7 +107,7 @@ async fn send_with_retries<C: HttpClient>(
                         resp.header("retry-after")
                             .and_then(|v| parse_retry_after(v, client.now_ms()))
                     });
-                let body = read_all(&mut resp.body).await.unwrap_or_default();
+                let body = read_prefix(&mut resp.body, ERROR_BODY_BYTES).await;
                 Err(http_error(
                     provider,
                     resp.status,
@@ -133,8 +130,18 @@ async fn send_with_retries<C: HttpClient>(
     }
 }
 
-/// One complete (non-streamed) chat call with retries.
+/// One complete (non-streamed) chat call with retries. No error carries a secret of `cfg`.
 pub async fn chat<C: HttpClient>(
+    client: &C,
+    cfg: &ProviderConfig,
+    req: &ChatRequest,
+) -> Result<(ChatResponse, CallInfo)> {
+    chat_inner(client, cfg, req)
+        .await
+        .map_err(|e| e.redact(&cfg.secrets()))
+}
+
+async fn chat_inner<C: HttpClient>(
     client: &C,
     cfg: &ProviderConfig,
     req: &ChatRequest,
@@ -145,7 +152,7 @@ pub async fn chat<C: HttpClient>(
     let start = client.now_ms();
     // a 2xx with an unreadable body is retried like a network error would be
     let mut resp = send_with_retries(client, cfg, &http, &mut info).await?;
-    let body = read_all(&mut resp.body).await?;
+    let body = read_bounded(&mut resp.body, cfg.max_response_bytes(), cfg.kind.as_str()).await?;
     let parsed = fmt.parse(&String::from_utf8_lossy(&body))?;
     info.latency_ms = client.now_ms() - start;
     Ok((parsed, info))
@@ -161,12 +168,23 @@ pub struct ChatStream<B: Body> {
     acc: Accumulated,
     queue: VecDeque<Delta>,
     ended: bool,
+    secrets: Vec<String>,
     /// What the call did (attempts before the stream opened).
     pub info: CallInfo,
 }
 
-/// Opens a stream; retries apply until the response headers arrive.
+/// Opens a stream; retries apply until the response headers arrive. No error carries a secret.
 pub async fn open_stream<C: HttpClient>(
+    client: &C,
+    cfg: &ProviderConfig,
+    req: &ChatRequest,
+) -> Result<ChatStream<C::Body>> {
+    open_stream_inner(client, cfg, req)
+        .await
+        .map_err(|e| e.redact(&cfg.secrets()))
+}
+
+async fn open_stream_inner<C: HttpClient>(
     client: &C,
     cfg: &ProviderConfig,
     req: &ChatRequest,
@@ -181,14 +199,15 @@ pub async fn open_stream<C: HttpClient>(
         body: resp.body,
         fmt,
         provider: cfg.kind.as_str(),
-        sse: SseParser::default(),
-        nd: NdjsonParser::default(),
+        sse: SseParser::new(cfg.max_event_bytes()),
+        nd: NdjsonParser::new(cfg.max_event_bytes()),
         acc: Accumulated {
             model: req.model.clone(),
             ..Default::default()
         },
         queue: VecDeque::new(),
         ended: false,
+        secrets: cfg.secrets().into_iter().map(String::from).collect(),
         info,
     })
 }
@@ -206,13 +225,23 @@ impl<B: Body> ChatStream<B> {
                 })
                 .collect())
         } else {
-            Ok(self.sse.feed(chunk))
+            self.sse.feed(chunk, self.provider)
         }
     }
 
     /// The next delta, or `None` when the stream finished. A stream that stops before its
-    /// final event is `PROVIDER_STREAM_CUT`.
+    /// final event is `PROVIDER_STREAM_CUT`. No error carries a secret of the config.
     pub async fn next(&mut self) -> Result<Option<Delta>> {
+        let secrets = std::mem::take(&mut self.secrets);
+        let r = self.next_inner().await;
+        self.secrets = secrets;
+        r.map_err(|e| {
+            let s: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+            e.redact(&s)
+        })
+    }
+
+    async fn next_inner(&mut self) -> Result<Option<Delta>> {
         loop {
             if let Some(d) = self.queue.pop_front() {
                 return Ok(Some(d));
@@ -256,22 +285,4 @@ impl<B: Body> ChatStream<B> {
         }
         Ok(self.acc.finish())
     }
-}
-
-/// Error for a config that cannot work.
-pub fn check_config(cfg: &ProviderConfig) -> Result<()> {
-    if !(cfg.base_url.starts_with("http://") || cfg.base_url.starts_with("https://")) {
-        return Err(Error::invalid_config(format!(
-            "baseUrl must be an http(s) URL, got '{}'",
-            cfg.base_url
-        )));
-    }
-    if let Some(t) = cfg.timeout_ms {
-        if !(t.is_finite() && t > 0.0) {
-            return Err(Error::invalid_config(
-                "timeoutMs must be a positive number of milliseconds",
-            ));
-        }
-    }
-    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod hotswap;
 pub mod ollama;
 pub mod openai;
 pub mod retry;
+pub mod safety;
 pub mod stream;
 pub mod usage;
 
@@ -65,6 +66,12 @@ pub struct ProviderConfig {
     /// Ollama hot-swap: keep models warm and unload the least recently used.
     #[serde(default)]
     pub hot_swap: Option<HotSwapConfig>,
+    /// Largest response body read, in bytes (default 32 MiB); larger is `RESPONSE_TOO_LARGE`.
+    #[serde(default)]
+    pub max_response_bytes: Option<f64>,
+    /// Largest single stream line or event, in bytes (default 1 MiB).
+    #[serde(default)]
+    pub max_event_bytes: Option<f64>,
 }
 
 /// `hotSwap` options of an Ollama provider.
@@ -91,10 +98,33 @@ impl std::fmt::Debug for ProviderConfig {
     }
 }
 
+/// Default bound of a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
+/// Default bound of one stream line or event.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 1 << 20;
+
 impl ProviderConfig {
     /// The base URL without a trailing slash.
     pub fn base(&self) -> &str {
         self.base_url.trim_end_matches('/')
+    }
+    /// What must never appear in an error or a log: the API key and every header value.
+    pub fn secrets(&self) -> Vec<&str> {
+        self.api_key
+            .iter()
+            .map(String::as_str)
+            .chain(self.headers.values().map(String::as_str))
+            .collect()
+    }
+    /// The response-body bound in force.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+            .map_or(DEFAULT_MAX_RESPONSE_BYTES, |b| b as usize)
+    }
+    /// The stream line/event bound in force.
+    pub fn max_event_bytes(&self) -> usize {
+        self.max_event_bytes
+            .map_or(DEFAULT_MAX_EVENT_BYTES, |b| b as usize)
     }
 }
 

@@ -1,6 +1,13 @@
 // The public API, shared by the web and Node entry points. Each runtime supplies how to get the
-// wasm exports ready and how to read a rank file; everything else is the same.
+// wasm exports ready, how to replace an instance that trapped, and how to read a rank file;
+// everything else is the same. Arguments are read here, into plain bounded data (input.ts), so
+// nothing of the caller's runs inside a wasm call; every call that reaches the wasm goes through
+// `call`, which turns a trap into INTERNAL and replaces the instance so the next call works.
 import type * as Wasm from './contextwise_wasm.js';
+import {
+  budget, charge, contextwiseError, describe, isContextwiseError, num, plain, signal, split, str,
+  DEFAULT_LIMITS, type Budget, type ErrorCode, type Limits,
+} from './input.js';
 export type {
   EncodingName, ChatMessage, ContentPart, ToolCall, ToolDefinition, CountOptions, EncodeOptions,
   ChatCountOptions, ChatCount, RiskLevel, RiskAction, RiskThresholds, RiskOptions, RiskAssessment,
@@ -9,42 +16,11 @@ export type {
   RouterConfig, RouteDecision, RoutingStats,
 } from './contextwise_wasm.js';
 import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta, RouterConfig, RouteDecision } from './contextwise_wasm.js';
+export { isContextwiseError, contextwiseError };
+export type { ErrorCode, ContextwiseError, Limits } from './input.js';
 
 /** Where `loadEncoding` reads rank data from: bytes, or a URL / path to a `.cwr` file. */
 export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
-
-/** Stable error codes (`err.code`). */
-export type ErrorCode =
-  | 'UNKNOWN_MODEL' | 'UNKNOWN_ENCODING' | 'ENCODING_NOT_LOADED' | 'ENCODING_LOAD_FAILED' | 'INVALID_RANKS'
-  | 'INVALID_MESSAGE' | 'INVALID_CONFIG' | 'INVALID_ARGUMENT' | 'INVALID_TOKEN' | 'NOT_INITIALIZED' | 'SUMMARIZER_FAILED' | 'SUMMARIZER_TIMEOUT';
-
-/** Every error contextwise throws: a real `Error` with `name === 'ContextwiseError'` and a `code`. */
-export interface ContextwiseError extends Error {
-  name: 'ContextwiseError';
-  code: ErrorCode;
-}
-
-/** True for errors thrown by contextwise. */
-export function isContextwiseError(e: unknown): e is ContextwiseError {
-  return e instanceof Error && e.name === 'ContextwiseError' && typeof (e as { code?: unknown }).code === 'string';
-}
-
-/** Builds a ContextwiseError (same shape as the ones thrown from Rust). */
-export function contextwiseError(code: ErrorCode, message: string): ContextwiseError {
-  const e = new Error(message) as ContextwiseError;
-  e.name = 'ContextwiseError';
-  e.code = code;
-  return e;
-}
-
-/** Rejects with code SUMMARIZER_TIMEOUT when `p` takes longer than `ms`. */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(contextwiseError('SUMMARIZER_TIMEOUT', `the summarizer did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** A stream: iterate it for deltas; `result` resolves to the final message, usage and cost. */
 export interface ChatStream extends AsyncIterable<StreamDelta> {
@@ -60,19 +36,106 @@ export interface Provider {
   model?: string;
 }
 
+type Exports = typeof Wasm;
+
 /** What a runtime supplies. */
 export interface Runtime {
   /** The wasm exports, or throws NOT_INITIALIZED. */
-  wasm(): typeof Wasm;
+  wasm(): Exports;
+  /** Replaces the wasm instance with a fresh one (after a trap). */
+  replace(): void;
   /** Reads the package's own rank file, or the given source. */
   readRanks(name: EncodingName, source?: EncodingSource): Promise<Uint8Array>;
+  /** Node: reads the package's own rank file synchronously (to restore an instance without keeping a copy). */
+  readOwnRanksSync?(name: EncodingName): Uint8Array;
   /** Runtime defaults for provider options (browsers: Anthropic's browser-access header). */
   providerDefaults?(cfg: ProviderOptions): ProviderOptions;
+}
+
+/** `CODE: message` of an error with a string `code`, else its message; never throws. */
+function describeWithCode(e: unknown): string {
+  let code: unknown;
+  try { code = (e as { code?: unknown })?.code; } catch { /* hostile getter */ }
+  return typeof code === 'string' ? `${code.slice(0, 40)}: ${describe(e)}` : describe(e);
+}
+
+/** True for what a wasm instance throws when it traps or its stack overflows. */
+function isTrap(e: unknown): boolean {
+  if (isContextwiseError(e)) return false;
+  return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) || e instanceof RangeError
+    || (e instanceof Error && /re-entrantly/.test(e.message));
+}
+
+/** A real Uint32Array (`ArrayBuffer.isView` is false for a Proxy, so no trap runs). */
+function isUint32Array(v: unknown): v is Uint32Array {
+  try {
+    return ArrayBuffer.isView(v) && v instanceof Uint32Array;
+  } catch {
+    return false;
+  }
 }
 
 /** The API bound to a runtime. */
 export function bind(rt: Runtime) {
   const pending = new Map<string, Promise<void>>();
+  let limits: Limits = { ...DEFAULT_LIMITS };
+  /** Bumped each time the instance is replaced; handles made before recreate themselves. */
+  let generation = 0;
+  // What a fresh instance needs to behave like the old one: the loaded encodings (bytes the
+  // caller gave, or null for the package's own file in Node), the registered models, the cache size.
+  const encodings = new Map<EncodingName, Uint8Array | null>();
+  const registered: unknown[] = [];
+  let cacheConfig: unknown;
+
+  function restore(w: Exports) {
+    for (const [name, bytes] of encodings) {
+      const b = bytes ?? rt.readOwnRanksSync?.(name);
+      if (b) w.loadEncodingBytes(name, b); else encodings.delete(name);
+    }
+    for (const info of registered) w.modelsRegister(info as ModelInfoInput);
+    if (cacheConfig !== undefined) w.configureCountCache(cacheConfig as { capacity?: number });
+  }
+
+  /** Replaces a trapped instance and says so. */
+  function recover(e: unknown): ContextwiseErrorLike {
+    generation++;
+    pending.clear();
+    let restored = 'loaded encodings and registered models were restored';
+    try {
+      rt.replace();
+      restore(rt.wasm());
+    } catch (again) {
+      restored = `restoring it failed too (${describe(again)}); reload the page or restart the process`;
+    }
+    return contextwiseError('INTERNAL',
+      `contextwise's wasm instance failed (${describe(e)}) and was replaced with a fresh one; ${restored}. ` +
+      'Usage, routing statistics, calibration and caches start over. Please report this with the input that caused it.');
+  }
+
+  /** Runs `f` on the current instance; a trap becomes INTERNAL and a fresh instance. */
+  function call<T>(f: (w: Exports) => T): T {
+    const w = rt.wasm();
+    try {
+      return f(w);
+    } catch (e) {
+      throw isTrap(e) ? recover(e) : e;
+    }
+  }
+
+  /** Like `call` for a promise the wasm returns. */
+  function callAsync<T>(f: (w: Exports) => Promise<T>): Promise<T> {
+    try {
+      return call(f).catch((e: unknown) => { throw isTrap(e) ? recover(e) : e; });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** A budget for one call. */
+  const start = (name: string): Budget => budget(name, limits);
+  const messagesArg = (v: unknown, b: Budget) => plain(v, 'messages', 'INVALID_MESSAGE', b);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const optionsArg = (v: unknown, name: string, b: Budget): any => plain(v, `${name} options`, 'INVALID_ARGUMENT', b);
 
   /**
    * Loads an encoding's ranks once; concurrent callers share one load. In Node the package's
@@ -84,7 +147,7 @@ export function bind(rt: Runtime) {
     let loaded: boolean;
     try {
       // Rust knows the encoding names: an unknown one rejects with UNKNOWN_ENCODING here.
-      loaded = rt.wasm().isEncodingLoaded(String(name));
+      loaded = call((w) => w.isEncodingLoaded(str(name, 'encoding name', start('loadEncoding'))));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -98,100 +161,206 @@ export function bind(rt: Runtime) {
       } catch (e) {
         if (isContextwiseError(e)) throw e;
         throw contextwiseError('ENCODING_LOAD_FAILED',
-          `could not read the rank file for '${name}' (${(e as Error)?.message ?? e}); ` +
+          `could not read the rank file for '${name}' (${describe(e)}); ` +
           `check that the package's ranks/ folder is served, or pass the bytes: loadEncoding('${name}', bytes)`);
       }
-      rt.wasm().loadEncodingBytes(name, bytes);
+      loadBytes(name, bytes, source === undefined && !!rt.readOwnRanksSync);
     })().finally(() => pending.delete(name));
     pending.set(name, p);
     return p;
   }
 
+  function loadBytes(name: EncodingName, bytes: Uint8Array, own: boolean) {
+    const n = str(name, 'encoding name', start('loadEncodingBytes'));
+    if (!(bytes instanceof Uint8Array)) throw contextwiseError('INVALID_ARGUMENT', 'rank bytes must be a Uint8Array');
+    call((w) => w.loadEncodingBytes(n, bytes));
+    encodings.set(name, own ? null : bytes);
+  }
+
   const models = {
     /** The registry entry of a model id or alias (dated snapshots resolve to their family). */
-    get: (id: string): ModelInfo => rt.wasm().modelsGet(id),
+    get: (id: string): ModelInfo => call((w) => w.modelsGet(str(id, 'model id', start('models.get')))),
     /** Every registered model. */
-    list: (): ModelInfo[] => rt.wasm().modelsList(),
+    list: (): ModelInfo[] => call((w) => w.modelsList()),
     /** Adds a model or replaces the entry with the same id. */
-    register: (info: ModelInfoInput): void => rt.wasm().modelsRegister(info),
+    register: (info: ModelInfoInput): void => {
+      const copy = plain(info, 'model', 'INVALID_CONFIG', start('models.register'));
+      call((w) => w.modelsRegister(copy as ModelInfoInput));
+      registered.push(copy);
+    },
   };
+
+  /** A summarizer the wasm can call safely: `complete` is read once, and whatever it throws becomes a plain Error. */
+  function summarizer(p: unknown): Summarizer | undefined {
+    if (p === undefined || p === null) return undefined;
+    const complete = (() => {
+      try { return (p as Summarizer).complete; } catch (e) {
+        throw contextwiseError('INVALID_ARGUMENT', `condense options.provider.complete could not be read: it threw (${describe(e)})`);
+      }
+    })();
+    if (typeof complete !== 'function') throw contextwiseError('INVALID_ARGUMENT', 'condense options.provider must have a complete(system, prompt, maxTokens) function');
+    return {
+      complete: (system: string, prompt: string, maxTokens: number) =>
+        Promise.resolve().then(() => complete.call(p, system, prompt, maxTokens)).then(
+          (a) => (typeof a === 'string' ? a : Promise.reject(new Error('provider.complete resolved to something other than a string'))),
+          (e) => Promise.reject(new Error(describeWithCode(e)))),
+    };
+  }
+
+  /** A provider handle that recreates itself after the instance was replaced. */
+  function providerHandle(cfg: Record<string, unknown>) {
+    const make = () => call((w) => w.createProvider(cfg as unknown as ProviderOptions));
+    let inner = make();
+    let gen = generation;
+    return () => {
+      if (gen !== generation) { inner = make(); gen = generation; }
+      return inner;
+    };
+  }
+
+  /** Chat options: a plain copy with the validated signal put back. */
+  function chatOptions(opts: unknown): ChatOptions {
+    const { data, extra } = split(opts, 'chat options', 'INVALID_ARGUMENT', start('chat'), ['signal'] as const);
+    if (!data) throw contextwiseError('INVALID_ARGUMENT', 'chat options must be an object with { model, messages }');
+    const s = signal(extra.signal, 'chat options.signal');
+    return (s ? { ...data, signal: s } : data) as unknown as ChatOptions;
+  }
+
+  function createProvider(options: ProviderOptions & { model?: string }): Provider {
+    const { data } = split(options, 'createProvider options', 'INVALID_CONFIG', start('createProvider'), [] as const);
+    if (!data) throw contextwiseError('INVALID_CONFIG', "createProvider needs options: { kind: 'openai' | 'anthropic' | 'ollama', baseUrl, apiKey? }");
+    const { model, ...rest } = data as unknown as ProviderOptions & { model?: unknown };
+    if (model !== undefined && typeof model !== 'string') throw contextwiseError('INVALID_CONFIG', 'createProvider options.model must be a string');
+    const cfg = (rt.providerDefaults ? rt.providerDefaults(rest) : rest) as unknown as Record<string, unknown>;
+    const inner = providerHandle(cfg);
+    const provider: Provider = {
+      model,
+      chat: (opts) => {
+        try {
+          const o = chatOptions(opts);
+          return callAsync(() => inner().chat(o) as Promise<ChatResult>);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      },
+      stream(opts) {
+        let resolve!: (r: ChatResult) => void;
+        let reject!: (e: unknown) => void;
+        const result = new Promise<ChatResult>((res, rej) => { resolve = res; reject = rej; });
+        result.catch(() => {}); // observed through the iterator too
+        async function* deltas(): AsyncGenerator<StreamDelta> {
+          try {
+            const o = chatOptions(opts);
+            const s = await callAsync(() => inner().openStream(o) as Promise<Wasm.ProviderStream>);
+            for (;;) {
+              const d = await callAsync(() => s.next() as Promise<StreamDelta | undefined>);
+              if (d === undefined) break;
+              yield d;
+            }
+            resolve(s.result() as ChatResult);
+          } catch (e) {
+            reject(e);
+            throw e;
+          }
+        }
+        return Object.assign(deltas(), { result });
+      },
+      async complete(system, prompt, maxTokens, m) {
+        const use = m ?? provider.model;
+        if (!use) throw contextwiseError('INVALID_ARGUMENT', 'set provider.model (or pass model) before using the provider as a summarizer');
+        const r = await provider.chat({ model: use, maxTokens, messages: [{ role: 'system', content: system }, { role: 'user', content: prompt }] });
+        const c = r.message.content;
+        return typeof c === 'string' ? c : '';
+      },
+    };
+    return provider;
+  }
 
   return {
     loadEncoding,
     models,
     /** Loaded encoding names. */
-    loadedEncodings: (): string[] => rt.wasm().loadedEncodings(),
+    loadedEncodings: (): string[] => call((w) => w.loadedEncodings()),
     /** Loads rank bytes synchronously (for callers that already hold them). */
-    loadEncodingBytes: (name: EncodingName, bytes: Uint8Array): void => rt.wasm().loadEncodingBytes(name, bytes),
+    loadEncodingBytes: (name: EncodingName, bytes: Uint8Array): void => loadBytes(name, bytes, false),
     /** Tokens in `text`; special-token strings count as plain text. */
-    countTokens: ((text, opts) => rt.wasm().countTokens(text, opts)) as typeof Wasm.countTokens,
+    countTokens: ((text, opts) => {
+      const b = start('countTokens');
+      const t = str(text, 'text', b);
+      const o = optionsArg(opts, 'countTokens', b);
+      return call((w) => w.countTokens(t, o));
+    }) as Exports['countTokens'],
     /** Token ids of `text`. */
-    encode: ((text, opts) => rt.wasm().encode(text, opts)) as typeof Wasm.encode,
+    encode: ((text, opts) => {
+      const b = start('encode');
+      const t = str(text, 'text', b);
+      const o = optionsArg(opts, 'encode', b);
+      return call((w) => w.encode(t, o));
+    }) as Exports['encode'],
     /** Text of token ids. */
-    decode: ((tokens, opts) => rt.wasm().decode(tokens, opts)) as typeof Wasm.decode,
+    decode: ((tokens, opts) => {
+      const b = start('decode');
+      const ids = isUint32Array(tokens) ? (charge(b, tokens.length), tokens) : plain(tokens, 'tokens', 'INVALID_ARGUMENT', b);
+      const o = optionsArg(opts, 'decode', b);
+      return call((w) => w.decode(ids as Uint32Array, o));
+    }) as Exports['decode'],
     /** The count when within `limit`, else `false`; stops as soon as the limit is passed. */
-    isWithinTokenLimit: ((text, limit, opts) => rt.wasm().isWithinTokenLimit(text, limit, opts)) as typeof Wasm.isWithinTokenLimit,
+    isWithinTokenLimit: ((text, limit, opts) => {
+      const b = start('isWithinTokenLimit');
+      const t = str(text, 'text', b);
+      const l = num(limit, 'limit');
+      const o = optionsArg(opts, 'isWithinTokenLimit', b);
+      return call((w) => w.isWithinTokenLimit(t, l, o));
+    }) as Exports['isWithinTokenLimit'],
     /** Counts a conversation (OpenAI framing, images, tools). */
-    countMessages: ((messages, opts) => rt.wasm().countMessages(messages, opts)) as typeof Wasm.countMessages,
+    countMessages: ((messages, opts) => {
+      const b = start('countMessages');
+      const m = messagesArg(messages, b);
+      const o = optionsArg(opts, 'countMessages', b);
+      return call((w) => w.countMessages(m as ChatMessage[], o as Wasm.ChatCountOptions));
+    }) as Exports['countMessages'],
     /** Utilization, level and recommended action for a conversation. */
-    assessRisk: ((messages, opts) => rt.wasm().assessRisk(messages, opts)) as typeof Wasm.assessRisk,
+    assessRisk: ((messages, opts) => {
+      const b = start('assessRisk');
+      const m = messagesArg(messages, b);
+      const o = optionsArg(opts, 'assessRisk', b);
+      return call((w) => w.assessRisk(m as ChatMessage[], o as Wasm.RiskOptions));
+    }) as Exports['assessRisk'],
     /** A dry run: keep / summarize / drop / truncate per message, budgets and cost. Changes nothing. */
-    planCondensation: ((messages, opts) => rt.wasm().planCondensation(messages, opts)) as typeof Wasm.planCondensation,
+    planCondensation: ((messages, opts) => {
+      const b = start('planCondensation');
+      const m = messagesArg(messages, b);
+      const o = optionsArg(opts, 'planCondensation', b);
+      return call((w) => w.planCondensation(m as ChatMessage[], o as CondenseOptions));
+    }) as Exports['planCondensation'],
     /**
      * Carries out a plan: `{ messages, plan, facts, summary, metrics }`; the input is not changed.
      * A summarizer call that takes longer than `timeoutMs` (default 60 s) counts as failed and the
      * strategy chain falls back.
      */
-    condense: (messages: ChatMessage[], opts: CondenseOptions & { provider?: Summarizer; timeoutMs?: number }): Promise<CondenseResult> => {
-      const { provider, timeoutMs = 60_000, ...rest } = opts ?? ({} as CondenseOptions);
-      const wrapped = provider && {
-        complete: (system: string, prompt: string, maxTokens: number) =>
-          withTimeout(Promise.resolve().then(() => provider.complete(system, prompt, maxTokens)), timeoutMs),
-      };
-      return rt.wasm().condense(messages, wrapped ? { ...rest, provider: wrapped } : rest);
+    condense: (messages: ChatMessage[], opts: CondenseOptions & { provider?: Summarizer }): Promise<CondenseResult> => {
+      try {
+        const b = start('condense');
+        const m = messagesArg(messages, b);
+        const { data, extra } = split(opts, 'condense options', 'INVALID_ARGUMENT', b, ['provider'] as const);
+        const provider = summarizer(extra.provider);
+        const o = provider ? { ...data, provider } : data;
+        return callAsync((w) => w.condense(m as ChatMessage[], o as unknown as CondenseOptions) as Promise<CondenseResult>);
+      } catch (e) {
+        return Promise.reject(e);
+      }
     },
     /** Creates a provider (OpenAI-compatible, Anthropic, Ollama) that calls `fetch` directly. */
-    createProvider: (options: ProviderOptions & { model?: string }): Provider => {
-      const { model, ...cfg } = options;
-      const inner = rt.wasm().createProvider(rt.providerDefaults ? rt.providerDefaults(cfg) : cfg);
-      const provider: Provider = {
-        model,
-        chat: (opts) => inner.chat(opts),
-        stream(opts) {
-          let resolve!: (r: ChatResult) => void;
-          let reject!: (e: unknown) => void;
-          const result = new Promise<ChatResult>((res, rej) => { resolve = res; reject = rej; });
-          result.catch(() => {}); // observed through the iterator too
-          async function* deltas(): AsyncGenerator<StreamDelta> {
-            try {
-              const s = await inner.openStream(opts);
-              for (;;) {
-                const d = await s.next();
-                if (d === undefined) break;
-                yield d;
-              }
-              resolve(s.result() as ChatResult);
-            } catch (e) {
-              reject(e);
-              throw e;
-            }
-          }
-          return Object.assign(deltas(), { result });
-        },
-        async complete(system, prompt, maxTokens, m) {
-          const use = m ?? provider.model;
-          if (!use) throw contextwiseError('INVALID_ARGUMENT', 'set provider.model (or pass model) before using the provider as a summarizer');
-          const r = await inner.chat({ model: use, maxTokens, messages: [{ role: 'system', content: system }, { role: 'user', content: prompt }] });
-          const c = r.message.content;
-          return typeof c === 'string' ? c : '';
-        },
-      };
-      return provider;
-    },
+    createProvider,
     /** Picks the model for a request (rules, task, capabilities, context fit, cost, fallbacks). */
-    route: ((messages, config) => rt.wasm().route(messages, config)) as typeof Wasm.route,
+    route: ((messages, config) => {
+      const b = start('route');
+      const m = messagesArg(messages, b);
+      const c = plain(config, 'router config', 'INVALID_CONFIG', b);
+      return call((w) => w.route(m as ChatMessage[], c as RouterConfig));
+    }) as Exports['route'],
     /** Routing totals. */
-    routingStats: (() => rt.wasm().routingStats()) as typeof Wasm.routingStats,
+    routingStats: (() => call((w) => w.routingStats())) as Exports['routingStats'],
     /**
      * Routes, then calls the chosen model's provider; when a call fails with a retryable error
      * (after that provider's own retries), tries the next model of the fallback chain. The
@@ -202,27 +371,36 @@ export function bind(rt: Runtime) {
       messages: ChatMessage[],
       opts: { router: RouterConfig; providers: Record<string, Provider>; maxTokens?: number; signal?: AbortSignal },
     ): Promise<{ result: ChatResult; decision: RouteDecision }> => {
-      const decision: RouteDecision = rt.wasm().route(messages, opts.router);
+      const b = start('routedChat');
+      const { data, extra } = split(opts, 'routedChat options', 'INVALID_ARGUMENT', b, ['providers', 'signal'] as const);
+      if (!data || typeof extra.providers !== 'object' || extra.providers === null) {
+        throw contextwiseError('INVALID_ARGUMENT', 'routedChat needs options: { router, providers: { openai: createProvider(…), … } }');
+      }
+      const providers = extra.providers as Record<string, Provider>;
+      const sig = signal(extra.signal, 'routedChat options.signal');
+      const m = messagesArg(messages, b) as ChatMessage[];
+      const maxTokens = data.maxTokens as number | undefined;
+      const decision: RouteDecision = call((w) => w.route(m, data.router as RouterConfig));
       decision.attempts = [];
       let last: unknown;
       for (const model of decision.fallbacks) {
-        const info = rt.wasm().modelsGet(model);
-        const provider = opts.providers[info.provider];
-        if (!provider) {
+        const info = models.get(model);
+        const provider = Object.prototype.hasOwnProperty.call(providers, info.provider) ? providers[info.provider] : undefined;
+        if (!provider || typeof provider.chat !== 'function') {
           decision.attempts.push({ model, ok: false, code: 'INVALID_CONFIG', message: `no provider given for '${info.provider}'` });
           continue;
         }
         try {
-          const result = await provider.chat({ model, messages, maxTokens: opts.maxTokens, signal: opts.signal });
+          const result = await provider.chat({ model, messages: m, maxTokens, signal: sig });
           decision.attempts.push({ model, ok: true });
           decision.model = model;
           decision.provider = info.provider;
           return { result, decision };
         } catch (e) {
-          const err = e as { code?: string; message?: string; retryable?: boolean };
+          const err = isContextwiseError(e) ? e : contextwiseError('PROVIDER_NETWORK', describe(e));
           decision.attempts.push({ model, ok: false, code: err.code, message: err.message });
-          last = e;
-          if (!err.retryable) throw Object.assign(e as object, { decision });
+          last = err;
+          if (!err.retryable) throw Object.assign(err, { decision });
         }
       }
       throw Object.assign(
@@ -231,12 +409,42 @@ export function bind(rt: Runtime) {
       );
     },
     /** Per-model totals of provider calls (requests, errors, tokens, cost, latency). */
-    usageStats: (() => rt.wasm().usageStats()) as typeof Wasm.usageStats,
+    usageStats: (() => call((w) => w.usageStats())) as Exports['usageStats'],
     /** Moves an estimated model's factor toward the provider's reported prompt tokens. */
-    calibrate: ((model, ours, reported) => rt.wasm().calibrate(model, ours, reported)) as typeof Wasm.calibrate,
+    calibrate: ((model, ours, reported) => {
+      const id = str(model, 'model id', start('calibrate'));
+      return call((w) => w.calibrate(id, num(ours, 'ourCount'), num(reported, 'reportedPromptTokens')));
+    }) as Exports['calibrate'],
     /** Count-cache counters. */
-    countCacheStats: (() => rt.wasm().countCacheStats()) as typeof Wasm.countCacheStats,
+    countCacheStats: (() => call((w) => w.countCacheStats())) as Exports['countCacheStats'],
     /** Sets the count cache's capacity and/or clears it. */
-    configureCountCache: ((cfg) => rt.wasm().configureCountCache(cfg)) as typeof Wasm.configureCountCache,
+    configureCountCache: ((cfg) => {
+      const c = plain(cfg, 'configureCountCache options', 'INVALID_CONFIG', start('configureCountCache'));
+      call((w) => w.configureCountCache(c as { capacity?: number }));
+      if ((c as { capacity?: number } | undefined)?.capacity !== undefined) cacheConfig = { capacity: (c as { capacity: number }).capacity };
+    }) as Exports['configureCountCache'],
+    /**
+     * Bounds on what one call reads from its arguments, checked before anything is allocated:
+     * `maxInputChars` (string lengths plus one per value, default 64 Mi) and `maxDepth` (nesting
+     * of arrays and objects, default 64). Returns the bounds in force.
+     * @example configureLimits({ maxInputChars: 8_000_000 });
+     */
+    configureLimits(next?: Partial<Limits>): Limits {
+      const c = plain(next, 'configureLimits options', 'INVALID_CONFIG', budget('configureLimits', DEFAULT_LIMITS)) as Record<string, unknown> | undefined;
+      const out = { ...limits };
+      for (const [k, v] of Object.entries(c ?? {})) {
+        if (k !== 'maxInputChars' && k !== 'maxDepth') throw contextwiseError('INVALID_CONFIG', `configureLimits: unknown field '${k}'; use maxInputChars or maxDepth`);
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || (k === 'maxDepth' && v > 256)) {
+          throw contextwiseError('INVALID_CONFIG', `configureLimits: ${k} must be a positive integer${k === 'maxDepth' ? ' up to 256' : ''}`);
+        }
+        out[k] = v;
+      }
+      limits = out;
+      return { ...limits };
+    },
+    /** Test-only: makes the wasm instance trap, to exercise the recovery. */
+    __forceTrapForTesting: (): void => call((w) => (w as unknown as { forceTrap(): void }).forceTrap()),
   };
 }
+
+type ContextwiseErrorLike = ReturnType<typeof contextwiseError>;

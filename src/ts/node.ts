@@ -1,8 +1,9 @@
 // Node entry point (CommonJS; index.mjs re-exports it for ESM). The wasm is instantiated when
 // this module loads, so `init()` resolves at once.
-import * as wasm from './contextwise_wasm.js';
+import * as glue from './contextwise_wasm.js';
 import { bind, type EncodingSource } from './common.js';
 import type { EncodingName } from './contextwise_wasm.js';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,17 +25,27 @@ async function read(source: URL | string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(s.startsWith('file:') ? fileURLToPath(s) : s));
 }
 
+const ownRanks = (name: EncodingName) => path.join(__dirname, '..', 'ranks', `${name}.cwr`);
+let current: typeof glue = glue;
+
 const api = bind({
-  wasm: () => wasm,
+  wasm: () => current,
+  replace() {
+    current = glue.__contextwise_instance();
+  },
   async readRanks(name: EncodingName, source?: EncodingSource) {
     if (source instanceof Uint8Array) return source;
     if (source instanceof ArrayBuffer) return new Uint8Array(source);
-    return read(source ?? path.join(__dirname, '..', 'ranks', `${name}.cwr`));
+    if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
+      throw new Error('source must be bytes, an ArrayBuffer, a URL or a path');
+    }
+    return read(source ?? ownRanks(name));
   },
+  readOwnRanksSync: (name: EncodingName) => new Uint8Array(readFileSync(ownRanks(name))),
 });
 
 export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
-  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, planCondensation, condense,
-  createProvider, usageStats, route, routingStats, routedChat,
+  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, configureLimits, planCondensation,
+  condense, createProvider, usageStats, route, routingStats, routedChat, __forceTrapForTesting,
 } = api;

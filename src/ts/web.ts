@@ -1,5 +1,5 @@
 // Browser entry point (plain ES module, Vite, webpack): `await init()` once, then use the API.
-import initWasm, * as wasm from './contextwise_wasm.js';
+import initWasm, * as glue from './contextwise_wasm.js';
 import { bind, contextwiseError, type EncodingSource } from './common.js';
 import type { EncodingName } from './contextwise_wasm.js';
 export { isContextwiseError } from './common.js';
@@ -22,7 +22,7 @@ let initializing: Promise<void> | undefined;
  * @example import { init, loadEncoding, countTokens } from 'contextwise';
  * await init(); await loadEncoding('o200k_base');
  */
-export function init(input?: wasm.InitInput | Promise<wasm.InitInput>): Promise<void> {
+export function init(input?: glue.InitInput | Promise<glue.InitInput>): Promise<void> {
   initializing ??= initWasm(input === undefined ? undefined : { module_or_path: input }).then(() => {
     ready = true;
   }, (e) => {
@@ -38,14 +38,25 @@ async function fetchBytes(url: URL | string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+let current: typeof glue = glue;
+
 const api = bind({
   wasm() {
     if (!ready) throw contextwiseError('NOT_INITIALIZED', 'contextwise is not initialized yet; call `await init()` once before other calls');
-    return wasm;
+    return current;
+  },
+  replace() {
+    // a fresh instance of the module that is already compiled (no fetch, synchronous)
+    const fresh = glue.__contextwise_instance();
+    fresh.initSync({ module: current.__contextwise_module() });
+    current = fresh;
   },
   async readRanks(name: EncodingName, source?: EncodingSource) {
     if (source instanceof Uint8Array) return source;
     if (source instanceof ArrayBuffer) return new Uint8Array(source);
+    if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
+      throw new Error('source must be bytes, an ArrayBuffer or a URL');
+    }
     return fetchBytes(source ?? RANK_URLS[name]());
   },
   providerDefaults: (cfg) => (cfg.kind === 'anthropic' && cfg.browser === undefined ? { ...cfg, browser: true } : cfg),
@@ -53,6 +64,6 @@ const api = bind({
 
 export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
-  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, planCondensation, condense,
-  createProvider, usageStats, route, routingStats, routedChat,
+  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, configureLimits, planCondensation,
+  condense, createProvider, usageStats, route, routingStats, routedChat, __forceTrapForTesting,
 } = api;

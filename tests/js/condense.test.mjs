@@ -69,19 +69,21 @@ test('LLM strategies call the provider and fall back when it fails', async () =>
   assert.match(calls[0].prompt, /<conversation>[\s\S]*<\/conversation>/);
   assert.ok(r.messages.some((m) => m.role === 'system' && m.content.includes('The team discussed licences')));
 
+  // summaries are cached by content: each case below condenses a conversation of its own
+  const variant = (tag) => msgs.map((m) => (typeof m.content === 'string' ? { ...m, content: `${m.content} (${tag})` } : m));
   const failing = { complete: async () => { const e = new Error('upstream 503'); e.code = 'PROVIDER_HTTP'; throw e; } };
-  const f = await cw.condense(msgs, { model: 'gpt-4o', target: 5000, strategy: 'relevant', provider: failing, session: 'js-2' });
+  const f = await cw.condense(variant('failing'), { model: 'gpt-4o', target: 5000, strategy: 'relevant', provider: failing, session: 'js-2' });
   assert.equal(f.metrics.strategyUsed, 'extractive');
   assert.deepEqual(f.metrics.fallbacks.map((x) => x.strategy), ['relevant', 'summary']);
   assert.match(f.metrics.fallbacks[0].reason, /SUMMARIZER_FAILED: PROVIDER_HTTP: upstream 503/);
 
   const hanging = { complete: () => new Promise(() => {}) };
-  const h = await cw.condense(msgs, { model: 'gpt-4o', target: 5000, strategy: 'summary', provider: hanging, timeoutMs: 50, session: 'js-4' });
+  const h = await cw.condense(variant('hanging'), { model: 'gpt-4o', target: 5000, strategy: 'summary', provider: hanging, timeoutMs: 50, session: 'js-4' });
   assert.equal(h.metrics.strategyUsed, 'extractive');
   assert.match(h.metrics.fallbacks[0].reason, /SUMMARIZER_TIMEOUT: the summarizer did not answer within 50 ms/);
 
   const garbage = { complete: async () => 42 };
-  const g = await cw.condense(msgs, { model: 'gpt-4o', target: 5000, strategy: 'summary', provider: garbage, session: 'js-3' });
+  const g = await cw.condense(variant('garbage'), { model: 'gpt-4o', target: 5000, strategy: 'summary', provider: garbage, session: 'js-3' });
   assert.equal(g.metrics.strategyUsed, 'extractive');
   assert.match(g.metrics.fallbacks[0].reason, /other than a string/);
 });

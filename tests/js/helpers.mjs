@@ -5,7 +5,9 @@ import path from 'node:path';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const require = createRequire(import.meta.url);
-export const cw = await import(path.join(root, 'pkg/node/index.mjs'));
+/** The checkout whose built pkg/ is tested (CW_ROOT: another build, e.g. one from before a fix). */
+export const pkgRoot = process.env.CW_ROOT ? path.resolve(process.env.CW_ROOT) : root;
+export const cw = await import(path.join(pkgRoot, 'pkg/node/index.mjs'));
 export const { get_encoding } = require('tiktoken');
 
 export function corpus() {
