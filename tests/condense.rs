@@ -228,14 +228,21 @@ fn other_convo(turns: usize, account: &str) -> Value {
 fn summaries_are_keyed_by_content_never_shared_between_conversations() {
     let mut e = engine();
     let o = json!({"model": "gpt-4", "target": 1500, "strategy": "summary"});
-    let llm = Scripted::new(vec![Ok("A: account 111-222."), Ok("B: account 999-000."), Ok("A edited.")]);
+    let llm = Scripted::new(vec![
+        Ok("A: account 111-222."),
+        Ok("B: account 999-000."),
+        Ok("A edited."),
+    ]);
     let a = condense_with(&mut e, &other_convo(40, "111-222"), o.clone(), Some(&llm));
     assert_eq!(a.summary.as_deref(), Some("A: account 111-222."));
     // another conversation, same positions, no session option: its own summary, no cache hit
     let b = condense_with(&mut e, &other_convo(40, "999-000"), o.clone(), Some(&llm));
     assert!(!b.metrics.cache_hit);
     assert_eq!(b.summary.as_deref(), Some("B: account 999-000."));
-    assert!(!llm.prompts.borrow()[1].1.contains("111-222"), "B's prompt holds nothing of A");
+    assert!(
+        !llm.prompts.borrow()[1].1.contains("111-222"),
+        "B's prompt holds nothing of A"
+    );
     // editing an earlier message of A misses the cache too
     let mut edited = other_convo(40, "111-222");
     edited[3]["content"] = json!("Question 1, edited.");

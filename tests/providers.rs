@@ -454,3 +454,79 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn redirects_are_refused_never_followed() {
+    for code in [301, 302, 303, 307, 308] {
+        let c = client(vec![status(
+            code,
+            &[("location", "https://evil.example/steal")],
+            "",
+        )]);
+        let e = openai_chat(&c).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ProviderRedirect, "{code}");
+        assert!(!e.retryable());
+        assert!(
+            e.message.contains("https://evil.example/steal"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            c.sent.borrow().len(),
+            1,
+            "nothing is sent to the new location"
+        );
+    }
+    // a browser's opaque redirect (status 0, no location)
+    let c = client(vec![status(0, &[], "")]);
+    let cfg = cfg(ProviderKind::Anthropic, "https://api.anthropic.com");
+    let e = match block_on(open_stream(&c, &cfg, &req("claude-sonnet-4-5"))) {
+        Err(e) => e,
+        Ok(_) => panic!("an opaque redirect opened a stream"),
+    };
+    assert_eq!(e.code, ErrorCode::ProviderRedirect);
+    assert!(e.message.contains("does not say where"), "{}", e.message);
+}
+
+#[test]
+fn errors_never_carry_the_key_or_a_header_value() {
+    let header = "hv-PRIVATE-0042";
+    let mut cfg = cfg(ProviderKind::OpenAi, "https://x/v1");
+    cfg.headers.insert("x-tenant".into(), header.into());
+    cfg.retries = Some(0);
+    let echoes = [
+        format!(
+            r#"{{"error":{{"message":"Incorrect API key provided: {KEY} (tenant {header})"}}}}"#
+        ),
+        format!("plain text echo {KEY} {header}"),
+        format!(r#"{{"error":"bad key \"{KEY}\""}}"#),
+    ];
+    for (i, body) in echoes.iter().enumerate() {
+        for code in [400, 401, 429, 500] {
+            let c = client(vec![status(code, &[], body)]);
+            let e = block_on(chat(&c, &cfg, &req("gpt-4o"))).unwrap_err();
+            assert!(!e.message.contains(KEY), "{i} {code}: {}", e.message);
+            assert!(!e.message.contains(header), "{i} {code}: {}", e.message);
+            assert!(e.message.contains("[redacted]"), "{}", e.message);
+        }
+    }
+    // an error event inside a stream
+    let sse = format!("data: {{\"error\":{{\"message\":\"key {KEY} revoked\"}}}}\n\n");
+    let c = client(vec![ok(sse.into_bytes(), 5)]);
+    let mut s = match block_on(open_stream(&c, &cfg, &req("gpt-4o"))) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let e = block_on(s.next()).unwrap_err();
+    assert!(!e.message.contains(KEY), "{}", e.message);
+}
+
+#[test]
+fn bodies_are_bounded() {
+    let mut cfg = cfg(ProviderKind::OpenAi, "https://x/v1");
+    cfg.max_response_bytes = Some(1000.0);
+    let c = client(vec![ok(vec![b' '; 5000], 100)]);
+    let e = block_on(chat(&c, &cfg, &req("gpt-4o"))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ResponseTooLarge);
+    assert!(e.message.contains("maxResponseBytes"), "{}", e.message);
+}

@@ -1,11 +1,11 @@
 //! Condensation exports: `planCondensation` (sync, a dry run) and `condense` (async).
 
 use super::{to_js, to_value, value, with_engine};
-use crate::platform::fetch::race_timeout;
 use crate::condense::llm::Summarizer;
 use crate::condense::prepare::{prepare, run};
 use crate::condense::CondenseOptions;
 use crate::error::{Error, ErrorCode};
+use crate::platform::fetch::race_timeout;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -43,7 +43,10 @@ impl Summarizer for JsSummarizer {
             .ok_or_else(|| {
                 Error::new(
                     ErrorCode::SummarizerTimeout,
-                    format!("the summarizer did not answer within {} ms", self.timeout_ms),
+                    format!(
+                        "the summarizer did not answer within {} ms",
+                        self.timeout_ms
+                    ),
                 )
             })?;
         answer.as_string().ok_or_else(|| {

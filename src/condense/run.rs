@@ -157,12 +157,8 @@ pub async fn condense<S: Summarizer>(
         while let Some(s) = strategy {
             used = s;
             let question = (s == Strategy::Relevant).then_some(input.question.as_str());
-            let keys = ContentKeys::new(
-                s.as_str(),
-                &input.summarizer_model,
-                question,
-                &evicted_raw,
-            );
+            let keys =
+                ContentKeys::new(s.as_str(), &input.summarizer_model, question, &evicted_raw);
             let outcome: Result<Option<String>, String> = match s {
                 Strategy::Truncate => Ok(None),
                 Strategy::Extractive => {

@@ -529,9 +529,29 @@ mod tests {
             m
         };
         for (why, m) in [
-            ("tile", bad(&|m| m.image = Some(ImageFormula::Tile { base: 85, tile: 4_000_000_000 }))),
-            ("patch", bad(&|m| m.image = Some(ImageFormula::Patch { multiplier: -1.0 }))),
-            ("framing", bad(&|m| m.framing = Some(Framing { per_message: -100, per_name: 1, reply_priming: 3 }))),
+            (
+                "tile",
+                bad(&|m| {
+                    m.image = Some(ImageFormula::Tile {
+                        base: 85,
+                        tile: 4_000_000_000,
+                    })
+                }),
+            ),
+            (
+                "patch",
+                bad(&|m| m.image = Some(ImageFormula::Patch { multiplier: -1.0 })),
+            ),
+            (
+                "framing",
+                bad(&|m| {
+                    m.framing = Some(Framing {
+                        per_message: -100,
+                        per_name: 1,
+                        reply_priming: 3,
+                    })
+                }),
+            ),
             ("alias", bad(&|m| m.aliases = vec!["gpt-4o".into()])),
             ("alias id", bad(&|m| m.id = "gpt-4o-2024-08-06".into())),
         ] {

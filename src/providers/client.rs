@@ -3,8 +3,8 @@
 //! the trait.
 
 use super::errors::{http_error, parse_retry_after, stream_cut};
-use super::safety::{is_redirect, read_bounded, read_prefix, redirect_error};
 use super::retry::RetryPolicy;
+use super::safety::{is_redirect, read_bounded, read_prefix, redirect_error};
 use super::stream::{NdjsonParser, SseEvent, SseParser};
 use super::{
     format_of, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest, ProviderConfig,

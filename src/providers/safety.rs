@@ -135,7 +135,12 @@ pub async fn read_bounded<B: Body>(body: &mut B, limit: usize, provider: &str) -
     let mut out = Vec::new();
     while let Some(c) = body.next_chunk().await? {
         if out.len() + c.len() > limit {
-            return Err(too_large(provider, "response body", limit, "maxResponseBytes"));
+            return Err(too_large(
+                provider,
+                "response body",
+                limit,
+                "maxResponseBytes",
+            ));
         }
         out.extend_from_slice(&c);
     }
@@ -160,9 +165,18 @@ mod tests {
 
     #[test]
     fn origins() {
-        assert_eq!(origin("https://API.example.com/v1").as_deref(), Some("https://api.example.com"));
-        assert_eq!(origin("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(origin("http://user:pw@h:1/x").as_deref(), Some("http://h:1"));
+        assert_eq!(
+            origin("https://API.example.com/v1").as_deref(),
+            Some("https://api.example.com")
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            origin("http://user:pw@h:1/x").as_deref(),
+            Some("http://h:1")
+        );
         assert_eq!(origin("ftp://x"), None);
         assert_eq!(origin("https:///v1"), None);
     }

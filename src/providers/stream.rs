@@ -54,7 +54,12 @@ impl LineBuffer {
             Some(nl) => {
                 let end = from + nl;
                 if end - self.start > self.max {
-                    return Err(too_large(provider, "stream line", self.max, "maxEventBytes"));
+                    return Err(too_large(
+                        provider,
+                        "stream line",
+                        self.max,
+                        "maxEventBytes",
+                    ));
                 }
                 let mut line = self.buf[self.start..end].to_vec();
                 if line.last() == Some(&b'\r') {
@@ -67,7 +72,12 @@ impl LineBuffer {
             None => {
                 self.scanned = self.buf.len();
                 if self.buf.len() - self.start > self.max {
-                    return Err(too_large(provider, "stream line", self.max, "maxEventBytes"));
+                    return Err(too_large(
+                        provider,
+                        "stream line",
+                        self.max,
+                        "maxEventBytes",
+                    ));
                 }
                 Ok(None)
             }
@@ -146,7 +156,12 @@ impl SseParser {
                 "data" => {
                     self.data_bytes += value.len() + 1;
                     if self.data_bytes > self.lines.max {
-                        return Err(too_large(provider, "stream event", self.lines.max, "maxEventBytes"));
+                        return Err(too_large(
+                            provider,
+                            "stream event",
+                            self.lines.max,
+                            "maxEventBytes",
+                        ));
                     }
                     self.data.push(value.to_string());
                     self.has_data = true;
@@ -305,11 +320,18 @@ mod tests {
         assert_eq!(err.unwrap().code, ErrorCode::ResponseTooLarge);
         // many short data lines that add up to one huge event
         let mut p = SseParser::new(1000);
-        let e = p.feed(&b"data: 0123456789\n".repeat(200), "anthropic").unwrap_err();
+        let e = p
+            .feed(&b"data: 0123456789\n".repeat(200), "anthropic")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseTooLarge);
         assert!(e.message.contains("maxEventBytes"), "{}", e.message);
         let mut n = NdjsonParser::new(10);
-        assert_eq!(n.feed(b"{\"a\": \"0123456789\"}\n", "ollama").unwrap_err().code, ErrorCode::ResponseTooLarge);
+        assert_eq!(
+            n.feed(b"{\"a\": \"0123456789\"}\n", "ollama")
+                .unwrap_err()
+                .code,
+            ErrorCode::ResponseTooLarge
+        );
         // within the bound, long lines split into many chunks parse as one
         let mut p = SseParser::new(1 << 20);
         let mut body = b"data: ".to_vec();

@@ -265,18 +265,22 @@ report({ ...out, ok: ok() });`, { timeout: 30_000 }));
 
 // ---- 8. Unbounded responses: bodies that never end, SSE lines that never end ----
 
-const endless = (opts, provider, call, settleMs = 30_000) => `
+// A child script: an endless server, a provider with the new limit options (a build that refuses
+// them gets a provider without them, so the old behaviour shows), the call, a 10 ms ticker.
+const endless = (opts, limits, call, settleMs = 15_000) => `
 const s = await H.endlessServer(${opts});
-const p = cw.createProvider({ kind: 'openai', baseUrl: s.url + '/v1', retries: 0, ...${provider} });
+const base = { kind: 'openai', baseUrl: s.url + '/v1', retries: 0 };
+let p, optionRefused;
+try { p = cw.createProvider({ ...base, ...${limits} }); } catch (e) { optionRefused = describeError(e); p = cw.createProvider(base); }
 let maxGap = 0, last = performance.now();
 const ticker = setInterval(() => { const t = performance.now(); maxGap = Math.max(maxGap, t - last); last = t; }, 10);
 const t0 = performance.now();
 const r = await settle(() => ${call}, ${settleMs});
 const ms = Math.round(performance.now() - t0);
 clearInterval(ticker);
-const closed = await s.allClosedWithin(5000);
+const closed = await s.allClosedWithin(2000);
 await s.close();
-report({ how: r.how, error: r.error && H.describeError(r.error), ms, maxGap: Math.round(maxGap), closed, sent: s.state.sent, ok: ok() });`;
+report({ how: r.how, error: r.error && describeError(r.error), ms, maxGap: Math.round(maxGap), closed, sent: s.state.sent, optionRefused, ok: ok() });`;
 const JSON_PREFIX = `'{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"'`;
 const chatCall = `p.chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })`;
 
@@ -285,7 +289,8 @@ function endlessCase(name, script, code, timeout = 60_000) {
     const r = childResult(assert, runChild(script, { timeout }));
     assert.equal(r.how, 'rejected', `the call ${r.how} after ${r.ms} ms (server sent ${r.sent} bytes)`);
     assertCwError(assert, r.error, code);
-    assert.ok(r.closed, 'the server still has an open socket: the download was not cancelled');
+    assert.ok(r.closed, 'the server still has an open socket 2 s later: the download was not cancelled');
+    assert.equal(r.optionRefused, undefined, `createProvider refused the limit options: ${JSON.stringify(r.optionRefused)}`);
     assert.ok(r.ok);
     return r;
   });
@@ -293,20 +298,23 @@ function endlessCase(name, script, code, timeout = 60_000) {
 endlessCase('a JSON body that never ends → RESPONSE_TOO_LARGE (maxResponseBytes 1,000,000), download cancelled',
   endless(`{ prefix: ${JSON_PREFIX}, capBytes: 64 * 2 ** 20 }`, `{ maxResponseBytes: 1_000_000 }`, chatCall), 'RESPONSE_TOO_LARGE');
 endlessCase('a JSON body that never ends → RESPONSE_TOO_LARGE at the default 32 MiB',
-  endless(`{ prefix: ${JSON_PREFIX}, capBytes: 96 * 2 ** 20 }`, `{}`, chatCall, 40_000), 'RESPONSE_TOO_LARGE', 60_000);
-endlessCase('an AbortSignal aborted 200 ms into a never-ending body → ABORTED (the call settles)',
+  endless(`{ prefix: ${JSON_PREFIX}, capBytes: 96 * 2 ** 20 }`, `{}`, chatCall, 30_000), 'RESPONSE_TOO_LARGE', 50_000);
+endlessCase('an AbortSignal aborted 200 ms into a never-ending body → ABORTED, settles, and the download is cancelled',
   endless(`{ prefix: ${JSON_PREFIX}, chunk: 'x'.repeat(1024), intervalMs: 10 }`, `{}`,
     `(() => { const c = new AbortController(); setTimeout(() => c.abort(), 200); return p.chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], signal: c.signal }); })()`, 10_000),
   'ABORTED', 30_000);
-test('8. SSE "data: xxx…" without a newline → RESPONSE_TOO_LARGE (maxEventBytes 100,000); event loop stays live', () => {
-  const r = childResult(assert, runChild(endless(`{ type: 'text/event-stream', prefix: 'data: ', chunk: 'x'.repeat(16384), capBytes: 64 * 2 ** 20 }`,
-    `{ maxEventBytes: 100_000 }`, `(async () => { const st = p.stream({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }); for await (const _ of st); return st.result; })()`), { timeout: 60_000 }));
-  assert.equal(r.how, 'rejected', `the stream ${r.how} after ${r.ms} ms`);
-  assertCwError(assert, r.error, 'RESPONSE_TOO_LARGE');
-  assert.ok(r.maxGap < 500, `event loop blocked for ${r.maxGap} ms`);
-  assert.ok(r.closed, 'the download was not cancelled');
-  assert.ok(r.ok);
-});
+for (const [name, limits] of [['maxEventBytes 100,000', '{ maxEventBytes: 100_000 }'], ['the default 1 MiB', '{}']]) {
+  test(`8. SSE "data: xxx…" without a newline → RESPONSE_TOO_LARGE (${name}); the event loop stays live`, () => {
+    const r = childResult(assert, runChild(endless(`{ type: 'text/event-stream', prefix: 'data: ', chunk: 'x'.repeat(16384), capBytes: 64 * 2 ** 20 }`, limits,
+      `(async () => { const st = p.stream({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }); for await (const _ of st); return st.result; })()`), { timeout: 30_000 }));
+    assert.equal(r.how, 'rejected', `the stream ${r.how} after ${r.ms} ms (server sent ${r.sent} bytes)`);
+    assertCwError(assert, r.error, 'RESPONSE_TOO_LARGE');
+    assert.ok(r.maxGap < 500, `event loop blocked for ${r.maxGap} ms`);
+    assert.ok(r.closed, 'the download was not cancelled');
+    assert.equal(r.optionRefused, undefined, `createProvider refused maxEventBytes: ${JSON.stringify(r.optionRefused)}`);
+    assert.ok(r.ok);
+  });
+}
 
 // ---- 9. Smaller holes: non-finite numbers, bad timeouts, null configs, ignored signals, registry ----
 

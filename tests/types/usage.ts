@@ -2,7 +2,7 @@
 // writes against, and reject misuse.
 import {
   init, loadEncoding, countTokens, countMessages, assessRisk, encode, decode, isWithinTokenLimit, models, calibrate,
-  isContextwiseError, countCacheStats, configureCountCache, planCondensation, condense, createProvider, usageStats,
+  isContextwiseError, countCacheStats, configureCountCache, configureLimits, planCondensation, condense, createProvider, usageStats,
   type ChatResult, type StreamDelta, type Provider, route, routedChat, routingStats, type RouteDecision,
   type CondensationPlan, type CondenseResult, type Fact, type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
 } from 'contextwise';
@@ -62,6 +62,15 @@ export async function main(): Promise<void> {
   void t;
   const nodeCount: number = nodeBuild.countTokens('x', { encoding: 'o200k_base' });
   void [n, m, within, level, info.contextWindow, f, hits, nodeCount];
+
+  // errors: provider fields narrow on the code; limits are typed
+  try { await provider.chat({ model: 'gpt-4o', messages }); } catch (e) {
+    if (isContextwiseError(e) && (e.code === 'PROVIDER_HTTP' || e.code === 'PROVIDER_REDIRECT') && e.status) void [e.status, e.retryable, e.provider];
+  }
+  const limits: { maxInputChars: number; maxDepth: number } = configureLimits({ maxDepth: 32 });
+  void limits;
+  // @ts-expect-error: unknown limit
+  configureLimits({ maxChars: 5 });
 
   // @ts-expect-error: the text must be a string
   countTokens(42, { model: 'gpt-4o' });
