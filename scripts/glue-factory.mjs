@@ -53,7 +53,7 @@ ${text.slice(header.length)}
 return { ${names.join(', ')}, initSync, default: __wbg_init, __contextwise_module: () => wasmModule };
 }
 const __first = __contextwise_instance();
-export const { ${names.join(', ')}, initSync } = __first;
+export const { ${names.join(', ')}, initSync, __contextwise_module } = __first;
 export default __first.default;
 export { __contextwise_instance };
 `);

@@ -232,13 +232,8 @@ impl<B: Body> ChatStream<B> {
     /// The next delta, or `None` when the stream finished. A stream that stops before its
     /// final event is `PROVIDER_STREAM_CUT`. No error carries a secret of the config.
     pub async fn next(&mut self) -> Result<Option<Delta>> {
-        let secrets = std::mem::take(&mut self.secrets);
         let r = self.next_inner().await;
-        self.secrets = secrets;
-        r.map_err(|e| {
-            let s: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-            e.redact(&s)
-        })
+        r.map_err(|e| e.redact(&self.secrets.iter().map(String::as_str).collect::<Vec<_>>()))
     }
 
     async fn next_inner(&mut self) -> Result<Option<Delta>> {

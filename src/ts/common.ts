@@ -59,11 +59,14 @@ function describeWithCode(e: unknown): string {
   return typeof code === 'string' ? `${code.slice(0, 40)}: ${describe(e)}` : describe(e);
 }
 
-/** True for what a wasm instance throws when it traps or its stack overflows. */
+/**
+ * True for what a wasm instance throws when it traps or its stack overflows — and for the
+ * re-entrancy error, which only an instance left mid-call by an earlier trap can raise (calls
+ * are synchronous and the engine is never held across an await).
+ */
 function isTrap(e: unknown): boolean {
-  if (isContextwiseError(e)) return false;
-  return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) || e instanceof RangeError
-    || (e instanceof Error && /re-entrantly/.test(e.message));
+  if (isContextwiseError(e)) return /called re-entrantly/.test(e.message);
+  return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) || e instanceof RangeError;
 }
 
 /** A real Uint32Array (`ArrayBuffer.isView` is false for a Proxy, so no trap runs). */
