@@ -153,18 +153,18 @@ pub fn experiment() -> (f64, f64, f64, String) {
         let opts = |s: &str| -> CondenseOptions {
             serde_json::from_value(json!({"model": "gpt-4-turbo", "target": target, "strategy": s, "question": "What did we decide about the services, files, ports and limits?"})).unwrap()
         };
-        let mut cache = Default::default();
+        let cache = Default::default();
         let trunc = block_on(run::<Never>(
             prepare(&mut e, &msgs, &opts("truncate")).unwrap(),
             None,
-            &mut cache,
+            &cache,
             &|| 0.0,
             false,
         ));
         let ext = block_on(run::<Never>(
             prepare(&mut e, &msgs, &opts("extractive")).unwrap(),
             None,
-            &mut cache,
+            &cache,
             &|| 0.0,
             false,
         ));

@@ -66,6 +66,9 @@ pub struct FetchClient {
 /// A fetch response body read with a reader, with an idle timeout per chunk.
 pub struct FetchBody {
     reader: Option<JsValue>,
+    /// Resolves to [`ABORTED`] when the caller's signal fires (each read races it, so an abort
+    /// settles the call even while a read is pending on a silent connection).
+    on_abort: Option<Promise>,
     provider: &'static str,
     timeout_ms: f64,
     controller: web_sys::AbortController,
@@ -73,13 +76,52 @@ pub struct FetchBody {
 }
 
 const TIMED_OUT: &str = "__contextwise_timeout__";
+const ABORTED: &str = "__contextwise_aborted__";
+
+thread_local! {
+    /// Swallows the rejection of a cancel that races an already failed stream.
+    static IGNORE: wasm_bindgen::closure::Closure<dyn FnMut(JsValue)> =
+        wasm_bindgen::closure::Closure::new(|_: JsValue| {});
+}
+
+/// A promise that resolves to [`ABORTED`] when `signal` fires.
+fn abort_promise(signal: &web_sys::AbortSignal) -> Option<Promise> {
+    let add: Function = Reflect::get(signal, &"addEventListener".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = js_sys::Object::new();
+    let _ = Reflect::set(&options, &"once".into(), &JsValue::TRUE);
+    Some(Promise::new(&mut |resolve, _| {
+        let bound = resolve.bind1(&JsValue::NULL, &ABORTED.into());
+        let _ = add.call3(signal, &"abort".into(), &bound, &options);
+    }))
+}
+
+impl FetchBody {
+    /// Stops the download: cancels the reader (Node's fetch closes the connection only then)
+    /// and aborts the request.
+    fn cancel(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            let cancel: Option<Function> = Reflect::get(&reader, &"cancel".into())
+                .ok()
+                .and_then(|f| f.dyn_into().ok());
+            if let Some(Ok(p)) = cancel.map(|c| c.call0(&reader)) {
+                IGNORE.with(|f| {
+                    let _ = Promise::resolve(&p).catch(f);
+                });
+            }
+        }
+        self.controller.abort();
+    }
+}
 
 impl Drop for FetchBody {
-    /// A body dropped before its end (an error body read only for its message, a stream the
-    /// caller stopped) cancels the request, so nothing keeps downloading.
+    /// A body dropped before its end (an error body read only for its message, a body over its
+    /// bound, a stream the caller stopped) cancels the request, so nothing keeps downloading.
     fn drop(&mut self) {
         if self.reader.is_some() {
-            self.controller.abort();
+            self.cancel();
         }
     }
 }
@@ -101,12 +143,20 @@ impl Body for FetchBody {
             .map_err(|_| network(self.provider, "reading the body failed"))?
             .unchecked_into();
         let (t, id) = timer(self.timeout_ms, &TIMED_OUT.into());
-        let raced = JsFuture::from(Promise::race(&js_sys::Array::of2(&read_p, &t))).await;
+        let racers = js_sys::Array::of2(&read_p, &t);
+        if let Some(a) = &self.on_abort {
+            racers.push(a);
+        }
+        let raced = JsFuture::from(Promise::race(&racers)).await;
         clear(&id);
         let result = match raced {
             Ok(v) if v.as_string().as_deref() == Some(TIMED_OUT) => {
-                self.controller.abort();
+                self.cancel();
                 return Err(timeout(self.provider, self.timeout_ms));
+            }
+            Ok(v) if v.as_string().as_deref() == Some(ABORTED) => {
+                self.cancel();
+                return Err(aborted(self.provider));
             }
             Ok(v) => v,
             Err(_) if is_aborted(&self.signal) => return Err(aborted(self.provider)),
@@ -211,6 +261,7 @@ impl HttpClient for FetchClient {
             headers,
             body: FetchBody {
                 reader,
+                on_abort: self.signal.as_ref().and_then(abort_promise),
                 provider,
                 timeout_ms,
                 controller,

@@ -69,10 +69,10 @@ function isTrap(e: unknown): boolean {
   return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) || e instanceof RangeError;
 }
 
-/** A real Uint32Array (`ArrayBuffer.isView` is false for a Proxy, so no trap runs). */
-function isUint32Array(v: unknown): v is Uint32Array {
+/** A real typed array of a kind (`ArrayBuffer.isView` is false for a Proxy, so no trap runs). */
+function isView<T>(v: unknown, kind: new (n: number) => T): v is T {
   try {
-    return ArrayBuffer.isView(v) && v instanceof Uint32Array;
+    return ArrayBuffer.isView(v) && v instanceof kind;
   } catch {
     return false;
   }
@@ -175,7 +175,7 @@ export function bind(rt: Runtime) {
 
   function loadBytes(name: EncodingName, bytes: Uint8Array, own: boolean) {
     const n = str(name, 'encoding name', start('loadEncodingBytes'));
-    if (!(bytes instanceof Uint8Array)) throw contextwiseError('INVALID_ARGUMENT', 'rank bytes must be a Uint8Array');
+    if (!isView(bytes, Uint8Array)) throw contextwiseError('INVALID_ARGUMENT', 'rank bytes must be a Uint8Array');
     call((w) => w.loadEncodingBytes(n, bytes));
     encodings.set(name, own ? null : bytes);
   }
@@ -303,7 +303,7 @@ export function bind(rt: Runtime) {
     /** Text of token ids. */
     decode: ((tokens, opts) => {
       const b = start('decode');
-      const ids = isUint32Array(tokens) ? (charge(b, tokens.length), tokens) : plain(tokens, 'tokens', 'INVALID_ARGUMENT', b);
+      const ids = isView(tokens, Uint32Array) ? (charge(b, tokens.length), tokens) : plain(tokens, 'tokens', 'INVALID_ARGUMENT', b);
       const o = optionsArg(opts, 'decode', b);
       return call((w) => w.decode(ids as Uint32Array, o));
     }) as Exports['decode'],

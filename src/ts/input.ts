@@ -86,32 +86,35 @@ export function charge(b: Budget, n: number): void {
   if (b.left < 0) throw tooLarge(b);
 }
 
-function define(o: Record<string, unknown>, k: string, v: unknown) {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+/** Where a value sits, built into a string only when an error names it. */
+type Path = string | { parent: Path; key: string | number };
+
+function pathString(p: Path): string {
+  const keys: (string | number)[] = [];
+  while (typeof p !== 'string') { keys.push(p.key); p = p.parent; }
+  let out = p;
+  for (let i = keys.length - 1; i >= 0; i--) out += typeof keys[i] === 'number' ? `[${keys[i]}]` : `.${keys[i]}`;
+  return short(out);
 }
 
-/** Runs `f`; an exception of the caller's (a getter, a Proxy trap) becomes INVALID_ARGUMENT naming `path`. */
-function reading<T>(path: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (isContextwiseError(e)) throw e;
-    throw contextwiseError('INVALID_ARGUMENT', `${short(path)} could not be read: it threw (${describe(e)})`);
-  }
+/** An exception of the caller's (a getter, a Proxy trap) becomes INVALID_ARGUMENT naming the path. */
+function readFailed(e: unknown, path: Path): ContextwiseError {
+  if (isContextwiseError(e)) return e;
+  return contextwiseError('INVALID_ARGUMENT', `${pathString(path)} could not be read: it threw (${describe(e)})`);
 }
 
 /**
  * A plain copy of `v` (JSON data). `code` is the error code for data of the wrong kind
  * (INVALID_MESSAGE for messages, INVALID_CONFIG for configurations, INVALID_ARGUMENT otherwise).
  */
-export function plain(v: unknown, path: string, code: ErrorCode, b: Budget, depth = 0): unknown {
-  charge(b, 1);
+export function plain(v: unknown, path: Path, code: ErrorCode, b: Budget, depth = 0): unknown {
+  if (--b.left < 0) throw tooLarge(b);
   switch (typeof v) {
     case 'string':
       charge(b, v.length);
       return v;
     case 'number':
-      if (!Number.isFinite(v)) throw contextwiseError(code, `${short(path)} is ${v}; expected a finite number`);
+      if (!Number.isFinite(v)) throw contextwiseError(code, `${pathString(path)} is ${v}; expected a finite number`);
       return v;
     case 'boolean':
     case 'undefined':
@@ -119,37 +122,55 @@ export function plain(v: unknown, path: string, code: ErrorCode, b: Budget, dept
     case 'bigint':
     case 'symbol':
     case 'function':
-      throw contextwiseError(code, `${short(path)} is a ${typeof v}; expected JSON data (strings, finite numbers, booleans, null, arrays, plain objects)`);
+      throw contextwiseError(code, `${pathString(path)} is a ${typeof v}; expected JSON data (strings, finite numbers, booleans, null, arrays, plain objects)`);
   }
   if (v === null) return null;
   if (depth >= b.limits.maxDepth) {
-    throw contextwiseError(code, `${short(path)} is nested deeper than ${b.limits.maxDepth} levels; flatten it, or raise the bound with configureLimits({ maxDepth })`);
+    throw contextwiseError(code, `${pathString(path)} is nested deeper than ${b.limits.maxDepth} levels; flatten it, or raise the bound with configureLimits({ maxDepth })`);
   }
-  return reading(path, () => {
-    const o = v as Record<string, unknown>;
-    if (ArrayBuffer.isView(v)) return plain(Array.from(v as unknown as ArrayLike<number>), path, code, b, depth);
-    const toJSON = o.toJSON;
-    if (typeof toJSON === 'function') return plain(toJSON.call(o), path, code, b, depth + 1);
-    if (Array.isArray(v)) {
-      const n = v.length;
-      charge(b, n);
-      const out: unknown[] = new Array(n);
-      for (let i = 0; i < n; i++) {
-        const item = reading(`${path}[${i}]`, () => v[i]);
-        const c = plain(item, `${path}[${i}]`, code, b, depth + 1);
-        out[i] = c === undefined ? null : c;
-      }
-      return out;
+  let keys: string[];
+  try {
+    if (Array.isArray(v)) return plainArray(v, path, code, b, depth);
+    if (ArrayBuffer.isView(v)) return plainArray(Array.from(v as unknown as ArrayLike<number>), path, code, b, depth);
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return plain(toJSON.call(v), path, code, b, depth + 1);
+    keys = Object.keys(v as object);
+  } catch (e) {
+    throw readFailed(e, path);
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    charge(b, k.length);
+    const at = { parent: path, key: k };
+    let item: unknown;
+    try {
+      item = (v as Record<string, unknown>)[k];
+    } catch (e) {
+      throw readFailed(e, at);
     }
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o)) {
-      charge(b, k.length);
-      const item = reading(`${path}.${k}`, () => o[k]);
-      if (item === undefined) continue;
-      define(out, k, plain(item, `${path}.${k}`, code, b, depth + 1));
+    if (item === undefined) continue;
+    const c = plain(item, at, code, b, depth + 1);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
+}
+
+function plainArray(v: unknown[], path: Path, code: ErrorCode, b: Budget, depth: number): unknown[] {
+  const n = v.length;
+  charge(b, n);
+  const out: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    let item: unknown;
+    try {
+      item = v[i];
+    } catch (e) {
+      throw readFailed(e, { parent: path, key: i });
     }
-    return out;
-  });
+    const c = plain(item, { parent: path, key: i }, code, b, depth + 1);
+    out[i] = c === undefined ? null : c;
+  }
+  return out;
 }
 
 /** A string argument (counted against the budget). */
@@ -177,22 +198,27 @@ export function split<K extends string>(v: unknown, what: string, code: ErrorCod
   if (typeof v !== 'object') throw contextwiseError(code, `${what} must be an object, got ${typeof v}`);
   const extra: Partial<Record<K, unknown>> = {};
   const rest: Record<string, unknown> = {};
-  reading(what, () => {
-    for (const k of Object.keys(v as object)) {
-      const item = reading(`${what}.${k}`, () => (v as Record<string, unknown>)[k]);
-      if ((keep as readonly string[]).includes(k)) extra[k as K] = item;
-      else define(rest, k, item);
-    }
-  });
+  let keys: string[];
+  try { keys = Object.keys(v as object); } catch (e) { throw readFailed(e, what); }
+  for (const k of keys) {
+    let item: unknown;
+    try { item = (v as Record<string, unknown>)[k]; } catch (e) { throw readFailed(e, { parent: what, key: k }); }
+    if ((keep as readonly string[]).includes(k)) extra[k as K] = item;
+    else Object.defineProperty(rest, k, { value: item, enumerable: true, writable: true, configurable: true });
+  }
   return { data: plain(rest, what, code, b) as Record<string, unknown>, extra };
 }
 
 /** An `AbortSignal` (or a compatible object), read once; anything else is INVALID_ARGUMENT. */
 export function signal(v: unknown, what: string): AbortSignal | undefined {
   if (v === undefined || v === null) return undefined;
-  const ok = reading(what, () => typeof v === 'object'
-    && typeof (v as AbortSignal).aborted === 'boolean'
-    && typeof (v as AbortSignal).addEventListener === 'function');
+  let ok: boolean;
+  try {
+    ok = typeof v === 'object' && typeof (v as AbortSignal).aborted === 'boolean'
+      && typeof (v as AbortSignal).addEventListener === 'function';
+  } catch (e) {
+    throw readFailed(e, what);
+  }
   if (!ok) throw contextwiseError('INVALID_ARGUMENT', `${what} must be an AbortSignal (from new AbortController().signal)`);
   return v as AbortSignal;
 }

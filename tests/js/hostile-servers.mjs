@@ -29,12 +29,18 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function recordingServer(handler) {
   const requests = [];
   const sockets = new Set();
+  const carrying = new Set(); // sockets that carried a request and are still open
   let opened = 0;
   const server = http.createServer(async (req, res) => {
+    if (!req.socket.destroyed && !carrying.has(req.socket)) { carrying.add(req.socket); req.socket.once('close', () => carrying.delete(req.socket)); }
     let body = '';
     for await (const c of req) body += c;
     requests.push({ method: req.method, url: req.url, headers: req.headers, body });
-    if (req.method === 'OPTIONS') { res.writeHead(204, CORS); res.end(); return; }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...CORS, 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*' });
+      res.end();
+      return;
+    }
     try { await handler(req, res, body); } catch { res.destroy(); }
   });
   server.on('connection', (s) => { opened++; sockets.add(s); s.on('close', () => sockets.delete(s)); });
@@ -44,11 +50,15 @@ export async function recordingServer(handler) {
     requests,
     get opened() { return opened; },
     get openSockets() { return sockets.size; },
-    /** True once every client connection is closed (the download was cancelled), false after `ms`. */
+    /**
+     * True once every connection that carried a request is closed (the download was cancelled),
+     * false after `ms`. (Node's fetch may open a fresh idle connection after a cancel; those
+     * carried nothing and do not count.)
+     */
     async allClosedWithin(ms) {
       const end = Date.now() + ms;
-      while (sockets.size > 0 && Date.now() < end) await sleep(20);
-      return sockets.size === 0;
+      while (carrying.size > 0 && Date.now() < end) await sleep(20);
+      return carrying.size === 0;
     },
     close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };
