@@ -136,9 +136,12 @@ pub async fn chat<C: HttpClient>(
     cfg: &ProviderConfig,
     req: &ChatRequest,
 ) -> Result<(ChatResponse, CallInfo)> {
-    chat_inner(client, cfg, req)
-        .await
-        .map_err(|e| e.redact(&cfg.secrets()))
+    redacted(cfg, chat_inner(client, cfg, req)).await
+}
+
+/// The outcome of `f` with no secret of `cfg` in its error.
+async fn redacted<T>(cfg: &ProviderConfig, f: impl Future<Output = Result<T>>) -> Result<T> {
+    f.await.map_err(|e| e.redact(&cfg.secrets()))
 }
 
 async fn chat_inner<C: HttpClient>(
@@ -179,9 +182,7 @@ pub async fn open_stream<C: HttpClient>(
     cfg: &ProviderConfig,
     req: &ChatRequest,
 ) -> Result<ChatStream<C::Body>> {
-    open_stream_inner(client, cfg, req)
-        .await
-        .map_err(|e| e.redact(&cfg.secrets()))
+    redacted(cfg, open_stream_inner(client, cfg, req)).await
 }
 
 async fn open_stream_inner<C: HttpClient>(

@@ -139,6 +139,20 @@ export function bind(rt: Runtime) {
   const messagesArg = (v: unknown, b: Budget) => plain(v, 'messages', 'INVALID_MESSAGE', b);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const optionsArg = (v: unknown, name: string, b: Budget): any => plain(v, `${name} options`, 'INVALID_ARGUMENT', b);
+  /** A call that takes (text, options). */
+  const textCall = <R>(name: string, f: (w: Exports, text: string, o: any) => R) => (text: unknown, opts: unknown): R => {
+    const b = start(name);
+    const t = str(text, 'text', b);
+    const o = optionsArg(opts, name, b);
+    return call((w) => f(w, t, o));
+  };
+  /** A call that takes (messages, options). */
+  const messagesCall = <R>(name: string, f: (w: Exports, m: ChatMessage[], o: any) => R) => (messages: unknown, opts: unknown): R => {
+    const b = start(name);
+    const m = messagesArg(messages, b) as ChatMessage[];
+    const o = optionsArg(opts, name, b);
+    return call((w) => f(w, m, o));
+  };
 
   /**
    * Loads an encoding's ranks once; concurrent callers share one load. In Node the package's
@@ -287,19 +301,9 @@ export function bind(rt: Runtime) {
     /** Loads rank bytes synchronously (for callers that already hold them). */
     loadEncodingBytes: (name: EncodingName, bytes: Uint8Array): void => loadBytes(name, bytes, false),
     /** Tokens in `text`; special-token strings count as plain text. */
-    countTokens: ((text, opts) => {
-      const b = start('countTokens');
-      const t = str(text, 'text', b);
-      const o = optionsArg(opts, 'countTokens', b);
-      return call((w) => w.countTokens(t, o));
-    }) as Exports['countTokens'],
+    countTokens: textCall('countTokens', (w, t, o) => w.countTokens(t, o)) as Exports['countTokens'],
     /** Token ids of `text`. */
-    encode: ((text, opts) => {
-      const b = start('encode');
-      const t = str(text, 'text', b);
-      const o = optionsArg(opts, 'encode', b);
-      return call((w) => w.encode(t, o));
-    }) as Exports['encode'],
+    encode: textCall('encode', (w, t, o) => w.encode(t, o)) as Exports['encode'],
     /** Text of token ids. */
     decode: ((tokens, opts) => {
       const b = start('decode');
@@ -316,26 +320,11 @@ export function bind(rt: Runtime) {
       return call((w) => w.isWithinTokenLimit(t, l, o));
     }) as Exports['isWithinTokenLimit'],
     /** Counts a conversation (OpenAI framing, images, tools). */
-    countMessages: ((messages, opts) => {
-      const b = start('countMessages');
-      const m = messagesArg(messages, b);
-      const o = optionsArg(opts, 'countMessages', b);
-      return call((w) => w.countMessages(m as ChatMessage[], o as Wasm.ChatCountOptions));
-    }) as Exports['countMessages'],
+    countMessages: messagesCall('countMessages', (w, m, o) => w.countMessages(m, o)) as Exports['countMessages'],
     /** Utilization, level and recommended action for a conversation. */
-    assessRisk: ((messages, opts) => {
-      const b = start('assessRisk');
-      const m = messagesArg(messages, b);
-      const o = optionsArg(opts, 'assessRisk', b);
-      return call((w) => w.assessRisk(m as ChatMessage[], o as Wasm.RiskOptions));
-    }) as Exports['assessRisk'],
+    assessRisk: messagesCall('assessRisk', (w, m, o) => w.assessRisk(m, o)) as Exports['assessRisk'],
     /** A dry run: keep / summarize / drop / truncate per message, budgets and cost. Changes nothing. */
-    planCondensation: ((messages, opts) => {
-      const b = start('planCondensation');
-      const m = messagesArg(messages, b);
-      const o = optionsArg(opts, 'planCondensation', b);
-      return call((w) => w.planCondensation(m as ChatMessage[], o as CondenseOptions));
-    }) as Exports['planCondensation'],
+    planCondensation: messagesCall('planCondensation', (w, m, o) => w.planCondensation(m, o)) as Exports['planCondensation'],
     /**
      * Carries out a plan: `{ messages, plan, facts, summary, metrics }`; the input is not changed.
      * A summarizer call that takes longer than `timeoutMs` (default 60 s) counts as failed and the
@@ -356,7 +345,7 @@ export function bind(rt: Runtime) {
     /** Creates a provider (OpenAI-compatible, Anthropic, Ollama) that calls `fetch` directly. */
     createProvider,
     /** Picks the model for a request (rules, task, capabilities, context fit, cost, fallbacks). */
-    route: ((messages, config) => {
+    route: ((messages: unknown, config: unknown) => {
       const b = start('route');
       const m = messagesArg(messages, b);
       const c = plain(config, 'router config', 'INVALID_CONFIG', b);
