@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 node scripts/build.mjs
 
+echo "== hygiene: cargo fmt --check, clippy -D warnings (host and wasm32)"
+cargo fmt --all -- --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
+
 echo "== host: cargo test"
 cargo test --quiet
 

@@ -3,7 +3,7 @@
 //! Everything that decides — token counting, risk, the model registry — is pure Rust in the
 //! modules below and tests on the host; `bindings/` (wasm32 only) exposes it to JavaScript.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod condense;
 pub mod engine;

@@ -160,14 +160,16 @@ pub fn experiment() -> (f64, f64, f64, String) {
             &cache,
             &|| 0.0,
             false,
-        ));
+        ))
+        .unwrap();
         let ext = block_on(run::<Never>(
             prepare(&mut e, &msgs, &opts("extractive")).unwrap(),
             None,
             &cache,
             &|| 0.0,
             false,
-        ));
+        ))
+        .unwrap();
         // first-200: the extractive plan's kept messages + the first 200 characters of each evicted one
         let parsed = parse_messages(&msgs).unwrap();
         let evicted: Vec<(usize, &contextwise::messages::Message)> =

@@ -129,6 +129,7 @@ pub async fn condense(
         &js_sys::Date::now,
         llm_facts,
     )
-    .await;
+    .await
+    .map_err(to_js)?;
     to_value(&result)
 }

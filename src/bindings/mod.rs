@@ -23,8 +23,9 @@ thread_local! {
 fn with_engine<T>(f: impl FnOnce(&mut Engine) -> Result<T, Error>) -> Result<T, JsValue> {
     ENGINE.with(|e| match e.try_borrow_mut() {
         Ok(mut engine) => f(&mut engine).map_err(to_js),
-        Err(_) => Err(to_js(Error::invalid_argument(
-            "contextwise was called re-entrantly; call it again after the current call returns",
+        Err(_) => Err(to_js(Error::new(
+            crate::error::ErrorCode::Internal,
+            "contextwise was called re-entrantly (an earlier call did not finish); call it again after the current call returns",
         ))),
     })
 }

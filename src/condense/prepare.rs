@@ -89,7 +89,7 @@ pub async fn run<S: Summarizer>(
     cache: &std::cell::RefCell<SummaryCache>,
     now: &dyn Fn() -> f64,
     llm_facts: bool,
-) -> Condensed {
+) -> Result<Condensed> {
     let factor = if p.model.tokenizer.exact {
         1.0
     } else {
@@ -98,14 +98,11 @@ pub async fn run<S: Summarizer>(
     let enc = p.enc.clone();
     let model = p.model.clone();
     let count_text = |s: &str| scale(enc.count(s), factor);
-    let count_msgs = |v: &[Value]| -> u64 {
-        let parsed = match parse_messages(&Value::Array(v.to_vec())) {
-            Ok(m) => m,
-            Err(_) => return 0,
-        };
-        count_messages(&enc, &model, &parsed, None, &mut CountCache::new(0))
-            .map(|c| c.total)
-            .unwrap_or(0)
+    // the assembled context is counted like any conversation; a failure here is reported, never
+    // turned into 0 tokens
+    let count_msgs = |v: &[Value]| -> Result<u64> {
+        let parsed = parse_messages(&Value::Array(v.to_vec()))?;
+        count_messages(&enc, &model, &parsed, None, &mut CountCache::new(0)).map(|c| c.total)
     };
     let input = RunInput {
         raw: &p.raw,

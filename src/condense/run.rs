@@ -69,7 +69,7 @@ pub struct RunInput<'a> {
     /// Token count of a text.
     pub count: &'a dyn Fn(&str) -> u64,
     /// Token count of assembled messages.
-    pub count_messages: &'a dyn Fn(&[Value]) -> u64,
+    pub count_messages: &'a dyn Fn(&[Value]) -> crate::error::Result<u64>,
     /// The current question.
     pub question: String,
     /// Summarizer model id (summary cache).
@@ -125,7 +125,7 @@ pub async fn condense<S: Summarizer>(
     llm: Option<&S>,
     cache: &RefCell<SummaryCache>,
     max_message_tokens: Option<u64>,
-) -> Condensed {
+) -> crate::error::Result<Condensed> {
     let t0 = (input.now)();
     let count = input.count;
     let mut ledger: Ledger = extract_local(input.messages, 0, t0);
@@ -291,9 +291,9 @@ pub async fn condense<S: Summarizer>(
             Action::Summarize | Action::Drop => {}
         }
     }
-    let after = (input.count_messages)(&out);
+    let after = (input.count_messages)(&out)?;
     let before = plan.tokens_before;
-    Condensed {
+    Ok(Condensed {
         messages: out,
         facts: ledger.facts,
         summary,
@@ -311,5 +311,5 @@ pub async fn condense<S: Summarizer>(
             time_ms: (input.now)() - t0,
         },
         plan,
-    }
+    })
 }

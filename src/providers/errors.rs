@@ -52,19 +52,27 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     if parts.len() != 6 {
         return None;
     }
-    let day: i64 = parts[1].parse().ok()?;
+    // bounded fields, so a hostile date cannot overflow the arithmetic below
+    let day: i64 = parts[1].parse().ok().filter(|d| (1..=31).contains(d))?;
     let month = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ]
     .iter()
     .position(|m| *m == parts[2])? as i64
         + 1;
-    let year: i64 = parts[3].parse().ok()?;
+    let year: i64 = parts[3]
+        .parse()
+        .ok()
+        .filter(|y| (1970..=9999).contains(y))?;
     let hms: Vec<i64> = parts[4]
         .split(':')
         .map(|x| x.parse().ok())
         .collect::<Option<Vec<_>>>()?;
-    if hms.len() != 3 {
+    if hms.len() != 3
+        || !(0..24).contains(&hms[0])
+        || !(0..60).contains(&hms[1])
+        || !(0..=60).contains(&hms[2])
+    {
         return None;
     }
     let epoch = days_from_civil(year, month, day) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
@@ -195,5 +203,15 @@ mod tests {
             Some(7.0)
         );
         assert_eq!(parse_retry_after("soon", 0.0), None);
+        // hostile dates: no overflow (debug builds would panic), just no answer
+        for v in [
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, -9223372036854775808 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 99999999999:49:37 GMT",
+            "Sun, 06 Nov 1994 08:-9223372036854775808:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(v, 0.0), None, "{v}");
+        }
+        assert_eq!(parse_retry_after("1e308", 0.0), Some(1e308));
     }
 }

@@ -65,7 +65,7 @@ function describeWithCode(e: unknown): string {
  * are synchronous and the engine is never held across an await).
  */
 function isTrap(e: unknown): boolean {
-  if (isContextwiseError(e)) return /called re-entrantly/.test(e.message);
+  if (isContextwiseError(e)) return e.code === 'INTERNAL' && /called re-entrantly/.test(e.message);
   return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) || e instanceof RangeError;
 }
 
