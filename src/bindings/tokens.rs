@@ -13,6 +13,21 @@ pub fn load_encoding_bytes(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
     with_engine(|e| e.encodings.load(name, bytes))
 }
 
+/// Sets the synchronous rank loader (the Node entry passes one that reads the package's own
+/// files): `loader(name)` returns the bytes, or `undefined` when it cannot. Encodings then load on
+/// first use. The loader must not throw (a throw is treated as `undefined`).
+#[wasm_bindgen(js_name = setRankLoader)]
+pub fn set_rank_loader(loader: js_sys::Function) -> Result<(), JsValue> {
+    let load: crate::tokens::RankLoader = std::rc::Rc::new(move |name| {
+        let v = loader.call1(&JsValue::NULL, &name.as_str().into()).ok()?;
+        v.dyn_into::<js_sys::Uint8Array>().ok().map(|a| a.to_vec())
+    });
+    with_engine(|e| {
+        e.encodings.set_loader(Some(load));
+        Ok(())
+    })
+}
+
 /// True when the encoding is loaded.
 #[wasm_bindgen(js_name = isEncodingLoaded)]
 pub fn is_encoding_loaded(name: &str) -> Result<bool, JsValue> {

@@ -12,13 +12,28 @@ pub mod vocab;
 
 use crate::error::{Error, ErrorCode, Result};
 use encoding::{Encoding, EncodingName};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// The set of loaded encodings.
-#[derive(Debug, Default)]
+/// Reads an encoding's rank-file bytes synchronously (Node: the package's own file), or `None`.
+pub type RankLoader = Rc<dyn Fn(EncodingName) -> Option<Vec<u8>>>;
+
+/// The set of loaded encodings. With a [`RankLoader`] (set where rank files can be read
+/// synchronously), an encoding that is not loaded yet is loaded on first use.
+#[derive(Default)]
 pub struct Encodings {
-    loaded: BTreeMap<EncodingName, Rc<Encoding>>,
+    loaded: RefCell<BTreeMap<EncodingName, Rc<Encoding>>>,
+    loader: Option<RankLoader>,
+}
+
+impl std::fmt::Debug for Encodings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encodings")
+            .field("loaded", &self.loaded())
+            .field("loader", &self.loader.is_some())
+            .finish()
+    }
 }
 
 impl Encodings {
@@ -26,30 +41,73 @@ impl Encodings {
     pub fn load(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let name = EncodingName::parse(name)?;
         let enc = Encoding::from_rank_file(name, bytes)?;
-        self.loaded.insert(name, Rc::new(enc));
+        self.loaded.borrow_mut().insert(name, Rc::new(enc));
         Ok(())
+    }
+
+    /// Sets how encodings load on first use.
+    pub fn set_loader(&mut self, loader: Option<RankLoader>) {
+        self.loader = loader;
     }
 
     /// True when the encoding is loaded.
     pub fn is_loaded(&self, name: EncodingName) -> bool {
-        self.loaded.contains_key(&name)
+        self.loaded.borrow().contains_key(&name)
     }
 
     /// Names of the loaded encodings.
     pub fn loaded(&self) -> Vec<&'static str> {
-        self.loaded.keys().map(|n| n.as_str()).collect()
+        self.loaded.borrow().keys().map(|n| n.as_str()).collect()
     }
 
-    /// A loaded encoding, or `ENCODING_NOT_LOADED` naming the call to make.
+    /// A loaded encoding; loaded now through the loader if there is one; else
+    /// `ENCODING_NOT_LOADED` naming the call to make.
     pub fn get(&self, name: EncodingName) -> Result<Rc<Encoding>> {
-        self.loaded.get(&name).cloned().ok_or_else(|| {
-            Error::new(
+        if let Some(enc) = self.loaded.borrow().get(&name) {
+            return Ok(enc.clone());
+        }
+        let Some(bytes) = self.loader.as_ref().and_then(|l| l(name)) else {
+            return Err(Error::new(
                 ErrorCode::EncodingNotLoaded,
                 format!(
-                    "encoding '{0}' is not loaded; call `await loadEncoding('{0}')` once before counting",
+                    "encoding '{0}' is not loaded; in browsers and workers call `await loadEncoding('{0}')` once before counting (Node loads it by itself)",
                     name.as_str()
                 ),
-            )
-        })
+            ));
+        };
+        let enc = Rc::new(Encoding::from_rank_file(name, &bytes)?);
+        self.loaded.borrow_mut().insert(name, enc.clone());
+        Ok(enc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loader_loads_on_first_use_once() {
+        let mut e = Encodings::default();
+        assert_eq!(
+            e.get(EncodingName::R50kBase).unwrap_err().code,
+            ErrorCode::EncodingNotLoaded
+        );
+        let calls = Rc::new(std::cell::Cell::new(0));
+        let c = calls.clone();
+        e.set_loader(Some(Rc::new(move |name| {
+            c.set(c.get() + 1);
+            (name == EncodingName::R50kBase).then(|| vec![1, 2, 3])
+        })));
+        // bytes that are not a rank file are reported, not ignored
+        assert_eq!(
+            e.get(EncodingName::R50kBase).unwrap_err().code,
+            ErrorCode::InvalidRanks
+        );
+        // a loader that has nothing says what to do
+        assert_eq!(
+            e.get(EncodingName::Cl100kBase).unwrap_err().code,
+            ErrorCode::EncodingNotLoaded
+        );
+        assert_eq!(calls.get(), 2);
     }
 }

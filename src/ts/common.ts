@@ -46,8 +46,8 @@ export interface Runtime {
   replace(): void;
   /** Reads the package's own rank file, or the given source. */
   readRanks(name: EncodingName, source?: EncodingSource): Promise<Uint8Array>;
-  /** Node: reads the package's own rank file synchronously (to restore an instance without keeping a copy). */
-  readOwnRanksSync?(name: EncodingName): Uint8Array;
+  /** Node: the instance loads the package's own rank files by itself on first use. */
+  loadsOwnRanks?: boolean;
   /** Runtime defaults for provider options (browsers: Anthropic's browser-access header). */
   providerDefaults?(cfg: ProviderOptions): ProviderOptions;
 }
@@ -84,17 +84,14 @@ export function bind(rt: Runtime) {
   let limits: Limits = { ...DEFAULT_LIMITS };
   /** Bumped each time the instance is replaced; handles made before recreate themselves. */
   let generation = 0;
-  // What a fresh instance needs to behave like the old one: the loaded encodings (bytes the
-  // caller gave, or null for the package's own file in Node), the registered models, the cache size.
-  const encodings = new Map<EncodingName, Uint8Array | null>();
+  // What a fresh instance needs to behave like the old one: the encodings loaded from bytes (Node
+  // loads the package's own files by itself again), the registered models, the cache size.
+  const encodings = new Map<EncodingName, Uint8Array>();
   const registered: unknown[] = [];
   let cacheConfig: unknown;
 
   function restore(w: Exports) {
-    for (const [name, bytes] of encodings) {
-      const b = bytes ?? rt.readOwnRanksSync?.(name);
-      if (b) w.loadEncodingBytes(name, b); else encodings.delete(name);
-    }
+    for (const [name, bytes] of encodings) w.loadEncodingBytes(name, bytes);
     for (const info of registered) w.modelsRegister(info as ModelInfoInput);
     if (cacheConfig !== undefined) w.configureCountCache(cacheConfig as { capacity?: number });
   }
@@ -181,7 +178,7 @@ export function bind(rt: Runtime) {
           `could not read the rank file for '${name}' (${describe(e)}); ` +
           `check that the package's ranks/ folder is served, or pass the bytes: loadEncoding('${name}', bytes)`);
       }
-      loadBytes(name, bytes, source === undefined && !!rt.readOwnRanksSync);
+      loadBytes(name, bytes, source === undefined && !!rt.loadsOwnRanks);
     })().finally(() => pending.delete(name));
     pending.set(name, p);
     return p;
@@ -191,7 +188,7 @@ export function bind(rt: Runtime) {
     const n = str(name, 'encoding name', start('loadEncodingBytes'));
     if (!isView(bytes, Uint8Array)) throw contextwiseError('INVALID_ARGUMENT', 'rank bytes must be a Uint8Array');
     call((w) => w.loadEncodingBytes(n, bytes));
-    encodings.set(name, own ? null : bytes);
+    if (own) encodings.delete(name); else encodings.set(name, bytes);
   }
 
   const models = {

@@ -26,12 +26,23 @@ async function read(source: URL | string): Promise<Uint8Array> {
 }
 
 const ownRanks = (name: EncodingName) => path.join(__dirname, '..', 'ranks', `${name}.cwr`);
-let current: typeof glue = glue;
+/** Node loads encodings by itself on first use, from the package's own files. */
+function withLoader(instance: typeof glue): typeof glue {
+  instance.setRankLoader((name: string) => {
+    try {
+      return new Uint8Array(readFileSync(ownRanks(name as EncodingName)));
+    } catch {
+      return undefined;
+    }
+  });
+  return instance;
+}
+let current: typeof glue = withLoader(glue);
 
 const api = bind({
   wasm: () => current,
   replace() {
-    current = glue.__contextwise_instance();
+    current = withLoader(glue.__contextwise_instance());
   },
   async readRanks(name: EncodingName, source?: EncodingSource) {
     if (source instanceof Uint8Array) return source;
@@ -41,7 +52,7 @@ const api = bind({
     }
     return read(source ?? ownRanks(name));
   },
-  readOwnRanksSync: (name: EncodingName) => new Uint8Array(readFileSync(ownRanks(name))),
+  loadsOwnRanks: true,
 });
 
 export const {

@@ -23,8 +23,6 @@ const cases = [
   ['unknown model', () => cw.countTokens('x', { model: 'gpt-17' }), 'UNKNOWN_MODEL', /unknown model 'gpt-17'.*models\.register/],
   ['unknown model in chat', () => cw.countMessages([], { model: 'nope' }), 'UNKNOWN_MODEL'],
   ['unknown encoding', () => cw.countTokens('x', { encoding: 'latin1' }), 'UNKNOWN_ENCODING', /use one of cl100k_base, o200k_base/],
-  ['encoding not loaded', () => cw.countTokens('x', { encoding: 'r50k_base' }), 'ENCODING_NOT_LOADED', /await loadEncoding\('r50k_base'\)/],
-  ['model whose encoding is not loaded', () => cw.countTokens('x', { model: 'gpt-4' }), 'ENCODING_NOT_LOADED', /loadEncoding\('cl100k_base'\)/],
   ['negative limit', () => cw.isWithinTokenLimit('x', -1, { encoding: 'o200k_base' }), 'INVALID_ARGUMENT', /non-negative integer/],
   ['fractional limit', () => cw.isWithinTokenLimit('x', 1.5, { encoding: 'o200k_base' }), 'INVALID_ARGUMENT'],
   ['NaN limit', () => cw.isWithinTokenLimit('x', NaN, { encoding: 'o200k_base' }), 'INVALID_ARGUMENT'],
@@ -86,4 +84,39 @@ test('one 1 MB unsplittable piece (base64-like) is counted in reasonable time', 
   const blob = 'QUJD'.repeat(250_000);
   assert.ok(cw.countTokens(blob, { encoding: 'o200k_base' }) > 0);
   ok();
+});
+
+test('Node loads the encoding it needs by itself: a fresh process counts with no loadEncoding', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { pkgRoot } = await import('./helpers.mjs');
+  const script = `const cw = require(${JSON.stringify(`${pkgRoot}/pkg/node/index.js`)});
+    console.log(JSON.stringify([cw.loadedEncodings(), cw.countTokens('hello world', { model: 'gpt-4o' }),
+      cw.countMessages([{ role: 'user', content: 'hi' }], { model: 'gpt-4' }).total, cw.loadedEncodings()]));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [[], 2, 8, ['cl100k_base', 'o200k_base']]);
+});
+
+test('browsers: an encoding that is not loaded is ENCODING_NOT_LOADED naming the loadEncoding call', async () => {
+  const { pkgRoot } = await import('./helpers.mjs');
+  const { serve, launchChromium } = await import('./static-server.mjs');
+  const server = await serve(pkgRoot);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/www/`);
+    const r = await page.evaluate(async () => {
+      const cw = await import('/pkg/web/index.js');
+      await cw.init();
+      const codeOf = (f) => { try { f(); return null; } catch (e) { return { code: e.code, message: e.message }; } };
+      return [codeOf(() => cw.countTokens('x', { encoding: 'r50k_base' })), codeOf(() => cw.countTokens('x', { model: 'gpt-4' }))];
+    });
+    assert.equal(r[0].code, 'ENCODING_NOT_LOADED');
+    assert.match(r[0].message, /await loadEncoding\('r50k_base'\)/);
+    assert.equal(r[1].code, 'ENCODING_NOT_LOADED');
+    assert.match(r[1].message, /loadEncoding\('cl100k_base'\)/);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 });
