@@ -68,6 +68,32 @@ pub struct CacheConfig {
     pub clear: bool,
 }
 
+impl CacheConfig {
+    /// The capacity asked for, checked.
+    pub fn capacity(&self) -> Result<Option<usize>> {
+        match self.capacity {
+            None => Ok(None),
+            Some(cap) if cap.is_finite() && cap >= 0.0 && cap.fract() == 0.0 => {
+                Ok(Some(cap as usize))
+            }
+            Some(cap) => Err(Error::invalid_config(format!(
+                "capacity must be a non-negative integer, got {cap}"
+            ))),
+        }
+    }
+}
+
+/// Counters of the summary cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SummaryCacheStats {
+    /// Summaries cached.
+    pub size: usize,
+    /// Most summaries kept.
+    pub capacity: usize,
+    /// Lookups answered from the cache.
+    pub hits: u64,
+}
+
 /// Resolved counting target: an encoding and the factor to scale by.
 struct Target {
     enc: Rc<Encoding>,
@@ -281,18 +307,35 @@ impl Engine {
 
     /// Resizes and/or clears the count cache.
     pub fn configure_cache(&mut self, c: &CacheConfig) -> Result<()> {
-        if let Some(cap) = c.capacity {
-            if !(cap.is_finite() && cap >= 0.0 && cap.fract() == 0.0) {
-                return Err(Error::invalid_config(format!(
-                    "capacity must be a non-negative integer, got {cap}"
-                )));
-            }
-            self.cache.set_capacity(cap as usize);
+        if let Some(cap) = c.capacity()? {
+            self.cache.set_capacity(cap);
         }
         if c.clear {
             self.cache.clear();
         }
         Ok(())
+    }
+
+    /// Sets the summary cache's capacity (least recently used dropped first) and/or clears it.
+    pub fn configure_summary_cache(&mut self, c: &CacheConfig) -> Result<()> {
+        let mut cache = self.summaries.borrow_mut();
+        if let Some(cap) = c.capacity()? {
+            cache.set_capacity(cap);
+        }
+        if c.clear {
+            cache.clear();
+        }
+        Ok(())
+    }
+
+    /// Summary-cache counters.
+    pub fn summary_cache_stats(&self) -> SummaryCacheStats {
+        let c = self.summaries.borrow();
+        SummaryCacheStats {
+            size: c.len(),
+            capacity: c.capacity(),
+            hits: c.hits,
+        }
     }
 
     /// Count-cache counters.

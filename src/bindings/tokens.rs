@@ -134,3 +134,19 @@ pub fn configure_count_cache(
     let c: CacheConfig = options(&cfg, "configureCountCache")?;
     with_engine(|e| e.configure_cache(&c))
 }
+
+/// Summary-cache counters: `{ size, capacity, hits }`.
+#[wasm_bindgen(js_name = summaryCacheStats, unchecked_return_type = "{ size: number; capacity: number; hits: number }")]
+pub fn summary_cache_stats() -> Result<JsValue, JsValue> {
+    to_value(&with_engine(|e| Ok(e.summary_cache_stats()))?)
+}
+
+/// Sets the summary cache's capacity (`{ capacity }`, LRU, default 256; 0 disables it) and/or
+/// clears it (`{ clear: true }`).
+#[wasm_bindgen(js_name = configureSummaryCache)]
+pub fn configure_summary_cache(
+    #[wasm_bindgen(unchecked_param_type = "{ capacity?: number; clear?: boolean }")] cfg: JsValue,
+) -> Result<(), JsValue> {
+    let c: CacheConfig = options(&cfg, "configureSummaryCache")?;
+    with_engine(|e| e.configure_summary_cache(&c))
+}

@@ -133,27 +133,66 @@ impl ContentKeys {
     }
 }
 
-/// Most summaries kept; the oldest is dropped first.
-const CACHE_CAPACITY: usize = 256;
+/// Summaries kept by default; the least recently used is dropped first.
+pub const DEFAULT_SUMMARY_CACHE_CAPACITY: usize = 256;
 
-/// Summaries by the content they cover ([`ContentKeys`]), each with the number of evicted
-/// messages it covers.
-#[derive(Debug, Default, Clone)]
+/// Summaries by the content they cover ([`ContentKeys`]), least recently used dropped first.
+#[derive(Debug, Clone)]
 pub struct SummaryCache {
     entries: HashMap<CacheKey, String>,
+    /// Keys from least to most recently used.
     order: VecDeque<CacheKey>,
+    capacity: usize,
     /// Lookups answered from the cache.
     pub hits: u64,
 }
 
+impl Default for SummaryCache {
+    fn default() -> Self {
+        SummaryCache::new(DEFAULT_SUMMARY_CACHE_CAPACITY)
+    }
+}
+
 impl SummaryCache {
+    /// An empty cache that keeps at most `capacity` summaries (0 keeps none).
+    pub fn new(capacity: usize) -> Self {
+        SummaryCache {
+            entries: HashMap::new(),
+            order: VecDeque::new(),
+            capacity,
+            hits: 0,
+        }
+    }
+    /// Changes the capacity, dropping the least recently used summaries over it.
+    pub fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity;
+        self.trim();
+    }
+    /// Drops every summary.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.order.clear();
+    }
+    fn touch(&mut self, key: &CacheKey) {
+        if let Some(i) = self.order.iter().position(|k| k == key) {
+            self.order.remove(i);
+        }
+        self.order.push_back(*key);
+    }
+    fn trim(&mut self) {
+        while self.order.len() > self.capacity {
+            if let Some(old) = self.order.pop_front() {
+                self.entries.remove(&old);
+            }
+        }
+    }
     /// The summary covering exactly all of `keys`.
     pub fn exact(&mut self, keys: &ContentKeys) -> Option<String> {
-        let hit = self.entries.get(keys.0.last()?).cloned();
-        if hit.is_some() {
-            self.hits += 1;
-        }
-        hit
+        let key = keys.0.last()?;
+        let hit = self.entries.get(key).cloned()?;
+        self.hits += 1;
+        self.touch(key);
+        Some(hit)
     }
     /// The longest cached summary of a proper prefix: (messages it covers, text), to extend.
     pub fn prefix(&self, keys: &ContentKeys) -> Option<(usize, String)> {
@@ -165,14 +204,13 @@ impl SummaryCache {
     /// Stores the summary of all of `keys`.
     pub fn put(&mut self, keys: &ContentKeys, text: String) {
         let Some(key) = keys.0.last() else { return };
-        if self.entries.insert(*key, text).is_none() {
-            self.order.push_back(*key);
-            if self.order.len() > CACHE_CAPACITY {
-                if let Some(old) = self.order.pop_front() {
-                    self.entries.remove(&old);
-                }
-            }
-        }
+        self.entries.insert(*key, text);
+        self.touch(key);
+        self.trim();
+    }
+    /// Most summaries kept.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
     /// Number of cached summaries.
     pub fn len(&self) -> usize {
@@ -181,5 +219,29 @@ impl SummaryCache {
     /// True when nothing is cached.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn keys(text: &str) -> ContentKeys {
+        let m = json!({ "role": "user", "content": text });
+        ContentKeys::new("summary", "m", None, &[&m])
+    }
+
+    #[test]
+    fn the_least_recently_used_summary_goes_first() {
+        let mut c = SummaryCache::new(2);
+        c.put(&keys("a"), "A".into());
+        c.put(&keys("b"), "B".into());
+        assert_eq!(c.exact(&keys("a")).as_deref(), Some("A")); // a is now the most recent
+        c.put(&keys("c"), "C".into());
+        assert!(c.exact(&keys("b")).is_none());
+        assert_eq!(c.exact(&keys("a")).as_deref(), Some("A"));
+        c.set_capacity(0);
+        assert!(c.is_empty());
     }
 }

@@ -89,11 +89,13 @@ export function bind(rt: Runtime) {
   const encodings = new Map<EncodingName, Uint8Array>();
   const registered: unknown[] = [];
   let cacheConfig: unknown;
+  let summaryCacheConfig: unknown;
 
   function restore(w: Exports) {
     for (const [name, bytes] of encodings) w.loadEncodingBytes(name, bytes);
     for (const info of registered) w.modelsRegister(info as ModelInfoInput);
     if (cacheConfig !== undefined) w.configureCountCache(cacheConfig as { capacity?: number });
+    if (summaryCacheConfig !== undefined) w.configureSummaryCache(summaryCacheConfig as { capacity?: number });
   }
 
   /** Replaces a trapped instance and says so. */
@@ -412,6 +414,14 @@ export function bind(rt: Runtime) {
       call((w) => w.configureCountCache(c as { capacity?: number }));
       if ((c as { capacity?: number } | undefined)?.capacity !== undefined) cacheConfig = { capacity: (c as { capacity: number }).capacity };
     }) as Exports['configureCountCache'],
+    /** Summary-cache counters: `{ size, capacity, hits }`. */
+    summaryCacheStats: (() => call((w) => w.summaryCacheStats())) as Exports['summaryCacheStats'],
+    /** Sets the summary cache's capacity (LRU, default 256) and/or clears it. */
+    configureSummaryCache: ((cfg) => {
+      const c = plain(cfg, 'configureSummaryCache options', 'INVALID_CONFIG', start('configureSummaryCache'));
+      call((w) => w.configureSummaryCache(c as { capacity?: number }));
+      if ((c as { capacity?: number } | undefined)?.capacity !== undefined) summaryCacheConfig = { capacity: (c as { capacity: number }).capacity };
+    }) as Exports['configureSummaryCache'],
     /**
      * Bounds on what one call reads from its arguments, checked before anything is allocated:
      * `maxInputChars` (string lengths plus one per value, default 64 Mi) and `maxDepth` (nesting

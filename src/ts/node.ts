@@ -57,6 +57,6 @@ const api = bind({
 
 export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
-  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, configureLimits, planCondensation,
+  countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, summaryCacheStats, configureSummaryCache, configureLimits, planCondensation,
   condense, createProvider, usageStats, route, routingStats, routedChat, __forceTrapForTesting,
 } = api;

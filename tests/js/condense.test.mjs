@@ -124,3 +124,54 @@ test('plan and apply on a 1,000-message conversation in headless Chromium', asyn
     await server.close();
   }
 });
+
+test('20 concurrent summary condensations keep every summary; sync calls work while they wait', async () => {
+  // each conversation is its own (summaries are cached by content); the provider answers after a
+  // random delay and rejects every fifth call
+  const convo = (k) => conversation(120).map((m) => (typeof m.content === 'string' ? { ...m, content: `${m.content} [conversation ${k}]` } : m));
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  let pending = 0;
+  const provider = (k) => ({
+    complete: () => new Promise((resolve, reject) => {
+      pending++;
+      setTimeout(() => { pending--; k % 5 === 0 ? reject(new Error(`upstream failure ${k}`)) : resolve(`Summary of conversation ${k}.`); }, 5 + rnd() * 60);
+    }),
+  });
+  const opts = (k) => ({ model: 'gpt-4o', target: 3000, strategy: 'summary', provider: provider(k) });
+  const runs = Array.from({ length: 20 }, (_, k) => cw.condense(convo(k), opts(k)));
+  // while the provider calls are pending, synchronous calls work
+  await new Promise((r) => setTimeout(r, 2));
+  assert.ok(pending > 0, 'provider calls are in flight');
+  assert.equal(cw.countTokens('still works', { encoding: 'o200k_base' }), 2);
+  assert.equal(cw.planCondensation(convo(99), { model: 'gpt-4o', target: 3000 }).needed, true);
+  const results = await Promise.all(runs);
+  results.forEach((r, k) => {
+    if (k % 5 === 0) assert.equal(r.metrics.strategyUsed, 'extractive', `conversation ${k} fell back`);
+    else assert.equal(r.summary, `Summary of conversation ${k}.`);
+  });
+  // every successful summary is still cached; a repeat is a hit with no provider call
+  const never = { complete: () => Promise.reject(new Error('must not be called')) };
+  for (let k = 0; k < 20; k++) {
+    if (k % 5 === 0) continue;
+    const again = await cw.condense(convo(k), { model: 'gpt-4o', target: 3000, strategy: 'summary', provider: never });
+    assert.equal(again.metrics.cacheHit, true, `conversation ${k} is still cached`);
+    assert.equal(again.summary, `Summary of conversation ${k}.`);
+  }
+  assert.ok(cw.summaryCacheStats().size >= 16);
+});
+
+test('the summary cache is bounded and configurable (LRU)', async () => {
+  const before = cw.summaryCacheStats();
+  assert.equal(before.capacity, 256);
+  cw.configureSummaryCache({ capacity: 2 });
+  const convo = (k) => conversation(120).map((m) => (typeof m.content === 'string' ? { ...m, content: `${m.content} [lru ${k}]` } : m));
+  const p = { complete: async () => 'A summary.' };
+  for (const k of [1, 2, 3]) await cw.condense(convo(k), { model: 'gpt-4o', target: 3000, strategy: 'summary', provider: p });
+  assert.equal(cw.summaryCacheStats().size, 2);
+  const first = await cw.condense(convo(1), { model: 'gpt-4o', target: 3000, strategy: 'summary', provider: p });
+  assert.equal(first.metrics.cacheHit, false, 'the least recently used summary was dropped');
+  assert.throws(() => cw.configureSummaryCache({ capacity: -1 }), (e) => e.code === 'INVALID_CONFIG');
+  cw.configureSummaryCache({ capacity: 256, clear: true });
+  assert.equal(cw.summaryCacheStats().size, 0);
+});
