@@ -103,8 +103,8 @@ struct Target {
 /// The engine.
 #[derive(Debug, Default)]
 pub struct Engine {
-    /// Loaded encodings.
-    pub encodings: Encodings,
+    /// Loaded encodings (shared by every engine of the process).
+    pub encodings: Rc<Encodings>,
     /// Model registry.
     pub models: Registry,
     /// Per-message count cache.
@@ -126,6 +126,15 @@ impl Engine {
     /// A fresh engine with the built-in models and no encodings loaded.
     pub fn new() -> Engine {
         Engine::default()
+    }
+
+    /// A fresh engine (its own registry additions, calibration, caches, usage and routing
+    /// stats) that counts with an existing set of encodings.
+    pub fn with_encodings(encodings: Rc<Encodings>) -> Engine {
+        Engine {
+            encodings,
+            ..Engine::default()
+        }
     }
 
     fn target(&self, o: &TextOptions) -> Result<Target> {

@@ -3,11 +3,20 @@
 //! still working after every error.
 #![cfg(target_arch = "wasm32")]
 
-use contextwise::bindings::{models, risk, tokens};
+use contextwise::bindings::{models, risk, tokens, EngineHandle};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 const CL100K: &[u8] = include_bytes!("../pkg/ranks/cl100k_base.cwr");
+
+thread_local! {
+    static ENGINE: std::rc::Rc<EngineHandle> = std::rc::Rc::new(EngineHandle::new());
+}
+
+/// The instance the tests call (encodings are shared by every instance).
+fn engine() -> std::rc::Rc<EngineHandle> {
+    ENGINE.with(|e| e.clone())
+}
 
 fn opts(json: &str) -> JsValue {
     js_sys::JSON::parse(json).unwrap()
@@ -30,16 +39,22 @@ fn code(err: JsValue) -> String {
 #[wasm_bindgen_test]
 fn counts_text_through_the_boundary() {
     load();
-    let n =
-        tokens::count_tokens("hello world".into(), opts(r#"{"encoding":"cl100k_base"}"#)).unwrap();
+    let n = tokens::count_tokens(
+        &engine(),
+        "hello world".into(),
+        opts(r#"{"encoding":"cl100k_base"}"#),
+    )
+    .unwrap();
     assert_eq!(n, 2.0);
     let ids = tokens::encode(
+        &engine(),
         "tiktoken is great!".into(),
         opts(r#"{"encoding":"cl100k_base"}"#),
     )
     .unwrap();
     assert_eq!(ids, vec![83, 1609, 5963, 374, 2294, 0]);
     let within = tokens::is_within_token_limit(
+        &engine(),
         "hello world".into(),
         1.0,
         opts(r#"{"encoding":"cl100k_base"}"#),
@@ -53,13 +68,13 @@ fn counts_messages_and_assesses_risk() {
     load();
     let msgs =
         opts(r#"[{"role":"system","content":"You are helpful."},{"role":"user","content":"Hi!"}]"#);
-    let r = tokens::count_messages(msgs.clone(), opts(r#"{"model":"gpt-4"}"#)).unwrap();
+    let r = tokens::count_messages(&engine(), msgs.clone(), opts(r#"{"model":"gpt-4"}"#)).unwrap();
     let total = js_sys::Reflect::get(&r, &"total".into())
         .unwrap()
         .as_f64()
         .unwrap();
     assert!(total > 10.0);
-    let a = risk::assess_risk(msgs, opts(r#"{"model":"gpt-4"}"#)).unwrap();
+    let a = risk::assess_risk(&engine(), msgs, opts(r#"{"model":"gpt-4"}"#)).unwrap();
     assert_eq!(
         js_sys::Reflect::get(&a, &"level".into())
             .unwrap()
@@ -74,25 +89,32 @@ fn errors_are_typed_and_the_instance_survives_them() {
     load();
     let ok = || {
         assert_eq!(
-            tokens::count_tokens("still fine".into(), opts(r#"{"encoding":"cl100k_base"}"#))
-                .unwrap(),
+            tokens::count_tokens(
+                &engine(),
+                "still fine".into(),
+                opts(r#"{"encoding":"cl100k_base"}"#)
+            )
+            .unwrap(),
             2.0
         )
     };
     let e = tokens::count_tokens(
+        &engine(),
         JsValue::from_f64(3.0),
         opts(r#"{"encoding":"cl100k_base"}"#),
     )
     .unwrap_err();
     assert_eq!(code(e), "INVALID_ARGUMENT");
     ok();
-    let e = tokens::count_tokens("x".into(), opts(r#"{"model":"nope"}"#)).unwrap_err();
+    let e = tokens::count_tokens(&engine(), "x".into(), opts(r#"{"model":"nope"}"#)).unwrap_err();
     assert_eq!(code(e), "UNKNOWN_MODEL");
     ok();
-    let e = tokens::count_tokens("x".into(), opts(r#"{"encoding":"r50k_base"}"#)).unwrap_err();
+    let e = tokens::count_tokens(&engine(), "x".into(), opts(r#"{"encoding":"r50k_base"}"#))
+        .unwrap_err();
     assert_eq!(code(e), "ENCODING_NOT_LOADED");
     ok();
     let e = tokens::count_messages(
+        &engine(),
         opts(r#"[{"role":"user","content":7}]"#),
         opts(r#"{"model":"gpt-4"}"#),
     )
@@ -103,13 +125,14 @@ fn errors_are_typed_and_the_instance_survives_them() {
     assert_eq!(code(e), "INVALID_RANKS");
     ok();
     let e = risk::assess_risk(
+        &engine(),
         opts("[]"),
         opts(r#"{"model":"gpt-4","thresholds":{"caution":0.9,"warning":0.5}}"#),
     )
     .unwrap_err();
     assert_eq!(code(e), "INVALID_CONFIG");
     ok();
-    let e = models::models_get("gpt-99".into()).unwrap_err();
+    let e = models::models_get(&engine(), "gpt-99".into()).unwrap_err();
     assert_eq!(code(e), "UNKNOWN_MODEL");
     ok();
 }
@@ -119,8 +142,12 @@ fn lone_surrogates_become_replacement_characters() {
     load();
     // A JS string with a lone surrogate, passed as JsValue.
     let s = js_sys::JSON::parse(r#""a\ud800b""#).unwrap();
-    let n = tokens::count_tokens(s, opts(r#"{"encoding":"cl100k_base"}"#)).unwrap();
-    let m =
-        tokens::count_tokens("a\u{fffd}b".into(), opts(r#"{"encoding":"cl100k_base"}"#)).unwrap();
+    let n = tokens::count_tokens(&engine(), s, opts(r#"{"encoding":"cl100k_base"}"#)).unwrap();
+    let m = tokens::count_tokens(
+        &engine(),
+        "a\u{fffd}b".into(),
+        opts(r#"{"encoding":"cl100k_base"}"#),
+    )
+    .unwrap();
     assert_eq!(n, m);
 }

@@ -1,6 +1,6 @@
 //! Condensation exports: `planCondensation` (sync, a dry run) and `condense` (async).
 
-use super::{to_js, to_value, value, with_engine};
+use super::{to_js, to_value, value, EngineHandle};
 use crate::condense::llm::Summarizer;
 use crate::condense::prepare::{prepare, run};
 use crate::condense::CondenseOptions;
@@ -98,12 +98,13 @@ fn split_options(opts: &JsValue) -> Result<(CondenseOptions, Option<JsSummarizer
 /// ```
 #[wasm_bindgen(js_name = planCondensation, unchecked_return_type = "CondensationPlan")]
 pub fn plan_condensation(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CondenseOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
     let (o, _) = split_options(&opts)?;
-    to_value(&with_engine(|e| prepare(e, &msgs, &o).map(|p| p.plan))?)
+    to_value(&engine.with(|e| prepare(e, &msgs, &o).map(|p| p.plan))?)
 }
 
 /// Carries out a plan and resolves to `{ messages, plan, facts, summary, metrics }`. The input
@@ -112,6 +113,7 @@ pub fn plan_condensation(
 /// truncate and `metrics.fallbacks` says why.
 #[wasm_bindgen(unchecked_return_type = "CondenseResult")]
 pub async fn condense(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CondenseOptions & { provider?: Summarizer }")]
     opts: JsValue,
@@ -121,7 +123,7 @@ pub async fn condense(
     let llm_facts = o.llm_facts;
     // the engine is not held across the LLM call; the summary cache is shared, and borrowed
     // only for each lookup or store, so concurrent condensations all keep their summaries
-    let (prepared, cache) = with_engine(|e| Ok((prepare(e, &msgs, &o)?, e.summaries.clone())))?;
+    let (prepared, cache) = engine.with(|e| Ok((prepare(e, &msgs, &o)?, e.summaries.clone())))?;
     let result = run(
         prepared,
         provider.as_ref(),

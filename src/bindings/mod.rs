@@ -10,31 +10,81 @@ mod types;
 
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::tokens::Encodings;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    static ENGINE: RefCell<Engine> = RefCell::new(Engine::new());
+    /// The only process-wide state: the loaded encodings, immutable once loaded and shared by
+    /// every engine.
+    static ENCODINGS: Rc<Encodings> = Rc::new(Encodings::default());
 }
 
-/// Runs `f` on the process-wide engine.
-fn with_engine<T>(f: impl FnOnce(&mut Engine) -> Result<T, Error>) -> Result<T, JsValue> {
-    ENGINE.with(|e| match e.try_borrow_mut() {
-        Ok(mut engine) => f(&mut engine).map_err(to_js),
+/// Runs `f` on the process-wide encodings.
+fn with_encodings<T>(f: impl FnOnce(&Encodings) -> Result<T, Error>) -> Result<T, JsValue> {
+    ENCODINGS.with(|e| f(e)).map_err(to_js)
+}
+
+/// One contextwise instance: its own registry additions, calibration, count and summary
+/// caches, usage and routing statistics. Every instance counts with the shared encodings.
+///
+/// ```js
+/// const a = createInstance(), b = createInstance();
+/// a.models.register({ id: 'mine', provider: 'local', tokenizer: { encoding: 'o200k_base' }, contextWindow: 8192, maxOutputTokens: 1024 });
+/// b.models.get('mine'); // UNKNOWN_MODEL: b does not see a's registrations
+/// ```
+#[wasm_bindgen]
+pub struct EngineHandle {
+    inner: Rc<RefCell<Engine>>,
+}
+
+#[wasm_bindgen]
+impl EngineHandle {
+    /// A fresh instance.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> EngineHandle {
+        ENCODINGS.with(|e| EngineHandle {
+            inner: Rc::new(RefCell::new(Engine::with_encodings(e.clone()))),
+        })
+    }
+}
+
+impl Default for EngineHandle {
+    fn default() -> Self {
+        EngineHandle::new()
+    }
+}
+
+impl EngineHandle {
+    /// Runs `f` on this instance's engine.
+    fn with<T>(&self, f: impl FnOnce(&mut Engine) -> Result<T, Error>) -> Result<T, JsValue> {
+        with_engine(&self.inner, f)
+    }
+}
+
+/// Runs `f` on an engine. It is never borrowed across an await, so a failed borrow means an
+/// earlier call trapped half-way (the entry points then replace the wasm instance).
+fn with_engine<T>(
+    engine: &RefCell<Engine>,
+    f: impl FnOnce(&mut Engine) -> Result<T, Error>,
+) -> Result<T, JsValue> {
+    match engine.try_borrow_mut() {
+        Ok(mut e) => f(&mut e).map_err(to_js),
         Err(_) => Err(to_js(Error::new(
             crate::error::ErrorCode::Internal,
             "contextwise was called re-entrantly (an earlier call did not finish); call it again after the current call returns",
         ))),
-    })
+    }
 }
 
 /// Test-only: traps while holding the engine, as an out-of-memory abort would. The entry
 /// points replace the trapped instance (`__forceTrapForTesting()` in the package).
 #[wasm_bindgen(js_name = forceTrap)]
-pub fn force_trap() -> Result<(), JsValue> {
-    with_engine(|_| -> Result<(), Error> { std::process::abort() })
+pub fn force_trap(engine: &EngineHandle) -> Result<(), JsValue> {
+    engine.with(|_| -> Result<(), Error> { std::process::abort() })
 }
 
 /// A real JS `Error` with `name = 'ContextwiseError'` and a stable `code`.

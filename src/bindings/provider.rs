@@ -1,6 +1,7 @@
 //! `createProvider(config)`: a provider with `chat()` and `stream()` over fetch.
 
-use super::{to_js, to_value, value, ENGINE};
+use super::{to_js, to_value, value, with_engine, EngineHandle};
+use crate::engine::Engine;
 use crate::error::Error;
 use crate::platform::fetch::{FetchBody, FetchClient};
 use crate::providers::client::{chat, open_stream, CallInfo, ChatStream, HttpClient};
@@ -17,6 +18,8 @@ use wasm_bindgen_futures::future_to_promise;
 struct Inner {
     cfg: ProviderConfig,
     hot: Option<RefCell<HotSwap>>,
+    /// The instance whose usage, stats and calibration this provider's calls feed.
+    engine: Rc<RefCell<Engine>>,
 }
 
 /// A provider bound to a base URL and (optionally) an API key, kept only in memory.
@@ -33,6 +36,7 @@ pub struct Provider {
 /// ```
 #[wasm_bindgen(js_name = createProvider)]
 pub fn create_provider(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "ProviderOptions")] config: JsValue,
 ) -> Result<Provider, JsValue> {
     let cfg: ProviderConfig = value(&config, "createProvider options", Error::invalid_config)?;
@@ -50,7 +54,11 @@ pub fn create_provider(
         _ => None,
     };
     Ok(Provider {
-        inner: Rc::new(Inner { cfg, hot }),
+        inner: Rc::new(Inner {
+            cfg,
+            hot,
+            engine: engine.inner.clone(),
+        }),
     })
 }
 
@@ -101,33 +109,45 @@ async fn prepare(inner: &Inner, client: &FetchClient, req: &mut ChatRequest) {
     }
 }
 
-fn record(model: &str, messages: &[Value], resp: &ChatResponse, latency_ms: f64) -> Option<f64> {
+fn record(
+    engine: &RefCell<Engine>,
+    model: &str,
+    messages: &[Value],
+    resp: &ChatResponse,
+    latency_ms: f64,
+) -> Option<f64> {
     let msgs = Value::Array(messages.to_vec());
-    ENGINE.with(|e| {
-        e.try_borrow_mut()
-            .ok()
-            .and_then(|mut e| e.record_call(model, &msgs, resp.usage, latency_ms))
+    with_engine(engine, |e| {
+        Ok(e.record_call(model, &msgs, resp.usage, latency_ms))
     })
+    .ok()
+    .flatten()
 }
 
 /// Counts a failed call for the model and converts the error.
-fn fail(model: &str, e: Error) -> JsValue {
-    ENGINE.with(|engine| {
-        if let Ok(mut engine) = engine.try_borrow_mut() {
-            engine.usage.error(model);
-        }
+fn fail(engine: &RefCell<Engine>, model: &str, e: Error) -> JsValue {
+    let _ = with_engine(engine, |en| {
+        en.usage.error(model);
+        Ok(())
     });
     to_js(e)
 }
 
 /// Records a finished call (usage, cost, calibration) and converts it for JS, or records the failure.
 fn settle(
+    engine: &RefCell<Engine>,
     req: &ChatRequest,
     outcome: crate::error::Result<(ChatResponse, CallInfo)>,
 ) -> Result<JsValue, JsValue> {
     match outcome {
         Ok((response, info)) => {
-            let cost = record(&req.model, &req.messages, &response, info.latency_ms);
+            let cost = record(
+                engine,
+                &req.model,
+                &req.messages,
+                &response,
+                info.latency_ms,
+            );
             to_value(&ChatResult {
                 response,
                 cost,
@@ -135,7 +155,7 @@ fn settle(
                 latency_ms: info.latency_ms,
             })
         }
-        Err(e) => Err(fail(&req.model, e)),
+        Err(e) => Err(fail(engine, &req.model, e)),
     }
 }
 
@@ -157,7 +177,7 @@ impl Provider {
         Ok(future_to_promise(async move {
             prepare(&inner, &client, &mut req).await;
             let outcome = chat(&client, &inner.cfg, &req).await;
-            settle(&req, outcome)
+            settle(&inner.engine, &req, outcome)
         }))
     }
 
@@ -176,13 +196,14 @@ impl Provider {
                         stream: Some(s),
                         result: None,
                         req,
+                        engine: inner.engine.clone(),
                     };
                     Ok(ProviderStream {
                         state: Rc::new(RefCell::new(state)),
                     }
                     .into())
                 }
-                Err(e) => Err(fail(&req.model, e)),
+                Err(e) => Err(fail(&inner.engine, &req.model, e)),
             }
         }))
     }
@@ -192,6 +213,7 @@ struct StreamState {
     stream: Option<ChatStream<FetchBody>>,
     result: Option<JsValue>,
     req: ChatRequest,
+    engine: Rc<RefCell<Engine>>,
 }
 
 /// An open stream: `next()` until it resolves to `undefined`, then `result()`.
@@ -219,11 +241,17 @@ impl ProviderStream {
                 }
                 Ok(None) => {
                     let info = s.info;
-                    let result = settle(&state.borrow().req, s.finish().map(|r| (r, info)))?;
+                    let st = state.borrow();
+                    let result = settle(&st.engine, &st.req, s.finish().map(|r| (r, info)));
+                    drop(st);
+                    let result = result?;
                     state.borrow_mut().result = Some(result);
                     Ok(JsValue::UNDEFINED)
                 }
-                Err(e) => Err(fail(&state.borrow().req.model, e)),
+                Err(e) => {
+                    let st = state.borrow();
+                    Err(fail(&st.engine, &st.req.model, e))
+                }
             }
         })
     }
@@ -241,6 +269,6 @@ impl ProviderStream {
 
 /// Per-model totals of provider calls: requests, errors, tokens, cost, latency.
 #[wasm_bindgen(js_name = usageStats, unchecked_return_type = "UsageStats")]
-pub fn usage_stats() -> Result<JsValue, JsValue> {
-    to_value(&super::with_engine(|e| Ok(e.usage.clone()))?)
+pub fn usage_stats(engine: &EngineHandle) -> Result<JsValue, JsValue> {
+    to_value(&engine.with(|e| Ok(e.usage.clone()))?)
 }

@@ -1,6 +1,6 @@
 //! The risk export.
 
-use super::{to_value, value, with_engine};
+use super::{to_value, value, EngineHandle};
 use crate::engine::RiskOptions;
 use crate::error::Error;
 use serde_json::Value;
@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 /// ```
 #[wasm_bindgen(js_name = assessRisk, unchecked_return_type = "RiskAssessment")]
 pub fn assess_risk(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RiskOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
@@ -24,5 +25,5 @@ pub fn assess_risk(
         "assessRisk options (need { model })",
         Error::invalid_argument,
     )?;
-    to_value(&with_engine(|e| e.assess_risk(&msgs, &o))?)
+    to_value(&engine.with(|e| e.assess_risk(&msgs, &o))?)
 }

@@ -1,6 +1,6 @@
 //! The routing exports.
 
-use super::{to_value, value, with_engine};
+use super::{to_value, value, EngineHandle};
 use crate::error::Error;
 use crate::route::{route as route_request, RouterConfig};
 use serde_json::Value;
@@ -16,16 +16,17 @@ use wasm_bindgen::prelude::*;
 /// ```
 #[wasm_bindgen(unchecked_return_type = "RouteDecision")]
 pub fn route(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RouterConfig")] config: JsValue,
 ) -> Result<JsValue, JsValue> {
     let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
     let cfg: RouterConfig = value(&config, "router config", Error::invalid_config)?;
-    to_value(&with_engine(|e| route_request(e, &msgs, &cfg))?)
+    to_value(&engine.with(|e| route_request(e, &msgs, &cfg))?)
 }
 
 /// Routing totals: per model, per task, the share sent to cheaper models and the estimated savings.
 #[wasm_bindgen(js_name = routingStats, unchecked_return_type = "RoutingStats")]
-pub fn routing_stats() -> Result<JsValue, JsValue> {
-    to_value(&with_engine(|e| Ok(e.routing.clone()))?)
+pub fn routing_stats(engine: &EngineHandle) -> Result<JsValue, JsValue> {
+    to_value(&engine.with(|e| Ok(e.routing.clone()))?)
 }

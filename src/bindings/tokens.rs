@@ -1,6 +1,6 @@
 //! Token counting exports: encodings, text, chat messages, the count cache.
 
-use super::{options, string_arg, to_value, value, with_engine};
+use super::{options, string_arg, to_value, value, with_encodings, EngineHandle};
 use crate::engine::{CacheConfig, ChatOptions, TextOptions};
 use crate::error::Error;
 use serde_json::Value;
@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 /// `loadEncoding(name, source?)` in the entry points finds the bytes and calls this.
 #[wasm_bindgen(js_name = loadEncodingBytes)]
 pub fn load_encoding_bytes(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
-    with_engine(|e| e.encodings.load(name, bytes))
+    with_encodings(|e| e.load(name, bytes))
 }
 
 /// Sets the synchronous rank loader (the Node entry passes one that reads the package's own
@@ -22,8 +22,8 @@ pub fn set_rank_loader(loader: js_sys::Function) -> Result<(), JsValue> {
         let v = loader.call1(&JsValue::NULL, &name.as_str().into()).ok()?;
         v.dyn_into::<js_sys::Uint8Array>().ok().map(|a| a.to_vec())
     });
-    with_engine(|e| {
-        e.encodings.set_loader(Some(load));
+    with_encodings(|e| {
+        e.set_loader(Some(load));
         Ok(())
     })
 }
@@ -31,16 +31,13 @@ pub fn set_rank_loader(loader: js_sys::Function) -> Result<(), JsValue> {
 /// True when the encoding is loaded.
 #[wasm_bindgen(js_name = isEncodingLoaded)]
 pub fn is_encoding_loaded(name: &str) -> Result<bool, JsValue> {
-    with_engine(|e| {
-        Ok(e.encodings
-            .is_loaded(crate::tokens::encoding::EncodingName::parse(name)?))
-    })
+    with_encodings(|e| Ok(e.is_loaded(crate::tokens::encoding::EncodingName::parse(name)?)))
 }
 
 /// Names of the loaded encodings.
 #[wasm_bindgen(js_name = loadedEncodings)]
 pub fn loaded_encodings() -> Result<Vec<String>, JsValue> {
-    with_engine(|e| Ok(e.encodings.loaded().into_iter().map(String::from).collect()))
+    with_encodings(|e| Ok(e.loaded().into_iter().map(String::from).collect()))
 }
 
 /// Number of tokens in `text`. Special-token strings count as plain text.
@@ -51,25 +48,27 @@ pub fn loaded_encodings() -> Result<Vec<String>, JsValue> {
 /// ```
 #[wasm_bindgen(js_name = countTokens)]
 pub fn count_tokens(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CountOptions")] opts: JsValue,
 ) -> Result<f64, JsValue> {
     let text = string_arg(&text, "text")?;
     let o: TextOptions = options(&opts, "countTokens")?;
-    with_engine(|e| e.count_tokens(&text, &o)).map(|n| n as f64)
+    engine.with(|e| e.count_tokens(&text, &o)).map(|n| n as f64)
 }
 
 /// The token count when `text` has at most `limit` tokens, else `false`. Stops counting as
 /// soon as the limit is passed, so it is cheap on long texts.
 #[wasm_bindgen(js_name = isWithinTokenLimit, unchecked_return_type = "number | false")]
 pub fn is_within_token_limit(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     limit: f64,
     #[wasm_bindgen(unchecked_param_type = "CountOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     let text = string_arg(&text, "text")?;
     let o: TextOptions = options(&opts, "isWithinTokenLimit")?;
-    let r = with_engine(|e| e.is_within_token_limit(&text, limit, &o))?;
+    let r = engine.with(|e| e.is_within_token_limit(&text, limit, &o))?;
     Ok(r.map(|n| JsValue::from_f64(n as f64))
         .unwrap_or(JsValue::FALSE))
 }
@@ -78,17 +77,19 @@ pub fn is_within_token_limit(
 /// special tokens; by default they are plain text).
 #[wasm_bindgen]
 pub fn encode(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "EncodeOptions")] opts: JsValue,
 ) -> Result<Vec<u32>, JsValue> {
     let text = string_arg(&text, "text")?;
     let o: TextOptions = options(&opts, "encode")?;
-    with_engine(|e| e.encode(&text, &o))
+    engine.with(|e| e.encode(&text, &o))
 }
 
 /// The text of token ids.
 #[wasm_bindgen]
 pub fn decode(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "Uint32Array | number[]")] tokens: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CountOptions")] opts: JsValue,
 ) -> Result<String, JsValue> {
@@ -102,12 +103,13 @@ pub fn decode(
         )?
     };
     let o: TextOptions = options(&opts, "decode")?;
-    with_engine(|e| e.decode(&ids, &o))
+    engine.with(|e| e.decode(&ids, &o))
 }
 
 /// Counts a conversation: OpenAI's framing, images, tool calls and tool definitions.
 #[wasm_bindgen(js_name = countMessages, unchecked_return_type = "ChatCount")]
 pub fn count_messages(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ChatCountOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
@@ -117,36 +119,38 @@ pub fn count_messages(
         "countMessages options (need { model })",
         Error::invalid_argument,
     )?;
-    to_value(&with_engine(|e| e.count_messages(&msgs, &o))?)
+    to_value(&engine.with(|e| e.count_messages(&msgs, &o))?)
 }
 
 /// Hit/miss counters and size of the per-message count cache.
 #[wasm_bindgen(js_name = countCacheStats, unchecked_return_type = "CacheStats")]
-pub fn count_cache_stats() -> Result<JsValue, JsValue> {
-    to_value(&with_engine(|e| Ok(e.cache_stats()))?)
+pub fn count_cache_stats(engine: &EngineHandle) -> Result<JsValue, JsValue> {
+    to_value(&engine.with(|e| Ok(e.cache_stats()))?)
 }
 
 /// Sets the count cache's capacity (`{ capacity }`, 0 disables it) and/or clears it (`{ clear: true }`).
 #[wasm_bindgen(js_name = configureCountCache)]
 pub fn configure_count_cache(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "{ capacity?: number; clear?: boolean }")] cfg: JsValue,
 ) -> Result<(), JsValue> {
     let c: CacheConfig = options(&cfg, "configureCountCache")?;
-    with_engine(|e| e.configure_cache(&c))
+    engine.with(|e| e.configure_cache(&c))
 }
 
 /// Summary-cache counters: `{ size, capacity, hits }`.
 #[wasm_bindgen(js_name = summaryCacheStats, unchecked_return_type = "{ size: number; capacity: number; hits: number }")]
-pub fn summary_cache_stats() -> Result<JsValue, JsValue> {
-    to_value(&with_engine(|e| Ok(e.summary_cache_stats()))?)
+pub fn summary_cache_stats(engine: &EngineHandle) -> Result<JsValue, JsValue> {
+    to_value(&engine.with(|e| Ok(e.summary_cache_stats()))?)
 }
 
 /// Sets the summary cache's capacity (`{ capacity }`, LRU, default 256; 0 disables it) and/or
 /// clears it (`{ clear: true }`).
 #[wasm_bindgen(js_name = configureSummaryCache)]
 pub fn configure_summary_cache(
+    engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "{ capacity?: number; clear?: boolean }")] cfg: JsValue,
 ) -> Result<(), JsValue> {
     let c: CacheConfig = options(&cfg, "configureSummaryCache")?;
-    with_engine(|e| e.configure_summary_cache(&c))
+    engine.with(|e| e.configure_summary_cache(&c))
 }

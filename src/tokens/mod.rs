@@ -21,24 +21,25 @@ pub type RankLoader = Rc<dyn Fn(EncodingName) -> Option<Vec<u8>>>;
 
 /// The set of loaded encodings. With a [`RankLoader`] (set where rank files can be read
 /// synchronously), an encoding that is not loaded yet is loaded on first use.
+/// Loaded encodings are immutable; one set is shared (`Rc`) by every engine of a process.
 #[derive(Default)]
 pub struct Encodings {
     loaded: RefCell<BTreeMap<EncodingName, Rc<Encoding>>>,
-    loader: Option<RankLoader>,
+    loader: RefCell<Option<RankLoader>>,
 }
 
 impl std::fmt::Debug for Encodings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Encodings")
             .field("loaded", &self.loaded())
-            .field("loader", &self.loader.is_some())
+            .field("loader", &self.loader.borrow().is_some())
             .finish()
     }
 }
 
 impl Encodings {
     /// Loads (or reloads) an encoding from its rank-file bytes.
-    pub fn load(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+    pub fn load(&self, name: &str, bytes: &[u8]) -> Result<()> {
         let name = EncodingName::parse(name)?;
         let enc = Encoding::from_rank_file(name, bytes)?;
         self.loaded.borrow_mut().insert(name, Rc::new(enc));
@@ -46,8 +47,8 @@ impl Encodings {
     }
 
     /// Sets how encodings load on first use.
-    pub fn set_loader(&mut self, loader: Option<RankLoader>) {
-        self.loader = loader;
+    pub fn set_loader(&self, loader: Option<RankLoader>) {
+        *self.loader.borrow_mut() = loader;
     }
 
     /// True when the encoding is loaded.
@@ -66,7 +67,8 @@ impl Encodings {
         if let Some(enc) = self.loaded.borrow().get(&name) {
             return Ok(enc.clone());
         }
-        let Some(bytes) = self.loader.as_ref().and_then(|l| l(name)) else {
+        let loader = self.loader.borrow().clone();
+        let Some(bytes) = loader.and_then(|l| l(name)) else {
             return Err(Error::new(
                 ErrorCode::EncodingNotLoaded,
                 format!(
@@ -87,7 +89,7 @@ mod tests {
 
     #[test]
     fn a_loader_loads_on_first_use_once() {
-        let mut e = Encodings::default();
+        let e = Encodings::default();
         assert_eq!(
             e.get(EncodingName::R50kBase).unwrap_err().code,
             ErrorCode::EncodingNotLoaded

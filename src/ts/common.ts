@@ -37,6 +37,9 @@ export interface Provider {
 }
 
 type Exports = typeof Wasm;
+/** A wasm export's signature without its leading engine handle: what users call. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Public<F> = F extends (engine: any, ...args: infer A) => infer R ? (...args: A) => R : never;
 
 /** What a runtime supplies. */
 export interface Runtime {
@@ -84,22 +87,16 @@ export function bind(rt: Runtime) {
   let limits: Limits = { ...DEFAULT_LIMITS };
   /** Bumped each time the instance is replaced; handles made before recreate themselves. */
   let generation = 0;
-  // What a fresh instance needs to behave like the old one: the encodings loaded from bytes (Node
-  // loads the package's own files by itself again), the registered models, the cache size.
+  // What a fresh wasm instance needs: the encodings loaded from bytes (Node loads the package's
+  // own files by itself again). Each contextwise instance restores its own state lazily (`handle`).
   const encodings = new Map<EncodingName, Uint8Array>();
-  const registered: unknown[] = [];
-  let cacheConfig: unknown;
-  let summaryCacheConfig: unknown;
 
   function restore(w: Exports) {
     for (const [name, bytes] of encodings) w.loadEncodingBytes(name, bytes);
-    for (const info of registered) w.modelsRegister(info as ModelInfoInput);
-    if (cacheConfig !== undefined) w.configureCountCache(cacheConfig as { capacity?: number });
-    if (summaryCacheConfig !== undefined) w.configureSummaryCache(summaryCacheConfig as { capacity?: number });
   }
 
   /** Replaces a trapped instance and says so. */
-  function recover(e: unknown): ContextwiseErrorLike {
+  function recover(e: unknown): ReturnType<typeof contextwiseError> {
     generation++;
     pending.clear();
     let restored = 'loaded encodings and registered models were restored';
@@ -138,20 +135,6 @@ export function bind(rt: Runtime) {
   const messagesArg = (v: unknown, b: Budget) => plain(v, 'messages', 'INVALID_MESSAGE', b);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const optionsArg = (v: unknown, name: string, b: Budget): any => plain(v, `${name} options`, 'INVALID_ARGUMENT', b);
-  /** A call that takes (text, options). */
-  const textCall = <R>(name: string, f: (w: Exports, text: string, o: any) => R) => (text: unknown, opts: unknown): R => {
-    const b = start(name);
-    const t = str(text, 'text', b);
-    const o = optionsArg(opts, name, b);
-    return call((w) => f(w, t, o));
-  };
-  /** A call that takes (messages, options). */
-  const messagesCall = <R>(name: string, f: (w: Exports, m: ChatMessage[], o: any) => R) => (messages: unknown, opts: unknown): R => {
-    const b = start(name);
-    const m = messagesArg(messages, b) as ChatMessage[];
-    const o = optionsArg(opts, name, b);
-    return call((w) => f(w, m, o));
-  };
 
   /**
    * Loads an encoding's ranks once; concurrent callers share one load. In Node the package's
@@ -193,235 +176,288 @@ export function bind(rt: Runtime) {
     if (own) encodings.delete(name); else encodings.set(name, bytes);
   }
 
-  const models = {
-    /** The registry entry of a model id or alias (dated snapshots resolve to their family). */
-    get: (id: string): ModelInfo => call((w) => w.modelsGet(str(id, 'model id', start('models.get')))),
-    /** Every registered model. */
-    list: (): ModelInfo[] => call((w) => w.modelsList()),
-    /** Adds a model or replaces the entry with the same id. */
-    register: (info: ModelInfoInput): void => {
-      const copy = plain(info, 'model', 'INVALID_CONFIG', start('models.register'));
-      call((w) => w.modelsRegister(copy as ModelInfoInput));
-      registered.push(copy);
-    },
-  };
-
-  /** A summarizer the wasm can call safely: `complete` is read once, and whatever it throws becomes a plain Error. */
-  function summarizer(p: unknown): Summarizer | undefined {
-    if (p === undefined || p === null) return undefined;
-    const complete = (() => {
-      try { return (p as Summarizer).complete; } catch (e) {
-        throw contextwiseError('INVALID_ARGUMENT', `condense options.provider.complete could not be read: it threw (${describe(e)})`);
+  /**
+   * A contextwise instance: its own registry additions, calibration, count and summary caches,
+   * usage and routing statistics; the encodings are shared by every instance.
+   */
+  function instance() {
+    // what this instance's handle needs again after the wasm instance was replaced
+    const registered: unknown[] = [];
+    let cacheConfig: unknown;
+    let summaryCacheConfig: unknown;
+    let handle: Wasm.EngineHandle | undefined;
+    let handleGeneration = -1;
+    /** This instance's engine in the current wasm instance (made, and restored, on first use). */
+    const h = (w: Exports): Wasm.EngineHandle => {
+      if (!handle || handleGeneration !== generation) {
+        const fresh = new w.EngineHandle();
+        for (const info of registered) w.modelsRegister(fresh, info as ModelInfoInput);
+        if (cacheConfig !== undefined) w.configureCountCache(fresh, cacheConfig as { capacity?: number });
+        if (summaryCacheConfig !== undefined) w.configureSummaryCache(fresh, summaryCacheConfig as { capacity?: number });
+        handle = fresh;
+        handleGeneration = generation;
       }
-    })();
-    if (typeof complete !== 'function') throw contextwiseError('INVALID_ARGUMENT', 'condense options.provider must have a complete(system, prompt, maxTokens) function');
-    return {
-      complete: (system: string, prompt: string, maxTokens: number) =>
-        Promise.resolve().then(() => complete.call(p, system, prompt, maxTokens)).then(
-          (a) => (typeof a === 'string' ? a : Promise.reject(new Error('provider.complete resolved to something other than a string'))),
-          (e) => Promise.reject(new Error(describeWithCode(e)))),
+      return handle;
     };
-  }
-
-  /** A provider handle that recreates itself after the instance was replaced. */
-  function providerHandle(cfg: Record<string, unknown>) {
-    const make = () => call((w) => w.createProvider(cfg as unknown as ProviderOptions));
-    let inner = make();
-    let gen = generation;
-    return () => {
-      if (gen !== generation) { inner = make(); gen = generation; }
-      return inner;
+    /** A call that takes (text, options). */
+    const textCall = <R>(name: string, f: (w: Exports, e: Wasm.EngineHandle, text: string, o: any) => R) => (text: unknown, opts: unknown): R => {
+      const b = start(name);
+      const t = str(text, 'text', b);
+      const o = optionsArg(opts, name, b);
+      return call((w) => f(w, h(w), t, o));
     };
-  }
+    /** A call that takes (messages, options). */
+    const messagesCall = <R>(name: string, f: (w: Exports, e: Wasm.EngineHandle, m: ChatMessage[], o: any) => R) => (messages: unknown, opts: unknown): R => {
+      const b = start(name);
+      const m = messagesArg(messages, b) as ChatMessage[];
+      const o = optionsArg(opts, name, b);
+      return call((w) => f(w, h(w), m, o));
+    };
 
-  /** Chat options: a plain copy with the validated signal put back. */
-  function chatOptions(opts: unknown): ChatOptions {
-    const { data, extra } = split(opts, 'chat options', 'INVALID_ARGUMENT', start('chat'), ['signal'] as const);
-    if (!data) throw contextwiseError('INVALID_ARGUMENT', 'chat options must be an object with { model, messages }');
-    const s = signal(extra.signal, 'chat options.signal');
-    return (s ? { ...data, signal: s } : data) as unknown as ChatOptions;
-  }
+    const models = {
+      /** The registry entry of a model id or alias (dated snapshots resolve to their family). */
+      get: (id: string): ModelInfo => call((w) => w.modelsGet(h(w), str(id, 'model id', start('models.get')))),
+      /** Every registered model. */
+      list: (): ModelInfo[] => call((w) => w.modelsList(h(w))),
+      /** Adds a model or replaces the entry with the same id. */
+      register: (info: ModelInfoInput): void => {
+        const copy = plain(info, 'model', 'INVALID_CONFIG', start('models.register'));
+        call((w) => w.modelsRegister(h(w), copy as ModelInfoInput));
+        registered.push(copy);
+      },
+    };
 
-  function createProvider(options: ProviderOptions & { model?: string }): Provider {
-    const { data } = split(options, 'createProvider options', 'INVALID_CONFIG', start('createProvider'), [] as const);
-    if (!data) throw contextwiseError('INVALID_CONFIG', "createProvider needs options: { kind: 'openai' | 'anthropic' | 'ollama', baseUrl, apiKey? }");
-    const { model, ...rest } = data as unknown as ProviderOptions & { model?: unknown };
-    if (model !== undefined && typeof model !== 'string') throw contextwiseError('INVALID_CONFIG', 'createProvider options.model must be a string');
-    const cfg = (rt.providerDefaults ? rt.providerDefaults(rest) : rest) as unknown as Record<string, unknown>;
-    const inner = providerHandle(cfg);
-    const provider: Provider = {
-      model,
-      chat: (opts) => {
+    /** A summarizer the wasm can call safely: `complete` is read once, and whatever it throws becomes a plain Error. */
+    function summarizer(p: unknown): Summarizer | undefined {
+      if (p === undefined || p === null) return undefined;
+      const complete = (() => {
+        try { return (p as Summarizer).complete; } catch (e) {
+          throw contextwiseError('INVALID_ARGUMENT', `condense options.provider.complete could not be read: it threw (${describe(e)})`);
+        }
+      })();
+      if (typeof complete !== 'function') throw contextwiseError('INVALID_ARGUMENT', 'condense options.provider must have a complete(system, prompt, maxTokens) function');
+      return {
+        complete: (system: string, prompt: string, maxTokens: number) =>
+          Promise.resolve().then(() => complete.call(p, system, prompt, maxTokens)).then(
+            (a) => (typeof a === 'string' ? a : Promise.reject(new Error('provider.complete resolved to something other than a string'))),
+            (e) => Promise.reject(new Error(describeWithCode(e)))),
+      };
+    }
+
+    /** A provider handle that recreates itself after the instance was replaced. */
+    function providerHandle(cfg: Record<string, unknown>) {
+      const make = () => call((w) => w.createProvider(h(w), cfg as unknown as ProviderOptions));
+      let inner = make();
+      let gen = generation;
+      return () => {
+        if (gen !== generation) { inner = make(); gen = generation; }
+        return inner;
+      };
+    }
+
+    /** Chat options: a plain copy with the validated signal put back. */
+    function chatOptions(opts: unknown): ChatOptions {
+      const { data, extra } = split(opts, 'chat options', 'INVALID_ARGUMENT', start('chat'), ['signal'] as const);
+      if (!data) throw contextwiseError('INVALID_ARGUMENT', 'chat options must be an object with { model, messages }');
+      const s = signal(extra.signal, 'chat options.signal');
+      return (s ? { ...data, signal: s } : data) as unknown as ChatOptions;
+    }
+
+    function createProvider(options: ProviderOptions & { model?: string }): Provider {
+      const { data } = split(options, 'createProvider options', 'INVALID_CONFIG', start('createProvider'), [] as const);
+      if (!data) throw contextwiseError('INVALID_CONFIG', "createProvider needs options: { kind: 'openai' | 'anthropic' | 'ollama', baseUrl, apiKey? }");
+      const { model, ...rest } = data as unknown as ProviderOptions & { model?: unknown };
+      if (model !== undefined && typeof model !== 'string') throw contextwiseError('INVALID_CONFIG', 'createProvider options.model must be a string');
+      const cfg = (rt.providerDefaults ? rt.providerDefaults(rest) : rest) as unknown as Record<string, unknown>;
+      const inner = providerHandle(cfg);
+      const provider: Provider = {
+        model,
+        chat: (opts) => {
+          try {
+            const o = chatOptions(opts);
+            return callAsync(() => inner().chat(o) as Promise<ChatResult>);
+          } catch (e) {
+            return Promise.reject(e);
+          }
+        },
+        stream(opts) {
+          let resolve!: (r: ChatResult) => void;
+          let reject!: (e: unknown) => void;
+          const result = new Promise<ChatResult>((res, rej) => { resolve = res; reject = rej; });
+          result.catch(() => {}); // observed through the iterator too
+          async function* deltas(): AsyncGenerator<StreamDelta> {
+            try {
+              const o = chatOptions(opts);
+              const s = await callAsync(() => inner().openStream(o) as Promise<Wasm.ProviderStream>);
+              for (;;) {
+                const d = await callAsync(() => s.next() as Promise<StreamDelta | undefined>);
+                if (d === undefined) break;
+                yield d;
+              }
+              resolve(s.result() as ChatResult);
+            } catch (e) {
+              reject(e);
+              throw e;
+            }
+          }
+          return Object.assign(deltas(), { result });
+        },
+        async complete(system, prompt, maxTokens, m) {
+          const use = m ?? provider.model;
+          if (!use) throw contextwiseError('INVALID_ARGUMENT', 'set provider.model (or pass model) before using the provider as a summarizer');
+          const r = await provider.chat({ model: use, maxTokens, messages: [{ role: 'system', content: system }, { role: 'user', content: prompt }] });
+          const c = r.message.content;
+          return typeof c === 'string' ? c : '';
+        },
+      };
+      return provider;
+    }
+
+    const api = {
+      models,
+      /** Tokens in `text`; special-token strings count as plain text. */
+      countTokens: textCall('countTokens', (w, e, t, o) => w.countTokens(e, t, o)) as Public<Exports['countTokens']>,
+      /** Token ids of `text`. */
+      encode: textCall('encode', (w, e, t, o) => w.encode(e, t, o)) as Public<Exports['encode']>,
+      /** Text of token ids. */
+      decode: ((tokens, opts) => {
+        const b = start('decode');
+        const ids = isView(tokens, Uint32Array) ? (charge(b, tokens.length), tokens) : plain(tokens, 'tokens', 'INVALID_ARGUMENT', b);
+        const o = optionsArg(opts, 'decode', b);
+        return call((w) => w.decode(h(w), ids as Uint32Array, o));
+      }) as Public<Exports['decode']>,
+      /** The count when within `limit`, else `false`; stops as soon as the limit is passed. */
+      isWithinTokenLimit: ((text, limit, opts) => {
+        const b = start('isWithinTokenLimit');
+        const t = str(text, 'text', b);
+        const l = num(limit, 'limit');
+        const o = optionsArg(opts, 'isWithinTokenLimit', b);
+        return call((w) => w.isWithinTokenLimit(h(w), t, l, o));
+      }) as Public<Exports['isWithinTokenLimit']>,
+      /** Counts a conversation (OpenAI framing, images, tools). */
+      countMessages: messagesCall('countMessages', (w, e, m, o) => w.countMessages(e, m, o)) as Public<Exports['countMessages']>,
+      /** Utilization, level and recommended action for a conversation. */
+      assessRisk: messagesCall('assessRisk', (w, e, m, o) => w.assessRisk(e, m, o)) as Public<Exports['assessRisk']>,
+      /** A dry run: keep / summarize / drop / truncate per message, budgets and cost. Changes nothing. */
+      planCondensation: messagesCall('planCondensation', (w, e, m, o) => w.planCondensation(e, m, o)) as Public<Exports['planCondensation']>,
+      /**
+       * Carries out a plan: `{ messages, plan, facts, summary, metrics }`; the input is not changed.
+       * A summarizer call that takes longer than `timeoutMs` (default 60 s) counts as failed and the
+       * strategy chain falls back.
+       */
+      condense: (messages: ChatMessage[], opts: CondenseOptions & { provider?: Summarizer }): Promise<CondenseResult> => {
         try {
-          const o = chatOptions(opts);
-          return callAsync(() => inner().chat(o) as Promise<ChatResult>);
+          const b = start('condense');
+          const m = messagesArg(messages, b);
+          const { data, extra } = split(opts, 'condense options', 'INVALID_ARGUMENT', b, ['provider'] as const);
+          const provider = summarizer(extra.provider);
+          const o = provider ? { ...data, provider } : data;
+          return callAsync((w) => w.condense(h(w), m as ChatMessage[], o as unknown as CondenseOptions) as Promise<CondenseResult>);
         } catch (e) {
           return Promise.reject(e);
         }
       },
-      stream(opts) {
-        let resolve!: (r: ChatResult) => void;
-        let reject!: (e: unknown) => void;
-        const result = new Promise<ChatResult>((res, rej) => { resolve = res; reject = rej; });
-        result.catch(() => {}); // observed through the iterator too
-        async function* deltas(): AsyncGenerator<StreamDelta> {
+      /** Creates a provider (OpenAI-compatible, Anthropic, Ollama) that calls `fetch` directly. */
+      createProvider,
+      /** Picks the model for a request (rules, task, capabilities, context fit, cost, fallbacks). */
+      route: ((messages: unknown, config: unknown) => {
+        const b = start('route');
+        const m = messagesArg(messages, b);
+        const c = plain(config, 'router config', 'INVALID_CONFIG', b);
+        return call((w) => w.route(h(w), m as ChatMessage[], c as RouterConfig));
+      }) as Public<Exports['route']>,
+      /** Routing totals. */
+      routingStats: (() => call((w) => w.routingStats(h(w)))) as Public<Exports['routingStats']>,
+      /**
+       * Routes, then calls the chosen model's provider; when a call fails with a retryable error
+       * (after that provider's own retries), tries the next model of the fallback chain. The
+       * decision records every attempt. `providers` maps registry provider names
+       * ('openai', 'anthropic', 'deepseek', 'ollama', …) to providers.
+       */
+      routedChat: async (
+        messages: ChatMessage[],
+        opts: { router: RouterConfig; providers: Record<string, Provider>; maxTokens?: number; signal?: AbortSignal },
+      ): Promise<{ result: ChatResult; decision: RouteDecision }> => {
+        const b = start('routedChat');
+        const { data, extra } = split(opts, 'routedChat options', 'INVALID_ARGUMENT', b, ['providers', 'signal'] as const);
+        if (!data || typeof extra.providers !== 'object' || extra.providers === null) {
+          throw contextwiseError('INVALID_ARGUMENT', 'routedChat needs options: { router, providers: { openai: createProvider(…), … } }');
+        }
+        const providers = extra.providers as Record<string, Provider>;
+        const sig = signal(extra.signal, 'routedChat options.signal');
+        const m = messagesArg(messages, b) as ChatMessage[];
+        const maxTokens = data.maxTokens as number | undefined;
+        const decision: RouteDecision = call((w) => w.route(h(w), m, data.router as RouterConfig));
+        decision.attempts = [];
+        let last: unknown;
+        for (const model of decision.fallbacks) {
+          const info = models.get(model);
+          const provider = Object.prototype.hasOwnProperty.call(providers, info.provider) ? providers[info.provider] : undefined;
+          if (!provider || typeof provider.chat !== 'function') {
+            decision.attempts.push({ model, ok: false, code: 'INVALID_CONFIG', message: `no provider given for '${info.provider}'` });
+            continue;
+          }
           try {
-            const o = chatOptions(opts);
-            const s = await callAsync(() => inner().openStream(o) as Promise<Wasm.ProviderStream>);
-            for (;;) {
-              const d = await callAsync(() => s.next() as Promise<StreamDelta | undefined>);
-              if (d === undefined) break;
-              yield d;
-            }
-            resolve(s.result() as ChatResult);
+            const result = await provider.chat({ model, messages: m, maxTokens, signal: sig });
+            decision.attempts.push({ model, ok: true });
+            decision.model = model;
+            decision.provider = info.provider;
+            return { result, decision };
           } catch (e) {
-            reject(e);
-            throw e;
+            const err = isContextwiseError(e) ? e : contextwiseError('PROVIDER_NETWORK', describe(e));
+            decision.attempts.push({ model, ok: false, code: err.code, message: err.message });
+            last = err;
+            if (!err.retryable) throw Object.assign(err, { decision });
           }
         }
-        return Object.assign(deltas(), { result });
+        throw Object.assign(
+          (last as object) ?? contextwiseError('INVALID_CONFIG', 'no model of the fallback chain has a provider'),
+          { decision },
+        );
       },
-      async complete(system, prompt, maxTokens, m) {
-        const use = m ?? provider.model;
-        if (!use) throw contextwiseError('INVALID_ARGUMENT', 'set provider.model (or pass model) before using the provider as a summarizer');
-        const r = await provider.chat({ model: use, maxTokens, messages: [{ role: 'system', content: system }, { role: 'user', content: prompt }] });
-        const c = r.message.content;
-        return typeof c === 'string' ? c : '';
-      },
+      /** Per-model totals of provider calls (requests, errors, tokens, cost, latency). */
+      usageStats: (() => call((w) => w.usageStats(h(w)))) as Public<Exports['usageStats']>,
+      /** Moves an estimated model's factor toward the provider's reported prompt tokens. */
+      calibrate: ((model, ours, reported) => {
+        const id = str(model, 'model id', start('calibrate'));
+        return call((w) => w.calibrate(h(w), id, num(ours, 'ourCount'), num(reported, 'reportedPromptTokens')));
+      }) as Public<Exports['calibrate']>,
+      /** Count-cache counters. */
+      countCacheStats: (() => call((w) => w.countCacheStats(h(w)))) as Public<Exports['countCacheStats']>,
+      /** Sets the count cache's capacity and/or clears it. */
+      configureCountCache: ((cfg) => {
+        const c = plain(cfg, 'configureCountCache options', 'INVALID_CONFIG', start('configureCountCache'));
+        call((w) => w.configureCountCache(h(w), c as { capacity?: number }));
+        if ((c as { capacity?: number } | undefined)?.capacity !== undefined) cacheConfig = { capacity: (c as { capacity: number }).capacity };
+      }) as Public<Exports['configureCountCache']>,
+      /** Summary-cache counters: `{ size, capacity, hits }`. */
+      summaryCacheStats: (() => call((w) => w.summaryCacheStats(h(w)))) as Public<Exports['summaryCacheStats']>,
+      /** Sets the summary cache's capacity (LRU, default 256) and/or clears it. */
+      configureSummaryCache: ((cfg) => {
+        const c = plain(cfg, 'configureSummaryCache options', 'INVALID_CONFIG', start('configureSummaryCache'));
+        call((w) => w.configureSummaryCache(h(w), c as { capacity?: number }));
+        if ((c as { capacity?: number } | undefined)?.capacity !== undefined) summaryCacheConfig = { capacity: (c as { capacity: number }).capacity };
+      }) as Public<Exports['configureSummaryCache']>,
+      /** Test-only: makes the wasm instance trap, to exercise the recovery. */
+      __forceTrapForTesting: (): void => call((w) => w.forceTrap(h(w))),
     };
-    return provider;
+    return api;
   }
 
+  const defaultInstance = instance();
   return {
+    ...defaultInstance,
     loadEncoding,
-    models,
     /** Loaded encoding names. */
     loadedEncodings: (): string[] => call((w) => w.loadedEncodings()),
     /** Loads rank bytes synchronously (for callers that already hold them). */
     loadEncodingBytes: (name: EncodingName, bytes: Uint8Array): void => loadBytes(name, bytes, false),
-    /** Tokens in `text`; special-token strings count as plain text. */
-    countTokens: textCall('countTokens', (w, t, o) => w.countTokens(t, o)) as Exports['countTokens'],
-    /** Token ids of `text`. */
-    encode: textCall('encode', (w, t, o) => w.encode(t, o)) as Exports['encode'],
-    /** Text of token ids. */
-    decode: ((tokens, opts) => {
-      const b = start('decode');
-      const ids = isView(tokens, Uint32Array) ? (charge(b, tokens.length), tokens) : plain(tokens, 'tokens', 'INVALID_ARGUMENT', b);
-      const o = optionsArg(opts, 'decode', b);
-      return call((w) => w.decode(ids as Uint32Array, o));
-    }) as Exports['decode'],
-    /** The count when within `limit`, else `false`; stops as soon as the limit is passed. */
-    isWithinTokenLimit: ((text, limit, opts) => {
-      const b = start('isWithinTokenLimit');
-      const t = str(text, 'text', b);
-      const l = num(limit, 'limit');
-      const o = optionsArg(opts, 'isWithinTokenLimit', b);
-      return call((w) => w.isWithinTokenLimit(t, l, o));
-    }) as Exports['isWithinTokenLimit'],
-    /** Counts a conversation (OpenAI framing, images, tools). */
-    countMessages: messagesCall('countMessages', (w, m, o) => w.countMessages(m, o)) as Exports['countMessages'],
-    /** Utilization, level and recommended action for a conversation. */
-    assessRisk: messagesCall('assessRisk', (w, m, o) => w.assessRisk(m, o)) as Exports['assessRisk'],
-    /** A dry run: keep / summarize / drop / truncate per message, budgets and cost. Changes nothing. */
-    planCondensation: messagesCall('planCondensation', (w, m, o) => w.planCondensation(m, o)) as Exports['planCondensation'],
     /**
-     * Carries out a plan: `{ messages, plan, facts, summary, metrics }`; the input is not changed.
-     * A summarizer call that takes longer than `timeoutMs` (default 60 s) counts as failed and the
-     * strategy chain falls back.
+     * A new instance: its own registry additions, calibration, caches, usage and routing
+     * statistics; the loaded encodings are shared.
+     * @example const tenant = createInstance(); tenant.models.register({ ... });
      */
-    condense: (messages: ChatMessage[], opts: CondenseOptions & { provider?: Summarizer }): Promise<CondenseResult> => {
-      try {
-        const b = start('condense');
-        const m = messagesArg(messages, b);
-        const { data, extra } = split(opts, 'condense options', 'INVALID_ARGUMENT', b, ['provider'] as const);
-        const provider = summarizer(extra.provider);
-        const o = provider ? { ...data, provider } : data;
-        return callAsync((w) => w.condense(m as ChatMessage[], o as unknown as CondenseOptions) as Promise<CondenseResult>);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    },
-    /** Creates a provider (OpenAI-compatible, Anthropic, Ollama) that calls `fetch` directly. */
-    createProvider,
-    /** Picks the model for a request (rules, task, capabilities, context fit, cost, fallbacks). */
-    route: ((messages: unknown, config: unknown) => {
-      const b = start('route');
-      const m = messagesArg(messages, b);
-      const c = plain(config, 'router config', 'INVALID_CONFIG', b);
-      return call((w) => w.route(m as ChatMessage[], c as RouterConfig));
-    }) as Exports['route'],
-    /** Routing totals. */
-    routingStats: (() => call((w) => w.routingStats())) as Exports['routingStats'],
-    /**
-     * Routes, then calls the chosen model's provider; when a call fails with a retryable error
-     * (after that provider's own retries), tries the next model of the fallback chain. The
-     * decision records every attempt. `providers` maps registry provider names
-     * ('openai', 'anthropic', 'deepseek', 'ollama', …) to providers.
-     */
-    routedChat: async (
-      messages: ChatMessage[],
-      opts: { router: RouterConfig; providers: Record<string, Provider>; maxTokens?: number; signal?: AbortSignal },
-    ): Promise<{ result: ChatResult; decision: RouteDecision }> => {
-      const b = start('routedChat');
-      const { data, extra } = split(opts, 'routedChat options', 'INVALID_ARGUMENT', b, ['providers', 'signal'] as const);
-      if (!data || typeof extra.providers !== 'object' || extra.providers === null) {
-        throw contextwiseError('INVALID_ARGUMENT', 'routedChat needs options: { router, providers: { openai: createProvider(…), … } }');
-      }
-      const providers = extra.providers as Record<string, Provider>;
-      const sig = signal(extra.signal, 'routedChat options.signal');
-      const m = messagesArg(messages, b) as ChatMessage[];
-      const maxTokens = data.maxTokens as number | undefined;
-      const decision: RouteDecision = call((w) => w.route(m, data.router as RouterConfig));
-      decision.attempts = [];
-      let last: unknown;
-      for (const model of decision.fallbacks) {
-        const info = models.get(model);
-        const provider = Object.prototype.hasOwnProperty.call(providers, info.provider) ? providers[info.provider] : undefined;
-        if (!provider || typeof provider.chat !== 'function') {
-          decision.attempts.push({ model, ok: false, code: 'INVALID_CONFIG', message: `no provider given for '${info.provider}'` });
-          continue;
-        }
-        try {
-          const result = await provider.chat({ model, messages: m, maxTokens, signal: sig });
-          decision.attempts.push({ model, ok: true });
-          decision.model = model;
-          decision.provider = info.provider;
-          return { result, decision };
-        } catch (e) {
-          const err = isContextwiseError(e) ? e : contextwiseError('PROVIDER_NETWORK', describe(e));
-          decision.attempts.push({ model, ok: false, code: err.code, message: err.message });
-          last = err;
-          if (!err.retryable) throw Object.assign(err, { decision });
-        }
-      }
-      throw Object.assign(
-        (last as object) ?? contextwiseError('INVALID_CONFIG', 'no model of the fallback chain has a provider'),
-        { decision },
-      );
-    },
-    /** Per-model totals of provider calls (requests, errors, tokens, cost, latency). */
-    usageStats: (() => call((w) => w.usageStats())) as Exports['usageStats'],
-    /** Moves an estimated model's factor toward the provider's reported prompt tokens. */
-    calibrate: ((model, ours, reported) => {
-      const id = str(model, 'model id', start('calibrate'));
-      return call((w) => w.calibrate(id, num(ours, 'ourCount'), num(reported, 'reportedPromptTokens')));
-    }) as Exports['calibrate'],
-    /** Count-cache counters. */
-    countCacheStats: (() => call((w) => w.countCacheStats())) as Exports['countCacheStats'],
-    /** Sets the count cache's capacity and/or clears it. */
-    configureCountCache: ((cfg) => {
-      const c = plain(cfg, 'configureCountCache options', 'INVALID_CONFIG', start('configureCountCache'));
-      call((w) => w.configureCountCache(c as { capacity?: number }));
-      if ((c as { capacity?: number } | undefined)?.capacity !== undefined) cacheConfig = { capacity: (c as { capacity: number }).capacity };
-    }) as Exports['configureCountCache'],
-    /** Summary-cache counters: `{ size, capacity, hits }`. */
-    summaryCacheStats: (() => call((w) => w.summaryCacheStats())) as Exports['summaryCacheStats'],
-    /** Sets the summary cache's capacity (LRU, default 256) and/or clears it. */
-    configureSummaryCache: ((cfg) => {
-      const c = plain(cfg, 'configureSummaryCache options', 'INVALID_CONFIG', start('configureSummaryCache'));
-      call((w) => w.configureSummaryCache(c as { capacity?: number }));
-      if ((c as { capacity?: number } | undefined)?.capacity !== undefined) summaryCacheConfig = { capacity: (c as { capacity: number }).capacity };
-    }) as Exports['configureSummaryCache'],
+    createInstance: instance,
     /**
      * Bounds on what one call reads from its arguments, checked before anything is allocated:
      * `maxInputChars` (string lengths plus one per value, default 64 Mi) and `maxDepth` (nesting
@@ -441,9 +477,5 @@ export function bind(rt: Runtime) {
       limits = out;
       return { ...limits };
     },
-    /** Test-only: makes the wasm instance trap, to exercise the recovery. */
-    __forceTrapForTesting: (): void => call((w) => (w as unknown as { forceTrap(): void }).forceTrap()),
   };
 }
-
-type ContextwiseErrorLike = ReturnType<typeof contextwiseError>;

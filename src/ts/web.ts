@@ -65,5 +65,5 @@ const api = bind({
 export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
   countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, summaryCacheStats, configureSummaryCache, configureLimits, planCondensation,
-  condense, createProvider, usageStats, route, routingStats, routedChat, __forceTrapForTesting,
+  condense, createProvider, usageStats, route, routingStats, routedChat, createInstance, __forceTrapForTesting,
 } = api;
