@@ -148,16 +148,24 @@ impl Error {
     /// message replaced by `[redacted]`. Secrets shorter than 4 characters are left alone (they
     /// would redact ordinary words); JSON-escaped forms are redacted too.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
-        for s in secrets.iter().filter(|s| s.len() >= 4) {
-            self.message = self.message.replace(s, "[redacted]");
-            let escaped = serde_json::to_string(s).unwrap_or_default();
-            let escaped = escaped.trim_matches('"');
-            if escaped != *s && escaped.len() >= 4 {
-                self.message = self.message.replace(escaped, "[redacted]");
-            }
-        }
+        self.message = redact(&self.message, secrets);
         self
     }
+}
+
+/// `text` with every occurrence of each secret of 4 characters or more (and its JSON-escaped
+/// form) replaced by `[redacted]`.
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        out = out.replace(s, "[redacted]");
+        let escaped = serde_json::to_string(s).unwrap_or_default();
+        let escaped = escaped.trim_matches('"');
+        if escaped != *s && escaped.len() >= 4 {
+            out = out.replace(escaped, "[redacted]");
+        }
+    }
+    out
 }
 
 impl fmt::Display for Error {

@@ -140,7 +140,7 @@ use contextwise::{Engine, ErrorCode};
 use serde_json::json;
 
 fn engine() -> Engine {
-    let mut e = support::ranks::engine_with_cl100k();
+    let e = support::ranks::engine_with_cl100k();
     e.encodings
         .load("o200k_base", &support::ranks::rank_file_bytes("o200k_base"))
         .unwrap();

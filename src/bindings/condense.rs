@@ -49,11 +49,22 @@ impl Summarizer for JsSummarizer {
                     ),
                 )
             })?;
-        answer.as_string().ok_or_else(|| {
+        // measured before it is copied into wasm memory: a huge answer is refused, not allocated
+        let text: js_sys::JsString = answer.dyn_into().map_err(|_| {
             fail("provider.complete resolved to something other than a string".into())
-        })
+        })?;
+        if text.length() > MAX_ANSWER_CHARS {
+            return Err(fail(format!(
+                "provider.complete answered {} characters; at most {MAX_ANSWER_CHARS} are read",
+                text.length()
+            )));
+        }
+        Ok(String::from(text))
     }
 }
+
+/// Longest summarizer answer read (summaries are budgeted at 8,000 tokens at most).
+const MAX_ANSWER_CHARS: u32 = 1 << 20;
 
 fn describe(e: &JsValue) -> String {
     let code = js_sys::Reflect::get(e, &"code".into())

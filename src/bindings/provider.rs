@@ -39,7 +39,10 @@ pub fn create_provider(
     engine: &EngineHandle,
     #[wasm_bindgen(unchecked_param_type = "ProviderOptions")] config: JsValue,
 ) -> Result<Provider, JsValue> {
-    let cfg: ProviderConfig = value(&config, "createProvider options", Error::invalid_config)?;
+    // a value in the wrong place (a key given as `headers`, say) is not quoted back
+    let cfg: ProviderConfig = value(&config, "createProvider options", |m| {
+        Error::invalid_config(unquote(&m))
+    })?;
     check_config(&cfg).map_err(to_js)?;
     let hot = match (cfg.kind, cfg.hot_swap) {
         (ProviderKind::Ollama, Some(h)) => Some(RefCell::new(HotSwap::new(
@@ -60,6 +63,25 @@ pub fn create_provider(
             engine: engine.inner.clone(),
         }),
     })
+}
+
+/// `message` with the text inside each pair of double quotes replaced by `…`: serde quotes the
+/// values it rejects, and a provider config's values may be secrets.
+fn unquote(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '"' {
+            out.push('"');
+            if !inside {
+                out.push('…');
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The result of a call.

@@ -244,8 +244,10 @@ impl ModelInfo {
             ("cachedInput", p.cached_input),
         ] {
             if let Some(v) = v {
-                if !(v.is_finite() && v >= 0.0) {
-                    return bad(format!("pricing.{name} must be a non-negative number"));
+                if !(v.is_finite() && (0.0..=1_000_000.0).contains(&v)) {
+                    return bad(format!(
+                        "pricing.{name} must be between 0 and 1,000,000 USD per million tokens"
+                    ));
                 }
             }
         }
@@ -360,9 +362,9 @@ impl Tables {
 
     fn insert(&mut self, info: ModelInfo) -> Result<()> {
         info.validate()?;
-        // an alias never takes over another model's id or alias
+        // an alias never takes over another model's id, alias or dated snapshots
         for a in &info.aliases {
-            if let Some(&i) = self.index.get(a) {
+            if let Ok(i) = self.resolve(a) {
                 if self.models[i].id != info.id {
                     return Err(Error::invalid_config(format!(
                         "model '{}': alias '{a}' already names model '{}'; pick another alias, or register '{}' itself to replace it",
@@ -554,6 +556,11 @@ mod tests {
             ),
             ("alias", bad(&|m| m.aliases = vec!["gpt-4o".into()])),
             ("alias id", bad(&|m| m.id = "gpt-4o-2024-08-06".into())),
+            (
+                "snapshot alias",
+                bad(&|m| m.aliases = vec!["gpt-4o-2025".into()]),
+            ),
+            ("price", bad(&|m| m.pricing.input = 1e308)),
         ] {
             let e = r.register(m).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidConfig, "{why}");

@@ -270,9 +270,15 @@ impl HttpClient for FetchClient {
         })
     }
 
+    /// Waits, or less when the caller aborts (the next send then fails with ABORTED).
     async fn sleep(&self, ms: f64) {
-        let (p, _) = timer(ms, &JsValue::UNDEFINED);
-        let _ = JsFuture::from(p).await;
+        let (p, id) = timer(ms, &JsValue::UNDEFINED);
+        let racers = js_sys::Array::of1(&p);
+        if let Some(a) = self.signal.as_ref().and_then(abort_promise) {
+            racers.push(&a);
+        }
+        let _ = JsFuture::from(Promise::race(&racers)).await;
+        clear(&id);
     }
 
     fn now_ms(&self) -> f64 {

@@ -10,7 +10,7 @@ use super::{
     format_of, Accumulated, ChatRequest, ChatResponse, Delta, HttpRequest, ProviderConfig,
     ProviderKind, WireFormat,
 };
-use crate::error::Result;
+use crate::error::{redact, Result};
 use std::collections::VecDeque;
 use std::future::Future;
 
@@ -108,12 +108,9 @@ async fn send_with_retries<C: HttpClient>(
                             .and_then(|v| parse_retry_after(v, client.now_ms()))
                     });
                 let body = read_prefix(&mut resp.body, ERROR_BODY_BYTES).await;
-                Err(http_error(
-                    provider,
-                    resp.status,
-                    retry_after,
-                    &String::from_utf8_lossy(&body),
-                ))
+                // redacted before the message is cut to length, so no part of a secret survives
+                let body = redact(&String::from_utf8_lossy(&body), &cfg.secrets());
+                Err(http_error(provider, resp.status, retry_after, &body))
             }
             other => other,
         };

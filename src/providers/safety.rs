@@ -30,11 +30,16 @@ fn positive_int(v: Option<f64>, what: &str) -> Result<()> {
 /// Error for a config that cannot work. Never echoes a secret: header values and the key are
 /// described, not quoted.
 pub fn check_config(cfg: &ProviderConfig) -> Result<()> {
+    // the URL is never quoted back: a key pasted into it must not reach an error message
     if origin(&cfg.base_url).is_none() {
-        return Err(Error::invalid_config(format!(
-            "baseUrl must be an http(s) URL such as 'https://api.openai.com/v1', got '{}'",
-            cfg.base_url
-        )));
+        return Err(Error::invalid_config(
+            "baseUrl must be an http(s) URL such as 'https://api.openai.com/v1' (the value given does not start with http:// or https:// followed by a host)",
+        ));
+    }
+    if authority(&cfg.base_url).contains('@') {
+        return Err(Error::invalid_config(
+            "baseUrl must not contain user:password@; pass the key as apiKey or in headers",
+        ));
     }
     if let Some(t) = cfg.timeout_ms {
         if !(t.is_finite() && t > 0.0 && t <= MAX_TIMER_MS) {
@@ -50,11 +55,13 @@ pub fn check_config(cfg: &ProviderConfig) -> Result<()> {
             ));
         }
     }
-    for (name, v) in &cfg.headers {
+    for (i, (name, v)) in cfg.headers.iter().enumerate() {
         if name.is_empty() || !name.chars().all(tchar) {
+            // not quoted back: a misplaced 'Authorization: Bearer …' would carry the key
             return Err(Error::invalid_config(format!(
-                "headers: '{}' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)",
-                name.escape_debug()
+                "headers: name #{} (of {} characters) is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+                i + 1,
+                name.chars().count()
             )));
         }
         if !header_value_ok(v) {
@@ -68,16 +75,33 @@ pub fn check_config(cfg: &ProviderConfig) -> Result<()> {
     Ok(())
 }
 
+/// The authority (`user@host:port`) of an http(s) URL, or "".
+fn authority(url: &str) -> &str {
+    let rest = url
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("https://"))
+        .map(|_| &url[8..])
+        .or_else(|| {
+            url.get(..7)
+                .filter(|p| p.eq_ignore_ascii_case("http://"))
+                .map(|_| &url[7..])
+        })
+        .unwrap_or("");
+    rest.split(['/', '?', '#']).next().unwrap_or("")
+}
+
 /// `scheme://host[:port]` of an http(s) URL (lower-cased), or `None`.
 pub fn origin(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .map(|r| ("https", r))
-        .or_else(|| lower.strip_prefix("http://").map(|r| ("http", r)))?;
-    let authority = rest.1.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    (!host.is_empty()).then(|| format!("{}://{host}", rest.0))
+    let scheme = if url
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    {
+        "https"
+    } else {
+        "http"
+    };
+    let host = authority(url).rsplit('@').next().unwrap_or("");
+    (!host.is_empty()).then(|| format!("{scheme}://{}", host.to_ascii_lowercase()))
 }
 
 /// The error for a redirect answer (3xx, or a browser's opaque redirect, status 0). Redirects
@@ -178,6 +202,7 @@ mod tests {
             Some("http://h:1")
         );
         assert_eq!(origin("ftp://x"), None);
+        assert_eq!(authority("HTTPS://u:p@h/x"), "u:p@h");
         assert_eq!(origin("https:///v1"), None);
     }
 

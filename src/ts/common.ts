@@ -5,7 +5,8 @@
 // `call`, which turns a trap into INTERNAL and replaces the instance so the next call works.
 import type * as Wasm from './contextwise_wasm.js';
 import {
-  budget, charge, contextwiseError, describe, isContextwiseError, num, plain, signal, split, str,
+  budget, charge, contextwiseError, describe, isContextwiseError, linkSignal, num, plain, split, str,
+  type LinkedSignal,
   DEFAULT_LIMITS, type Budget, type ErrorCode, type Limits,
 } from './input.js';
 export type {
@@ -172,8 +173,11 @@ export function bind(rt: Runtime) {
   function loadBytes(name: EncodingName, bytes: Uint8Array, own: boolean) {
     const n = str(name, 'encoding name', start('loadEncodingBytes'));
     if (!isView(bytes, Uint8Array)) throw contextwiseError('INVALID_ARGUMENT', 'rank bytes must be a Uint8Array');
-    call((w) => w.loadEncodingBytes(n, bytes));
-    if (own) encodings.delete(name); else encodings.set(name, bytes);
+    // a copy, made from the array's internal slots (no getter of the caller's runs), which is also
+    // what a replaced instance is restored from, whatever the caller does with its buffer later
+    const copy = new Uint8Array(bytes);
+    call((w) => w.loadEncodingBytes(n, copy));
+    if (own) encodings.delete(name); else encodings.set(name, copy);
   }
 
   /**
@@ -223,6 +227,10 @@ export function bind(rt: Runtime) {
       register: (info: ModelInfoInput): void => {
         const copy = plain(info, 'model', 'INVALID_CONFIG', start('models.register'));
         call((w) => w.modelsRegister(h(w), copy as ModelInfoInput));
+        // one entry per id: a later registration replaces the earlier one
+        const id = (copy as { id: string }).id;
+        const at = registered.findIndex((r) => (r as { id: string }).id === id);
+        if (at >= 0) registered.splice(at, 1);
         registered.push(copy);
       },
     };
@@ -255,12 +263,12 @@ export function bind(rt: Runtime) {
       };
     }
 
-    /** Chat options: a plain copy with the validated signal put back. */
-    function chatOptions(opts: unknown): ChatOptions {
+    /** Chat options: a plain copy with contextwise's own signal, linked to the caller's. */
+    function chatOptions(opts: unknown): { o: ChatOptions; link: LinkedSignal } {
       const { data, extra } = split(opts, 'chat options', 'INVALID_ARGUMENT', start('chat'), ['signal'] as const);
       if (!data) throw contextwiseError('INVALID_ARGUMENT', 'chat options must be an object with { model, messages }');
-      const s = signal(extra.signal, 'chat options.signal');
-      return (s ? { ...data, signal: s } : data) as unknown as ChatOptions;
+      const link = linkSignal(extra.signal, 'chat options.signal');
+      return { o: (link.signal ? { ...data, signal: link.signal } : data) as unknown as ChatOptions, link };
     }
 
     function createProvider(options: ProviderOptions & { model?: string }): Provider {
@@ -274,8 +282,8 @@ export function bind(rt: Runtime) {
         model,
         chat: (opts) => {
           try {
-            const o = chatOptions(opts);
-            return callAsync(() => inner().chat(o) as Promise<ChatResult>);
+            const { o, link } = chatOptions(opts);
+            return callAsync(() => inner().chat(o) as Promise<ChatResult>).finally(link.done);
           } catch (e) {
             return Promise.reject(e);
           }
@@ -286,18 +294,30 @@ export function bind(rt: Runtime) {
           const result = new Promise<ChatResult>((res, rej) => { resolve = res; reject = rej; });
           result.catch(() => {}); // observed through the iterator too
           async function* deltas(): AsyncGenerator<StreamDelta> {
+            let link: LinkedSignal | undefined;
+            let s: Wasm.ProviderStream | undefined;
+            let finished = false;
             try {
-              const o = chatOptions(opts);
-              const s = await callAsync(() => inner().openStream(o) as Promise<Wasm.ProviderStream>);
+              const c = chatOptions(opts);
+              link = c.link;
+              s = await callAsync(() => inner().openStream(c.o) as Promise<Wasm.ProviderStream>);
               for (;;) {
-                const d = await callAsync(() => s.next() as Promise<StreamDelta | undefined>);
+                const d = await callAsync(() => (s as Wasm.ProviderStream).next() as Promise<StreamDelta | undefined>);
                 if (d === undefined) break;
                 yield d;
               }
+              finished = true;
               resolve(s.result() as ChatResult);
             } catch (e) {
+              finished = true;
               reject(e);
               throw e;
+            } finally {
+              // the caller stopped iterating (break, return, throw): the download stops and
+              // `result` says so instead of never settling
+              if (!finished) reject(contextwiseError('ABORTED', 'the stream was stopped before its end; its result is incomplete'));
+              link?.done();
+              try { s?.free(); } catch { /* an instance that was replaced */ }
             }
           }
           return Object.assign(deltas(), { result });
@@ -313,6 +333,40 @@ export function bind(rt: Runtime) {
       return provider;
     }
 
+    /** routedChat's loop: route, then try each model of the chain until one answers. */
+    async function routeAndCall(data: Record<string, unknown>, providers: Record<string, Provider>, sig: AbortSignal | undefined,
+      messages: unknown, b: Budget): Promise<{ result: ChatResult; decision: RouteDecision }> {
+      const m = messagesArg(messages, b) as ChatMessage[];
+      const maxTokens = data.maxTokens as number | undefined;
+      const decision: RouteDecision = call((w) => w.route(h(w), m, data.router as RouterConfig));
+      decision.attempts = [];
+      let last: unknown;
+      for (const model of decision.fallbacks) {
+        const info = models.get(model);
+        const provider = Object.prototype.hasOwnProperty.call(providers, info.provider) ? providers[info.provider] : undefined;
+        if (!provider || typeof provider.chat !== 'function') {
+          decision.attempts.push({ model, ok: false, code: 'INVALID_CONFIG', message: `no provider given for '${info.provider}'` });
+          continue;
+        }
+        try {
+          const result = await provider.chat({ model, messages: m, maxTokens, signal: sig });
+          decision.attempts.push({ model, ok: true });
+          decision.model = model;
+          decision.provider = info.provider;
+          return { result, decision };
+        } catch (e) {
+          const err = isContextwiseError(e) ? e : contextwiseError('PROVIDER_NETWORK', describe(e));
+          decision.attempts.push({ model, ok: false, code: err.code, message: err.message });
+          last = err;
+          if (!err.retryable) throw Object.assign(err, { decision });
+        }
+      }
+      throw Object.assign(
+        (last as object) ?? contextwiseError('INVALID_CONFIG', 'no model of the fallback chain has a provider'),
+        { decision },
+      );
+    }
+
     const api = {
       models,
       /** Tokens in `text`; special-token strings count as plain text. */
@@ -322,7 +376,8 @@ export function bind(rt: Runtime) {
       /** Text of token ids. */
       decode: ((tokens, opts) => {
         const b = start('decode');
-        const ids = isView(tokens, Uint32Array) ? (charge(b, tokens.length), tokens) : plain(tokens, 'tokens', 'INVALID_ARGUMENT', b);
+        const ids = isView(tokens, Uint32Array) ? new Uint32Array(tokens) : plain(tokens, 'tokens', 'INVALID_ARGUMENT', b);
+        if (ids instanceof Uint32Array) charge(b, ids.length);
         const o = optionsArg(opts, 'decode', b);
         return call((w) => w.decode(h(w), ids as Uint32Array, o));
       }) as Public<Exports['decode']>,
@@ -384,36 +439,12 @@ export function bind(rt: Runtime) {
           throw contextwiseError('INVALID_ARGUMENT', 'routedChat needs options: { router, providers: { openai: createProvider(…), … } }');
         }
         const providers = extra.providers as Record<string, Provider>;
-        const sig = signal(extra.signal, 'routedChat options.signal');
-        const m = messagesArg(messages, b) as ChatMessage[];
-        const maxTokens = data.maxTokens as number | undefined;
-        const decision: RouteDecision = call((w) => w.route(h(w), m, data.router as RouterConfig));
-        decision.attempts = [];
-        let last: unknown;
-        for (const model of decision.fallbacks) {
-          const info = models.get(model);
-          const provider = Object.prototype.hasOwnProperty.call(providers, info.provider) ? providers[info.provider] : undefined;
-          if (!provider || typeof provider.chat !== 'function') {
-            decision.attempts.push({ model, ok: false, code: 'INVALID_CONFIG', message: `no provider given for '${info.provider}'` });
-            continue;
-          }
-          try {
-            const result = await provider.chat({ model, messages: m, maxTokens, signal: sig });
-            decision.attempts.push({ model, ok: true });
-            decision.model = model;
-            decision.provider = info.provider;
-            return { result, decision };
-          } catch (e) {
-            const err = isContextwiseError(e) ? e : contextwiseError('PROVIDER_NETWORK', describe(e));
-            decision.attempts.push({ model, ok: false, code: err.code, message: err.message });
-            last = err;
-            if (!err.retryable) throw Object.assign(err, { decision });
-          }
+        const link = linkSignal(extra.signal, 'routedChat options.signal');
+        try {
+          return await routeAndCall(data, providers, link.signal, messages, b);
+        } finally {
+          link.done();
         }
-        throw Object.assign(
-          (last as object) ?? contextwiseError('INVALID_CONFIG', 'no model of the fallback chain has a provider'),
-          { decision },
-        );
       },
       /** Per-model totals of provider calls (requests, errors, tokens, cost, latency). */
       usageStats: (() => call((w) => w.usageStats(h(w)))) as Public<Exports['usageStats']>,

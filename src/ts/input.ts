@@ -209,16 +209,47 @@ export function split<K extends string>(v: unknown, what: string, code: ErrorCod
   return { data: plain(rest, what, code, b) as Record<string, unknown>, extra };
 }
 
-/** An `AbortSignal` (or a compatible object), read once; anything else is INVALID_ARGUMENT. */
-export function signal(v: unknown, what: string): AbortSignal | undefined {
-  if (v === undefined || v === null) return undefined;
-  let ok: boolean;
+/** The caller's abort signal, linked to one of contextwise's own: `done()` unlinks it. */
+export interface LinkedSignal {
+  signal?: AbortSignal;
+  done(): void;
+}
+
+/**
+ * Links the caller's `AbortSignal` (or a compatible object) to a signal of contextwise's own,
+ * which is what the wasm sees: the caller's object is read here, once, so a hostile getter can
+ * never run inside a wasm call. Anything that is not a signal is INVALID_ARGUMENT.
+ */
+export function linkSignal(v: unknown, what: string): LinkedSignal {
+  if (v === undefined || v === null) return { done() {} };
+  let aborted: unknown, add: unknown, remove: unknown;
   try {
-    ok = typeof v === 'object' && typeof (v as AbortSignal).aborted === 'boolean'
-      && typeof (v as AbortSignal).addEventListener === 'function';
+    if (typeof v === 'object') {
+      aborted = (v as AbortSignal).aborted;
+      add = (v as AbortSignal).addEventListener;
+      remove = (v as AbortSignal).removeEventListener;
+    }
   } catch (e) {
     throw readFailed(e, what);
   }
-  if (!ok) throw contextwiseError('INVALID_ARGUMENT', `${what} must be an AbortSignal (from new AbortController().signal)`);
-  return v as AbortSignal;
+  if (typeof aborted !== 'boolean' || typeof add !== 'function') {
+    throw contextwiseError('INVALID_ARGUMENT', `${what} must be an AbortSignal (from new AbortController().signal)`);
+  }
+  const own = new AbortController();
+  if (aborted) {
+    own.abort();
+    return { signal: own.signal, done() {} };
+  }
+  const onAbort = () => own.abort();
+  try {
+    add.call(v, 'abort', onAbort, { once: true });
+  } catch (e) {
+    throw readFailed(e, what);
+  }
+  return {
+    signal: own.signal,
+    done() {
+      try { if (typeof remove === 'function') remove.call(v, 'abort', onAbort); } catch { /* the caller's object */ }
+    },
+  };
 }

@@ -37,7 +37,7 @@ function withLoader(instance: typeof glue): typeof glue {
   });
   return instance;
 }
-let current: typeof glue = withLoader(glue);
+let current: typeof glue = withLoader(glue.__contextwise_instance());
 
 const api = bind({
   wasm: () => current,

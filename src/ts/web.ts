@@ -1,5 +1,5 @@
 // Browser entry point (plain ES module, Vite, webpack): `await init()` once, then use the API.
-import initWasm, * as glue from './contextwise_wasm.js';
+import * as glue from './contextwise_wasm.js';
 import { bind, contextwiseError, type EncodingSource } from './common.js';
 import type { EncodingName } from './contextwise_wasm.js';
 export { isContextwiseError } from './common.js';
@@ -15,6 +15,8 @@ const RANK_URLS: Record<EncodingName, () => URL> = {
 
 let ready = false;
 let initializing: Promise<void> | undefined;
+/** The current wasm instance (replaced after a trap); instantiated by `init()`. */
+let current: typeof glue = glue.__contextwise_instance();
 
 /**
  * Instantiates the wasm module (once; later calls return the same promise). Pass the wasm's URL,
@@ -23,7 +25,7 @@ let initializing: Promise<void> | undefined;
  * await init(); await loadEncoding('o200k_base');
  */
 export function init(input?: glue.InitInput | Promise<glue.InitInput>): Promise<void> {
-  initializing ??= initWasm(input === undefined ? undefined : { module_or_path: input }).then(() => {
+  initializing ??= current.default(input === undefined ? undefined : { module_or_path: input }).then(() => {
     ready = true;
   }, (e) => {
     initializing = undefined;
@@ -37,8 +39,6 @@ async function fetchBytes(url: URL | string): Promise<Uint8Array> {
   if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
   return new Uint8Array(await res.arrayBuffer());
 }
-
-let current: typeof glue = glue;
 
 const api = bind({
   wasm() {

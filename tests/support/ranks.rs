@@ -41,7 +41,7 @@ pub fn rank_file_bytes(name: &str) -> Vec<u8> {
 /// An engine with cl100k_base loaded (for host tests).
 #[allow(dead_code)]
 pub fn engine_with_cl100k() -> contextwise::Engine {
-    let mut e = contextwise::Engine::new();
+    let e = contextwise::Engine::new();
     e.encodings
         .load("cl100k_base", &rank_file_bytes("cl100k_base"))
         .expect("cl100k_base loads");
