@@ -530,3 +530,40 @@ fn bodies_are_bounded() {
     assert_eq!(e.code, ErrorCode::ResponseTooLarge);
     assert!(e.message.contains("maxResponseBytes"), "{}", e.message);
 }
+
+#[test]
+fn hot_swap_unloads_the_least_recently_used_models_first_and_never_fails_the_request() {
+    use contextwise::providers::hotswap::{apply, CacheStrategy, HotSwap};
+    let mut cfg = cfg(ProviderKind::Ollama, "http://127.0.0.1:11434");
+    cfg.headers
+        .insert("x-proxy-auth".into(), "proxy-token".into());
+    let hot = RefCell::new(HotSwap::new(CacheStrategy::Ram, 2));
+    let unload_ok = || status(200, &[], "{}");
+    // a, b warm; c evicts a; a (again) evicts b — each unload is sent before the request
+    let c = client(vec![unload_ok(), Err(network("ollama", "refused"))]);
+    for model in ["a", "b", "c", "a"] {
+        let mut r = req(model);
+        block_on(apply(&hot, &c, &cfg, &mut r));
+        assert_eq!(r.keep_alive.as_deref(), Some("30m"));
+    }
+    let sent = c.sent.borrow();
+    let unloaded: Vec<Value> = sent
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).unwrap())
+        .collect();
+    assert_eq!(unloaded.len(), 2);
+    assert_eq!(
+        unloaded[0],
+        json!({ "model": "a", "messages": [], "keep_alive": 0 })
+    );
+    assert_eq!(
+        unloaded[1]["model"], "b",
+        "the failed unload did not stop anything"
+    );
+    assert!(sent[0].url.ends_with("/api/chat"));
+    assert!(sent[0]
+        .headers
+        .iter()
+        .any(|(k, v)| k == "x-proxy-auth" && v == "proxy-token"));
+    assert_eq!(hot.borrow().loaded(), ["c", "a"]);
+}

@@ -4,8 +4,8 @@ use super::{to_js, to_value, value, with_engine, EngineHandle};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::platform::fetch::{FetchBody, FetchClient};
-use crate::providers::client::{chat, open_stream, CallInfo, ChatStream, HttpClient};
-use crate::providers::hotswap::{unload_request, HotSwap};
+use crate::providers::client::{chat, open_stream, CallInfo, ChatStream};
+use crate::providers::hotswap::{self, HotSwap};
 use crate::providers::safety::check_config;
 use crate::providers::{ChatRequest, ChatResponse, ProviderConfig, ProviderKind};
 use serde::Serialize;
@@ -110,27 +110,6 @@ fn split(opts: &JsValue) -> Result<(ChatRequest, Option<web_sys::AbortSignal>), 
     Ok((req, signal.map(|s| s.unchecked_into())))
 }
 
-/// Applies hot-swap: sets keep_alive and unloads the least recently used models.
-async fn prepare(inner: &Inner, client: &FetchClient, req: &mut ChatRequest) {
-    let Some(hot) = &inner.hot else { return };
-    let (keep_alive, evict) = hot.borrow_mut().touch(&req.model);
-    req.keep_alive = Some(keep_alive.to_string());
-    for model in evict {
-        let r = unload_request(&inner.cfg, &model);
-        if let Ok(mut resp) = client
-            .send(
-                ProviderKind::Ollama,
-                &r,
-                inner.cfg.timeout_ms.unwrap_or(10_000.0),
-            )
-            .await
-        {
-            use crate::providers::client::Body;
-            while let Ok(Some(_)) = resp.body.next_chunk().await {}
-        }
-    }
-}
-
 fn record(
     engine: &RefCell<Engine>,
     model: &str,
@@ -197,7 +176,9 @@ impl Provider {
     ) -> Result<js_sys::Promise, JsValue> {
         let (inner, mut req, client) = self.start(&opts)?;
         Ok(future_to_promise(async move {
-            prepare(&inner, &client, &mut req).await;
+            if let Some(hot) = &inner.hot {
+                hotswap::apply(hot, &client, &inner.cfg, &mut req).await;
+            }
             let outcome = chat(&client, &inner.cfg, &req).await;
             settle(&inner.engine, &req, outcome)
         }))
@@ -211,7 +192,9 @@ impl Provider {
     ) -> Result<js_sys::Promise, JsValue> {
         let (inner, mut req, client) = self.start(&opts)?;
         Ok(future_to_promise(async move {
-            prepare(&inner, &client, &mut req).await;
+            if let Some(hot) = &inner.hot {
+                hotswap::apply(hot, &client, &inner.cfg, &mut req).await;
+            }
             match open_stream(&client, &inner.cfg, &req).await {
                 Ok(s) => {
                     let state = StreamState {

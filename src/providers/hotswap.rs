@@ -1,8 +1,11 @@
 //! Ollama hot-swap: keep models warm with `keep_alive`, and unload the least recently used one
 //! (`keep_alive: 0`) when a new model would exceed `maxModels`.
 
-use super::{HttpRequest, ProviderConfig};
+use super::client::{HttpClient, DEFAULT_TIMEOUT_MS};
+use super::safety::read_prefix;
+use super::{ChatRequest, HttpRequest, ProviderConfig, ProviderKind};
 use serde::Deserialize;
+use std::cell::RefCell;
 
 /// How long Ollama keeps a model loaded after a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -67,12 +70,35 @@ impl HotSwap {
     }
 }
 
-/// The request that unloads a model (`/api/chat` with no messages and `keep_alive: 0`).
+/// The request that unloads a model (`/api/chat` with no messages and `keep_alive: 0`), with
+/// the provider's own headers (an Ollama behind an authenticating proxy needs them).
 pub fn unload_request(cfg: &ProviderConfig, model: &str) -> HttpRequest {
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    headers.extend(cfg.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
     HttpRequest {
         url: format!("{}/api/chat", cfg.base()),
-        headers: vec![("content-type".into(), "application/json".into())],
+        headers,
         body: serde_json::json!({ "model": model, "messages": [], "keep_alive": 0 }).to_string(),
+    }
+}
+
+/// Applies hot-swap to a request: sets its `keep_alive`, then unloads the least recently used
+/// models over `maxModels`, oldest first, before the request is sent. Unloading is best effort:
+/// a failed unload never fails the request (Ollama evicts by itself under memory pressure).
+pub async fn apply<C: HttpClient>(
+    hot: &RefCell<HotSwap>,
+    client: &C,
+    cfg: &ProviderConfig,
+    req: &mut ChatRequest,
+) {
+    let (keep_alive, evict) = hot.borrow_mut().touch(&req.model);
+    req.keep_alive = Some(keep_alive.to_string());
+    let timeout = cfg.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+    for model in evict {
+        let unload = unload_request(cfg, &model);
+        if let Ok(mut resp) = client.send(ProviderKind::Ollama, &unload, timeout).await {
+            read_prefix(&mut resp.body, 64 << 10).await;
+        }
     }
 }
 
