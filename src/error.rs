@@ -55,6 +55,37 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 22] = [
+        ErrorCode::UnknownModel,
+        ErrorCode::UnknownEncoding,
+        ErrorCode::EncodingNotLoaded,
+        ErrorCode::InvalidRanks,
+        ErrorCode::InvalidMessage,
+        ErrorCode::InvalidConfig,
+        ErrorCode::InvalidArgument,
+        ErrorCode::InvalidToken,
+        ErrorCode::EncodingLoadFailed,
+        ErrorCode::NotInitialized,
+        ErrorCode::SummarizerFailed,
+        ErrorCode::SummarizerTimeout,
+        ErrorCode::ProviderHttp,
+        ErrorCode::ProviderTimeout,
+        ErrorCode::ProviderNetwork,
+        ErrorCode::ProviderParse,
+        ErrorCode::ProviderStreamCut,
+        ErrorCode::Aborted,
+        ErrorCode::ProviderRedirect,
+        ErrorCode::ResponseTooLarge,
+        ErrorCode::InputTooLarge,
+        ErrorCode::Internal,
+    ];
+
+    /// The code of a stable string, e.g. `"PROVIDER_HTTP"`.
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     /// The stable string code, e.g. `"ENCODING_NOT_LOADED"`.
     pub fn as_str(self) -> &'static str {
         match self {

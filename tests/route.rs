@@ -350,3 +350,101 @@ fn config_and_input_errors() {
         "neither pattern matches a run of a's ending in '!'"
     );
 }
+
+#[path = "support/block_on.rs"]
+mod block_on;
+
+mod fallback_chain {
+    use contextwise::error::{Error, ErrorCode, ProviderDetails};
+    use contextwise::route::fallback::{call_chain, ModelCaller};
+    use std::cell::RefCell;
+
+    use crate::block_on;
+
+    /// Answers from a script per model and records the calls.
+    struct Scripted {
+        providers: Vec<&'static str>,
+        script: RefCell<Vec<(&'static str, Result<&'static str, Error>)>>,
+        calls: RefCell<Vec<String>>,
+    }
+
+    impl ModelCaller for Scripted {
+        type Answer = String;
+        fn has_provider(&self, provider: &str) -> bool {
+            self.providers.contains(&provider)
+        }
+        async fn call(&self, model: &str, _provider: &str) -> Result<String, Error> {
+            self.calls.borrow_mut().push(model.to_string());
+            let mut s = self.script.borrow_mut();
+            let i = s.iter().position(|(m, _)| *m == model).expect("scripted");
+            s.remove(i).1.map(String::from)
+        }
+    }
+
+    fn http(status: u16, retryable: bool) -> Error {
+        Error::provider(
+            ErrorCode::ProviderHttp,
+            format!("HTTP {status}"),
+            ProviderDetails {
+                provider: "openai".into(),
+                status: Some(status),
+                retryable,
+                retry_after: None,
+            },
+        )
+    }
+
+    fn chain(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn retryable_failures_move_on_others_stop_missing_providers_are_skipped() {
+        let c = Scripted {
+            providers: vec!["openai", "anthropic"],
+            script: RefCell::new(vec![("a", Err(http(503, true))), ("c", Ok("from c"))]),
+            calls: RefCell::default(),
+        };
+        let r = block_on::block_on(call_chain(
+            &chain(&[("a", "openai"), ("b", "deepseek"), ("c", "anthropic")]),
+            &c,
+        ));
+        let (answer, model, provider) = r.outcome.unwrap();
+        assert_eq!(
+            (answer.as_str(), model.as_str(), provider.as_str()),
+            ("from c", "c", "anthropic")
+        );
+        let codes: Vec<_> = r
+            .attempts
+            .iter()
+            .map(|a| (a.model.as_str(), a.ok, a.code.as_deref()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("a", false, Some("PROVIDER_HTTP")),
+                ("b", false, Some("INVALID_CONFIG")),
+                ("c", true, None)
+            ]
+        );
+        // a non-retryable failure ends the chain at once
+        let c = Scripted {
+            providers: vec!["openai"],
+            script: RefCell::new(vec![("a", Err(http(400, false))), ("b", Ok("never"))]),
+            calls: RefCell::default(),
+        };
+        let r = block_on::block_on(call_chain(&chain(&[("a", "openai"), ("b", "openai")]), &c));
+        assert_eq!(r.outcome.unwrap_err().provider.unwrap().status, Some(400));
+        assert_eq!(*c.calls.borrow(), ["a"]);
+        // nothing has a provider
+        let c = Scripted {
+            providers: vec![],
+            script: RefCell::default(),
+            calls: RefCell::default(),
+        };
+        let r = block_on::block_on(call_chain(&chain(&[("a", "openai")]), &c));
+        assert_eq!(r.outcome.unwrap_err().code, ErrorCode::InvalidConfig);
+    }
+}

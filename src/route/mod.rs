@@ -3,6 +3,7 @@
 //! User rules run on `regex-lite`, a linear-time engine: no pattern can hang the router.
 
 pub mod classify;
+pub mod fallback;
 pub mod stats;
 
 use crate::engine::Engine;

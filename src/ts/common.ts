@@ -73,6 +73,21 @@ function isTrap(e: unknown): boolean {
   return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) || e instanceof RangeError;
 }
 
+/** Each provider's `chat`, read once, as a function the wasm calls (the fallback loop is in Rust). */
+function providerCalls(providers: Record<string, unknown>): Record<string, (o: ChatOptions) => Promise<ChatResult>> {
+  const out: Record<string, (o: ChatOptions) => Promise<ChatResult>> = Object.create(null);
+  let names: string[];
+  try { names = Object.keys(providers); } catch (e) { throw contextwiseError('INVALID_ARGUMENT', `routedChat options.providers could not be read: it threw (${describe(e)})`); }
+  for (const name of names) {
+    let chat: unknown, p: unknown;
+    try { p = providers[name]; chat = (p as Provider | null)?.chat; } catch (e) {
+      throw contextwiseError('INVALID_ARGUMENT', `routedChat options.providers.${name.slice(0, 40)} could not be read: it threw (${describe(e)})`);
+    }
+    if (typeof chat === 'function') out[name] = (o) => Promise.resolve().then(() => (chat as Provider['chat']).call(p, o));
+  }
+  return out;
+}
+
 /** A real typed array of a kind (`ArrayBuffer.isView` is false for a Proxy, so no trap runs). */
 function isView<T>(v: unknown, kind: new (n: number) => T): v is T {
   try {
@@ -333,40 +348,6 @@ export function bind(rt: Runtime) {
       return provider;
     }
 
-    /** routedChat's loop: route, then try each model of the chain until one answers. */
-    async function routeAndCall(data: Record<string, unknown>, providers: Record<string, Provider>, sig: AbortSignal | undefined,
-      messages: unknown, b: Budget): Promise<{ result: ChatResult; decision: RouteDecision }> {
-      const m = messagesArg(messages, b) as ChatMessage[];
-      const maxTokens = data.maxTokens as number | undefined;
-      const decision: RouteDecision = call((w) => w.route(h(w), m, data.router as RouterConfig));
-      decision.attempts = [];
-      let last: unknown;
-      for (const model of decision.fallbacks) {
-        const info = models.get(model);
-        const provider = Object.prototype.hasOwnProperty.call(providers, info.provider) ? providers[info.provider] : undefined;
-        if (!provider || typeof provider.chat !== 'function') {
-          decision.attempts.push({ model, ok: false, code: 'INVALID_CONFIG', message: `no provider given for '${info.provider}'` });
-          continue;
-        }
-        try {
-          const result = await provider.chat({ model, messages: m, maxTokens, signal: sig });
-          decision.attempts.push({ model, ok: true });
-          decision.model = model;
-          decision.provider = info.provider;
-          return { result, decision };
-        } catch (e) {
-          const err = isContextwiseError(e) ? e : contextwiseError('PROVIDER_NETWORK', describe(e));
-          decision.attempts.push({ model, ok: false, code: err.code, message: err.message });
-          last = err;
-          if (!err.retryable) throw Object.assign(err, { decision });
-        }
-      }
-      throw Object.assign(
-        (last as object) ?? contextwiseError('INVALID_CONFIG', 'no model of the fallback chain has a provider'),
-        { decision },
-      );
-    }
-
     const api = {
       models,
       /** Tokens in `text`; special-token strings count as plain text. */
@@ -438,10 +419,11 @@ export function bind(rt: Runtime) {
         if (!data || typeof extra.providers !== 'object' || extra.providers === null) {
           throw contextwiseError('INVALID_ARGUMENT', 'routedChat needs options: { router, providers: { openai: createProvider(…), … } }');
         }
-        const providers = extra.providers as Record<string, Provider>;
+        const chats = providerCalls(extra.providers as Record<string, unknown>);
+        const m = messagesArg(messages, b) as ChatMessage[];
         const link = linkSignal(extra.signal, 'routedChat options.signal');
         try {
-          return await routeAndCall(data, providers, link.signal, messages, b);
+          return await callAsync((w) => w.routedChat(h(w), m, data as { router: RouterConfig }, link.signal, chats));
         } finally {
           link.done();
         }
