@@ -194,9 +194,79 @@ fn fmt_int(n: u64) -> String {
     out
 }
 
+/// What routing needs to know about the request.
+struct Request {
+    parsed: Vec<crate::messages::Message>,
+    text: String,
+    class: classify::Classification,
+    needs_vision: bool,
+    needs_tools: bool,
+}
+
+impl Request {
+    fn capable(&self, m: &ModelInfo) -> bool {
+        (!self.needs_vision || m.capabilities.vision) && (!self.needs_tools || m.capabilities.tools)
+    }
+}
+
+/// A model chosen so far and why.
+struct Choice {
+    model: String,
+    reason: String,
+    rule: Option<MatchedRule>,
+    confidence: f64,
+}
+
+/// A model that fits: (id, prompt tokens, usable window, input price).
+type Fit = (String, u64, u64, f64);
+
 /// Routes a conversation; records the decision in the engine's routing stats.
 pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Result<Decision> {
     let compiled = compile(engine, cfg)?;
+    let req = understand(messages, cfg)?;
+    let choice = apply_rules_or_task(&compiled, cfg, &req)?;
+    let pool = configured_models(cfg);
+    let choice = pick_by_capability(engine, cfg, &req, &pool, choice)?;
+    let (choice, tokens, limit, condensation_required) =
+        fit_or_escalate(engine, cfg, &req, &pool, choice)?;
+    let fallbacks = build_fallbacks(engine, cfg, &req, &choice.model);
+    let info = known(engine, &choice.model, "model")?;
+    let mut reason = choice.reason;
+    if !condensation_required {
+        reason.push_str(&format!(
+            "; {} fits {} of {} tokens",
+            choice.model,
+            fmt_int(tokens),
+            fmt_int(limit)
+        ));
+    }
+    let decision = Decision {
+        provider: info.provider.clone(),
+        model: choice.model,
+        task: req.class.task,
+        confidence: choice.confidence,
+        reason: capitalize(&reason),
+        rule: choice.rule,
+        signals: req.class.signals,
+        tokens,
+        limit,
+        condensation_required,
+        fallbacks,
+    };
+    let complex_price = cfg
+        .models
+        .complex
+        .as_ref()
+        .and_then(|id| engine.models.get(id).ok())
+        .map(|m| m.pricing.input);
+    engine
+        .routing
+        .record(&decision, info.pricing.input, complex_price);
+    Ok(decision)
+}
+
+/// Parses the conversation: the new user message, its task, and what the request needs.
+fn understand(messages: &Value, cfg: &RouterConfig) -> Result<Request> {
     let parsed = parse_messages(messages)?;
     let users: Vec<usize> = parsed
         .iter()
@@ -210,12 +280,9 @@ pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Resul
         ));
     };
     let text = parsed[last].text();
-    if text.trim().is_empty()
-        && !parsed[last]
-            .parts
-            .iter()
-            .any(|p| matches!(p, Part::Image(_)))
-    {
+    let has_image =
+        |m: &crate::messages::Message| m.parts.iter().any(|p| matches!(p, Part::Image(_)));
+    if text.trim().is_empty() && !has_image(&parsed[last]) {
         return Err(Error::invalid_message(format!(
             "messages[{last}] (the new user message) is empty; there is nothing to route"
         )));
@@ -226,60 +293,71 @@ pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Resul
         .nth(1)
         .map(|&i| classify(&parsed[i].text(), None).task);
     let class = classify(&text, previous);
-    let needs_vision = parsed
-        .iter()
-        .any(|m| m.parts.iter().any(|p| matches!(p, Part::Image(_))));
+    let needs_vision = parsed.iter().any(has_image);
     let needs_tools = cfg
         .tools
         .as_ref()
         .is_some_and(|t| t.as_array().is_some_and(|a| !a.is_empty()))
         || parsed.iter().any(|m| m.has_tools());
-    let fallback_default = cfg.default.clone().or_else(|| cfg.models.primary.clone());
+    Ok(Request {
+        parsed,
+        text,
+        class,
+        needs_vision,
+        needs_tools,
+    })
+}
 
-    let mut reason;
-    let mut rule = None;
-    let mut confidence = class.confidence;
-    let mut chosen: Option<String> = None;
+/// The first matching rule, else the model of the task's role, else the default.
+fn apply_rules_or_task(compiled: &Compiled, cfg: &RouterConfig, req: &Request) -> Result<Choice> {
+    let default = cfg.default.clone().or_else(|| cfg.models.primary.clone());
+    let missing =
+        || Error::invalid_config("no model for this request: set default or models.primary");
     if !cfg.use_hybrid {
-        chosen = fallback_default
-            .clone()
-            .or_else(|| cfg.rules.first().map(|r| r.model.clone()));
-        reason = "hybrid routing is off".to_string();
-        confidence = 1.0;
-    } else {
-        reason = String::new();
-        for (i, (re, model, pattern)) in compiled.rules.iter().enumerate() {
-            if re.is_match(&text) {
-                chosen = Some(model.clone());
-                rule = Some(MatchedRule {
+        let model = default
+            .or_else(|| cfg.rules.first().map(|r| r.model.clone()))
+            .ok_or_else(missing)?;
+        return Ok(Choice {
+            model,
+            reason: "hybrid routing is off".into(),
+            rule: None,
+            confidence: 1.0,
+        });
+    }
+    for (i, (re, model, pattern)) in compiled.rules.iter().enumerate() {
+        if re.is_match(&req.text) {
+            return Ok(Choice {
+                model: model.clone(),
+                reason: format!("rule {} matched /{}/", i + 1, pattern),
+                rule: Some(MatchedRule {
                     index: i,
                     pattern: pattern.clone(),
-                });
-                reason = format!("rule {} matched /{}/", i + 1, pattern);
-                confidence = 1.0;
-                break;
-            }
-        }
-        if chosen.is_none() {
-            let role = match class.task {
-                Task::Code => cfg.models.code.clone(),
-                Task::Complex => cfg.models.complex.clone(),
-                Task::Quick => cfg.models.fast.clone(),
-            };
-            chosen = role.or_else(|| fallback_default.clone());
-            let why = class
-                .signals
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "no strong signal".into());
-            reason = format!("{} task ({why})", class.task.as_str());
+                }),
+                confidence: 1.0,
+            });
         }
     }
-    let mut model_id = chosen.ok_or_else(|| {
-        Error::invalid_config("no model for this request: set default or models.primary")
-    })?;
+    let role = match req.class.task {
+        Task::Code => cfg.models.code.clone(),
+        Task::Complex => cfg.models.complex.clone(),
+        Task::Quick => cfg.models.fast.clone(),
+    };
+    let why = req
+        .class
+        .signals
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "no strong signal".into());
+    Ok(Choice {
+        model: role.or(default).ok_or_else(missing)?,
+        reason: format!("{} task ({why})", req.class.task.as_str()),
+        rule: None,
+        confidence: req.class.confidence,
+    })
+}
 
-    // every configured model, for capability / fit / cost decisions
+/// Every configured model, once, in configuration order.
+fn configured_models(cfg: &RouterConfig) -> Vec<String> {
     let mut pool: Vec<String> = Vec::new();
     for id in [
         &cfg.models.primary,
@@ -298,161 +376,162 @@ pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Resul
             pool.push(id.clone());
         }
     }
-    let capable = |m: &ModelInfo| {
-        (!needs_vision || m.capabilities.vision) && (!needs_tools || m.capabilities.tools)
-    };
-    let info = known(engine, &model_id, "model")?;
-    if !capable(&info) {
-        let preferred = if needs_vision {
-            cfg.models.vision.clone()
-        } else {
-            None
-        };
-        let alt = preferred
-            .into_iter()
-            .chain(pool.iter().cloned())
-            .find(|id| engine.models.get(id).is_ok_and(&capable));
-        match alt {
-            Some(a) => {
-                reason.push_str(&format!("; {} cannot take {}, so {a}", model_id, if needs_vision { "images" } else { "tools" }));
-                model_id = a;
-            }
-            None => {
-                return Err(Error::invalid_config(format!(
-                    "the request needs {} but no configured model supports it; add one (e.g. models.vision)",
-                    if needs_vision { "vision" } else { "tool calls" }
-                )))
-            }
-        }
-    }
+    pool
+}
 
-    // context fit (and cost preference)
-    let fit = |engine: &mut Engine, id: &str| -> Result<(u64, u64, f64)> {
-        let m = known(engine, id, "model")?;
-        let reserve =
-            reserve_for(&m, cfg.reserve_output).map_err(|e| Error::invalid_config(e.message))?;
-        let tokens = engine
-            .count_parsed(&parsed, &m.id, cfg.tools.as_ref())?
-            .total;
-        Ok((tokens, m.context_window as u64 - reserve, m.pricing.input))
+/// Moves to a model that can take the request's images or tools, if the chosen one cannot.
+fn pick_by_capability(
+    engine: &Engine,
+    cfg: &RouterConfig,
+    req: &Request,
+    pool: &[String],
+    mut choice: Choice,
+) -> Result<Choice> {
+    if req.capable(&known(engine, &choice.model, "model")?) {
+        return Ok(choice);
+    }
+    let preferred = if req.needs_vision {
+        cfg.models.vision.clone()
+    } else {
+        None
     };
-    let (mut tokens, mut limit, _) = fit(engine, &model_id)?;
-    let mut condensation_required = false;
-    if tokens > limit {
-        let mut best: Option<(String, u64, u64, f64)> = None;
-        for id in pool.clone() {
-            let Ok(m) = engine.models.get(&id).cloned() else {
-                continue;
-            };
-            if !capable(&m) {
-                continue;
-            }
-            let Ok((t, l, price)) = fit(engine, &id) else {
-                continue;
-            };
-            if t <= l && best.as_ref().is_none_or(|b| price < b.3) {
-                best = Some((id, t, l, price));
-            }
-        }
-        match best {
-            Some((id, t, l, _)) => {
-                reason.push_str(&format!(
-                    "; {model_id} cannot fit {} tokens, so the cheapest that fits: {id}",
-                    fmt_int(tokens)
-                ));
-                model_id = id;
-                tokens = t;
-                limit = l;
-            }
-            None => {
-                condensation_required = true;
-                reason.push_str(&format!(
-                    "; no configured model fits {} tokens: condense first",
-                    fmt_int(tokens)
-                ));
-            }
-        }
-    } else if cfg.prefer_cheap && rule.is_none() && cfg.use_hybrid {
-        let candidates: Vec<String> = match class.task {
-            Task::Quick => vec![cfg.models.fast.clone(), cfg.models.primary.clone()],
-            Task::Code => vec![
-                cfg.models.code.clone(),
-                cfg.models.primary.clone(),
-                cfg.models.complex.clone(),
-            ],
-            Task::Complex => vec![cfg.models.complex.clone(), cfg.models.primary.clone()],
-        }
+    let alt = preferred
         .into_iter()
-        .flatten()
-        .collect();
-        let current_price = engine
-            .models
-            .get(&model_id)
-            .map(|m| m.pricing.input)
-            .unwrap_or(f64::MAX);
-        let mut best: Option<(String, u64, u64, f64)> = None;
-        for id in candidates {
-            let Ok(m) = engine.models.get(&id).cloned() else {
-                continue;
-            };
-            if !capable(&m) || id == model_id {
-                continue;
-            }
-            let Ok((t, l, price)) = fit(engine, &id) else {
-                continue;
-            };
-            if t <= l && price < current_price && best.as_ref().is_none_or(|b| price < b.3) {
-                best = Some((id, t, l, price));
-            }
+        .chain(pool.iter().cloned())
+        .find(|id| engine.models.get(id).is_ok_and(|m| req.capable(m)));
+    let what = if req.needs_vision { "images" } else { "tools" };
+    match alt {
+        Some(a) => {
+            choice
+                .reason
+                .push_str(&format!("; {} cannot take {what}, so {a}", choice.model));
+            choice.model = a;
+            Ok(choice)
         }
-        if let Some((id, t, l, _)) = best {
-            reason.push_str(&format!("; cheaper model preferred: {id}"));
-            model_id = id;
-            tokens = t;
-            limit = l;
+        None => Err(Error::invalid_config(format!(
+            "the request needs {} but no configured model supports it; add one (e.g. models.vision)",
+            if req.needs_vision { "vision" } else { "tool calls" }
+        ))),
+    }
+}
+
+/// Prompt tokens, usable window and input price of a model for this request.
+fn fit(engine: &mut Engine, cfg: &RouterConfig, req: &Request, id: &str) -> Result<Fit> {
+    let m = known(engine, id, "model")?;
+    let reserve =
+        reserve_for(&m, cfg.reserve_output).map_err(|e| Error::invalid_config(e.message))?;
+    let tokens = engine
+        .count_parsed(&req.parsed, &m.id, cfg.tools.as_ref())?
+        .total;
+    Ok((
+        id.to_string(),
+        tokens,
+        m.context_window as u64 - reserve,
+        m.pricing.input,
+    ))
+}
+
+/// The cheapest of `candidates` that can take the request, fits, and costs less than `below`.
+fn cheapest_fitting(
+    engine: &mut Engine,
+    cfg: &RouterConfig,
+    req: &Request,
+    candidates: &[String],
+    below: f64,
+) -> Option<Fit> {
+    let mut best: Option<Fit> = None;
+    for id in candidates {
+        if !engine.models.get(id).is_ok_and(|m| req.capable(m)) {
+            continue;
+        }
+        let Ok(f) = fit(engine, cfg, req, id) else {
+            continue;
+        };
+        if f.1 <= f.2 && f.3 < below && best.as_ref().is_none_or(|b| f.3 < b.3) {
+            best = Some(f);
         }
     }
-    if !condensation_required {
-        reason.push_str(&format!(
-            "; {model_id} fits {} of {} tokens",
-            fmt_int(tokens),
-            fmt_int(limit)
-        ));
+    best
+}
+
+/// Keeps the choice when it fits; else the cheapest configured model that fits (or says to
+/// condense first). With `preferCheap`, a cheaper model of the same task that fits is preferred.
+fn fit_or_escalate(
+    engine: &mut Engine,
+    cfg: &RouterConfig,
+    req: &Request,
+    pool: &[String],
+    mut choice: Choice,
+) -> Result<(Choice, u64, u64, bool)> {
+    let (_, tokens, limit, price) = fit(engine, cfg, req, &choice.model)?;
+    if tokens > limit {
+        return Ok(
+            match cheapest_fitting(engine, cfg, req, pool, f64::INFINITY) {
+                Some((id, t, l, _)) => {
+                    choice.reason.push_str(&format!(
+                        "; {} cannot fit {} tokens, so the cheapest that fits: {id}",
+                        choice.model,
+                        fmt_int(tokens)
+                    ));
+                    choice.model = id;
+                    (choice, t, l, false)
+                }
+                None => {
+                    choice.reason.push_str(&format!(
+                        "; no configured model fits {} tokens: condense first",
+                        fmt_int(tokens)
+                    ));
+                    (choice, tokens, limit, true)
+                }
+            },
+        );
     }
-    let mut fallbacks = vec![model_id.clone()];
+    if !(cfg.prefer_cheap && choice.rule.is_none() && cfg.use_hybrid) {
+        return Ok((choice, tokens, limit, false));
+    }
+    let m = &cfg.models;
+    let same_task: Vec<String> = match req.class.task {
+        Task::Quick => vec![m.fast.clone(), m.primary.clone()],
+        Task::Code => vec![m.code.clone(), m.primary.clone(), m.complex.clone()],
+        Task::Complex => vec![m.complex.clone(), m.primary.clone()],
+    }
+    .into_iter()
+    .flatten()
+    .filter(|id| *id != choice.model)
+    .collect();
+    Ok(
+        match cheapest_fitting(engine, cfg, req, &same_task, price) {
+            Some((id, t, l, _)) => {
+                choice
+                    .reason
+                    .push_str(&format!("; cheaper model preferred: {id}"));
+                choice.model = id;
+                (choice, t, l, false)
+            }
+            None => (choice, tokens, limit, false),
+        },
+    )
+}
+
+/// The chosen model, then the configured fallbacks, primary, complex and default models that
+/// can take the request.
+fn build_fallbacks(
+    engine: &Engine,
+    cfg: &RouterConfig,
+    req: &Request,
+    chosen: &str,
+) -> Vec<String> {
+    let mut fallbacks = vec![chosen.to_string()];
     for id in cfg.fallbacks.iter().chain(
         [&cfg.models.primary, &cfg.models.complex, &cfg.default]
             .into_iter()
             .flatten(),
     ) {
-        if !fallbacks.contains(id) && engine.models.get(id).is_ok_and(&capable) {
+        if !fallbacks.contains(id) && engine.models.get(id).is_ok_and(|m| req.capable(m)) {
             fallbacks.push(id.clone());
         }
     }
-    let info = known(engine, &model_id, "model")?;
-    let decision = Decision {
-        provider: info.provider.clone(),
-        model: model_id,
-        task: class.task,
-        confidence,
-        reason: capitalize(&reason),
-        rule,
-        signals: class.signals,
-        tokens,
-        limit,
-        condensation_required,
-        fallbacks,
-    };
-    let complex_price = cfg
-        .models
-        .complex
-        .as_ref()
-        .and_then(|id| engine.models.get(id).ok())
-        .map(|m| m.pricing.input);
-    engine
-        .routing
-        .record(&decision, info.pricing.input, complex_price);
-    Ok(decision)
+    fallbacks
 }
 
 fn capitalize(s: &str) -> String {
