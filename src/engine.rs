@@ -254,7 +254,7 @@ impl Engine {
     ) -> Result<ChatCount> {
         let info = self.models.get(model)?;
         let enc = self.encodings.get(info.encoding()?)?;
-        count_messages(&enc, info, msgs, tools, &mut self.cache)
+        count_messages(&enc, &info.chat_format(), msgs, tools, &mut self.cache)
     }
 
     /// Assesses the risk of a conversation for a model.

@@ -8,6 +8,7 @@
 pub mod condense;
 pub mod engine;
 pub mod error;
+pub mod image_size;
 pub mod messages;
 pub mod models;
 pub mod providers;

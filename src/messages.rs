@@ -332,7 +332,7 @@ fn parse_part(v: &Value, at: &str) -> Result<Part> {
                 ),
                 _ => return Err(Error::invalid_message(format!("{at}.image_url must be an object with a url"))),
             };
-            let size = size.or_else(|| super::tokens::image::data_url_size(&url));
+            let size = size.or_else(|| crate::image_size::data_url_size(&url));
             Ok(Part::Image(Image { size, detail }))
         }
         "image" => {
@@ -341,8 +341,8 @@ fn parse_part(v: &Value, at: &str) -> Result<Part> {
             let size = explicit_size(obj).or_else(|| {
                 let src = src?;
                 match src.get("data") {
-                    Some(Value::String(d)) => super::tokens::image::base64_size(d),
-                    _ => src.get("url").and_then(|u| u.as_str()).and_then(super::tokens::image::data_url_size),
+                    Some(Value::String(d)) => crate::image_size::base64_size(d),
+                    _ => src.get("url").and_then(|u| u.as_str()).and_then(crate::image_size::data_url_size),
                 }
             });
             Ok(Part::Image(Image { size, detail: Detail::Auto }))

@@ -100,9 +100,10 @@ pub async fn run<S: Summarizer>(
     let count_text = |s: &str| scale(enc.count(s), factor);
     // the assembled context is counted like any conversation; a failure here is reported, never
     // turned into 0 tokens
+    let format = model.chat_format();
     let count_msgs = |v: &[Value]| -> Result<u64> {
         let parsed = parse_messages(&Value::Array(v.to_vec()))?;
-        count_messages(&enc, &model, &parsed, None, &mut CountCache::new(0)).map(|c| c.total)
+        count_messages(&enc, &format, &parsed, None, &mut CountCache::new(0)).map(|c| c.total)
     };
     let input = RunInput {
         raw: &p.raw,

@@ -6,6 +6,8 @@
 //! [`Registry::calibrate`] moves toward what the provider reports.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::tokens::chat::ChatFormat;
+pub use crate::tokens::chat::Framing;
 use crate::tokens::encoding::EncodingName;
 use crate::tokens::image::ImageFormula;
 use serde::{Deserialize, Serialize};
@@ -69,28 +71,6 @@ impl Default for Capabilities {
             vision: false,
             tools: false,
             streaming: true,
-        }
-    }
-}
-
-/// Chat framing: tokens the chat format adds around messages.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Framing {
-    /// Tokens per message (`<|start|>{role}\n … <|end|>\n`).
-    pub per_message: i32,
-    /// Extra tokens when a message has a `name`.
-    pub per_name: i32,
-    /// Tokens that prime the reply (`<|start|>assistant<|message|>`).
-    pub reply_priming: i32,
-}
-
-impl Default for Framing {
-    fn default() -> Self {
-        Framing {
-            per_message: 3,
-            per_name: 1,
-            reply_priming: 3,
         }
     }
 }
@@ -164,6 +144,16 @@ impl ModelInfo {
     /// The encoding this model counts with.
     pub fn encoding(&self) -> Result<EncodingName> {
         EncodingName::parse(&self.tokenizer.encoding)
+    }
+    /// How this model's chat requests are counted.
+    pub fn chat_format(&self) -> ChatFormat {
+        ChatFormat {
+            model: self.id.clone(),
+            framing: self.framing(),
+            image: self.image_formula(),
+            exact: self.tokenizer.exact,
+            factor: self.tokenizer.factor,
+        }
     }
     /// The framing in force.
     pub fn framing(&self) -> Framing {

@@ -11,8 +11,8 @@ use super::encoding::Encoding;
 use super::image::{image_tokens, ASSUMED_SIZE};
 use crate::error::{Error, Result};
 use crate::messages::{Detail, Message, Part};
-use crate::models::ModelInfo;
-use serde::Serialize;
+use crate::tokens::image::ImageFormula;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::hash::{Hash, Hasher};
 
@@ -78,22 +78,55 @@ fn text_tokens(enc: &Encoding, m: &Message) -> u64 {
     n
 }
 
+/// Chat framing: tokens the chat format adds around messages.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Framing {
+    /// Tokens per message (`<|start|>{role}\n … <|end|>\n`).
+    pub per_message: i32,
+    /// Extra tokens when a message has a `name`.
+    pub per_name: i32,
+    /// Tokens that prime the reply (`<|start|>assistant<|message|>`).
+    pub reply_priming: i32,
+}
+
+impl Default for Framing {
+    fn default() -> Self {
+        Framing {
+            per_message: 3,
+            per_name: 1,
+            reply_priming: 3,
+        }
+    }
+}
+
+/// How a model's chat requests are counted (from its registry entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatFormat {
+    /// The model id (reported in the count).
+    pub model: String,
+    /// Tokens the chat format adds around messages.
+    pub framing: Framing,
+    /// Image token formula.
+    pub image: ImageFormula,
+    /// True when the encoding is the model's own tokenizer.
+    pub exact: bool,
+    /// Multiplier for estimated models.
+    pub factor: f64,
+}
+
 /// Counts a conversation for a model. `tools` is the request's `tools` array, if any.
 pub fn count_messages(
     enc: &Encoding,
-    model: &ModelInfo,
+    model: &ChatFormat,
     messages: &[Message],
     tools: Option<&Value>,
     cache: &mut CountCache,
 ) -> Result<ChatCount> {
-    let framing = model.framing();
-    let formula = model.image_formula();
-    let mut estimated = !model.tokenizer.exact;
-    let factor = if model.tokenizer.exact {
-        1.0
-    } else {
-        model.tokenizer.factor
-    };
+    let framing = model.framing;
+    let formula = model.image;
+    let mut estimated = !model.exact;
+    let factor = if model.exact { 1.0 } else { model.factor };
     let scale = |n: i64| -> u64 { ((n.max(0) as f64) * factor).round() as u64 };
 
     let mut per_message = Vec::with_capacity(messages.len());
@@ -155,7 +188,7 @@ pub fn count_messages(
         images: scale(images_raw),
         estimated,
         encoding: enc.name().as_str(),
-        model: model.id.clone(),
+        model: model.model.clone(),
         factor,
     })
 }
