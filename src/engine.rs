@@ -1,5 +1,6 @@
-//! The counting engine: loaded encodings, the model registry and the count cache, with the
-//! option handling of the public counting API. Pure Rust; `bindings/` holds one instance.
+//! The counting core ([`Counter`]): the shared encodings, the model registry and the count cache,
+//! with the option handling of the public counting API. Routing and condensation borrow it; the
+//! per-instance state around it (summary cache, usage, routing stats) is [`crate::instance::Engine`].
 
 use crate::error::{Error, Result};
 use crate::messages::{parse_messages, Message};
@@ -83,58 +84,52 @@ impl CacheConfig {
     }
 }
 
-/// Counters of the summary cache.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct SummaryCacheStats {
-    /// Summaries cached.
-    pub size: usize,
-    /// Most summaries kept.
-    pub capacity: usize,
-    /// Lookups answered from the cache.
-    pub hits: u64,
-}
-
 /// Resolved counting target: an encoding and the factor to scale by.
 struct Target {
     enc: Rc<Encoding>,
     factor: f64,
 }
 
-/// The engine.
+/// The counting core: encodings (shared by the process), this instance's registry and count cache.
 #[derive(Debug, Default)]
-pub struct Engine {
-    /// Loaded encodings (shared by every engine of the process).
-    pub encodings: Rc<Encodings>,
-    /// Model registry.
-    pub models: Registry,
-    /// Per-message count cache.
-    pub cache: CountCache,
-    /// Summaries by the content they cover; shared with condensations in flight, which borrow
-    /// it only for a lookup or a store, never across an LLM call.
-    pub summaries: Rc<std::cell::RefCell<crate::condense::llm::SummaryCache>>,
-    /// Per-model totals of provider calls.
-    pub usage: crate::providers::usage::UsageStats,
-    /// Routing decisions.
-    pub routing: crate::route::stats::RoutingStats,
+pub struct Counter {
+    encodings: Rc<Encodings>,
+    models: Registry,
+    cache: CountCache,
 }
 
 fn scale(n: usize, factor: f64) -> u64 {
     ((n as f64) * factor).round() as u64
 }
 
-impl Engine {
-    /// A fresh engine with the built-in models and no encodings loaded.
-    pub fn new() -> Engine {
-        Engine::default()
+impl Counter {
+    /// A fresh counter with the built-in models and no encodings loaded.
+    pub fn new() -> Counter {
+        Counter::default()
     }
 
-    /// A fresh engine (its own registry additions, calibration, caches, usage and routing
-    /// stats) that counts with an existing set of encodings.
-    pub fn with_encodings(encodings: Rc<Encodings>) -> Engine {
-        Engine {
+    /// A fresh counter (its own registry additions, calibration and count cache) that counts
+    /// with an existing set of encodings.
+    pub fn with_encodings(encodings: Rc<Encodings>) -> Counter {
+        Counter {
             encodings,
-            ..Engine::default()
+            ..Counter::default()
         }
+    }
+
+    /// The loaded encodings.
+    pub fn encodings(&self) -> &Rc<Encodings> {
+        &self.encodings
+    }
+
+    /// The model registry.
+    pub fn models(&self) -> &Registry {
+        &self.models
+    }
+
+    /// The model registry, to register or calibrate.
+    pub fn models_mut(&mut self) -> &mut Registry {
+        &mut self.models
     }
 
     fn target(&self, o: &TextOptions) -> Result<Target> {
@@ -274,46 +269,6 @@ impl Engine {
         assess(count.total, window, reserve, &thresholds, count.estimated)
     }
 
-    /// Records a successful provider call: prices it with the registry (when the model is
-    /// known), adds it to the per-model totals, and feeds the reported prompt tokens to
-    /// `calibrate` for estimated models whose encoding is loaded. Returns the cost in USD.
-    pub fn record_call(
-        &mut self,
-        model: &str,
-        messages: &Value,
-        usage: Option<crate::providers::Usage>,
-        latency_ms: f64,
-    ) -> Option<f64> {
-        let info = self.models.get(model).ok().cloned();
-        let cost = match (&info, usage) {
-            (Some(i), Some(u)) => {
-                Some(i.cost(u.prompt_tokens, u.cached_tokens, u.completion_tokens))
-            }
-            _ => None,
-        };
-        self.usage.success(model, usage, cost, latency_ms);
-        if let (Some(i), Some(u)) = (info, usage) {
-            let loaded = i
-                .encoding()
-                .map(|e| self.encodings.is_loaded(e))
-                .unwrap_or(false);
-            if !i.tokenizer.exact && loaded && u.prompt_tokens > 0 {
-                if let Ok(c) = self.count_messages(
-                    messages,
-                    &ChatOptions {
-                        model: i.id.clone(),
-                        tools: None,
-                    },
-                ) {
-                    let _ = self
-                        .models
-                        .calibrate(&i.id, c.total as f64, u.prompt_tokens as f64);
-                }
-            }
-        }
-        cost
-    }
-
     /// Resizes and/or clears the count cache.
     pub fn configure_cache(&mut self, c: &CacheConfig) -> Result<()> {
         if let Some(cap) = c.capacity()? {
@@ -323,28 +278,6 @@ impl Engine {
             self.cache.clear();
         }
         Ok(())
-    }
-
-    /// Sets the summary cache's capacity (least recently used dropped first) and/or clears it.
-    pub fn configure_summary_cache(&mut self, c: &CacheConfig) -> Result<()> {
-        let mut cache = self.summaries.borrow_mut();
-        if let Some(cap) = c.capacity()? {
-            cache.set_capacity(cap);
-        }
-        if c.clear {
-            cache.clear();
-        }
-        Ok(())
-    }
-
-    /// Summary-cache counters.
-    pub fn summary_cache_stats(&self) -> SummaryCacheStats {
-        let c = self.summaries.borrow();
-        SummaryCacheStats {
-            size: c.len(),
-            capacity: c.capacity(),
-            hits: c.hits,
-        }
     }
 
     /// Count-cache counters.
@@ -361,7 +294,7 @@ mod tests {
 
     #[test]
     fn sync_calls_name_the_load_to_make() {
-        let e = Engine::new();
+        let e = Counter::new();
         let err = e
             .count_tokens(
                 "hi",
@@ -389,7 +322,7 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::UnknownEncoding);
-        let mut e = Engine::new();
+        let mut e = Counter::new();
         let err = e
             .count_messages(
                 &json!([]),

@@ -9,6 +9,7 @@ pub mod condense;
 pub mod engine;
 pub mod error;
 pub mod image_size;
+pub mod instance;
 pub mod messages;
 pub mod models;
 pub mod providers;
@@ -22,5 +23,5 @@ pub mod bindings;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
 
-pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
+pub use instance::Engine;

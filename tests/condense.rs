@@ -61,7 +61,7 @@ fn condense_with(e: &mut Engine, msgs: &Value, o: Value, llm: Option<&Scripted>)
     let o = opts(o);
     let llm_facts = o.llm_facts;
     let p = prepare(e, msgs, &o).unwrap();
-    block_on(run(p, llm, &e.summaries.clone(), &|| 0.0, llm_facts)).unwrap()
+    block_on(run(p, llm, &e.summaries(), &|| 0.0, llm_facts)).unwrap()
 }
 
 /// A conversation of `turns` user/assistant turns about numbered topics.

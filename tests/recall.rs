@@ -183,7 +183,7 @@ pub fn experiment() -> (f64, f64, f64, String) {
             .budget
             .saturating_sub(40);
         let enc = e
-            .encodings
+            .encodings()
             .get(contextwise::tokens::encoding::EncodingName::Cl100kBase)
             .unwrap();
         let cost = |s: &str| enc.count(s) as u64;

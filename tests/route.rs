@@ -135,13 +135,13 @@ mod support {
     pub mod ranks;
 }
 
-use contextwise::route::{route, RouterConfig};
+use contextwise::route::RouterConfig;
 use contextwise::{Engine, ErrorCode};
 use serde_json::json;
 
 fn engine() -> Engine {
     let e = support::ranks::engine_with_cl100k();
-    e.encodings
+    e.encodings()
         .load("o200k_base", &support::ranks::rank_file_bytes("o200k_base"))
         .unwrap();
     e
@@ -167,7 +167,9 @@ fn seed_config() -> Value {
 fn roles_follow_the_task() {
     let mut e = engine();
     let c = cfg(seed_config());
-    let d = route(&mut e, &user("Write a Python class for a bank account"), &c).unwrap();
+    let d = e
+        .route(&user("Write a Python class for a bank account"), &c)
+        .unwrap();
     assert_eq!(
         (d.model.as_str(), d.provider.as_str(), d.task),
         ("deepseek-coder", "deepseek", Task::Code)
@@ -179,20 +181,20 @@ fn roles_follow_the_task() {
         d.reason
     );
     assert_eq!(
-        route(&mut e, &user("Why is this error happening?"), &c)
+        e.route(&user("Why is this error happening?"), &c)
             .unwrap()
             .model,
         "claude-sonnet-4-5"
     );
     assert_eq!(
-        route(&mut e, &user("What is the capital of Australia?"), &c)
+        e.route(&user("What is the capital of Australia?"), &c)
             .unwrap()
             .model,
         "qwen2.5:7b"
     );
     // previous turn's task carries a short follow-up
     let follow = json!([{"role": "user", "content": "Write a Rust function that parses a date"}, {"role": "assistant", "content": "fn parse() {}"}, {"role": "user", "content": "and in Go?"}]);
-    assert_eq!(route(&mut e, &follow, &c).unwrap().task, Task::Code);
+    assert_eq!(e.route(&follow, &c).unwrap().task, Task::Code);
 }
 
 #[test]
@@ -204,7 +206,7 @@ fn rules_come_first_in_order() {
         {"pattern": "^.{0,100}$", "model": "qwen2.5:7b"}
     ]);
     let c = cfg(v);
-    let d = route(&mut e, &user("Explain this function please"), &c).unwrap();
+    let d = e.route(&user("Explain this function please"), &c).unwrap();
     assert_eq!(
         (d.model.as_str(), d.rule.as_ref().unwrap().index),
         ("deepseek-coder-v2:16b", 0)
@@ -214,11 +216,11 @@ fn rules_come_first_in_order() {
         "{}",
         d.reason
     );
-    let d = route(&mut e, &user("What is the tallest mountain?"), &c).unwrap();
+    let d = e.route(&user("What is the tallest mountain?"), &c).unwrap();
     assert_eq!((d.model.as_str(), d.rule.unwrap().index), ("qwen2.5:7b", 1));
     let long = "Tell me about the history of the Roman empire and its influence on modern law, in detail please.".repeat(2);
     assert!(
-        route(&mut e, &user(&long), &c).unwrap().rule.is_none(),
+        e.route(&user(&long), &c).unwrap().rule.is_none(),
         "no rule matched: the classifier decides"
     );
 }
@@ -228,7 +230,7 @@ fn hybrid_off_forces_the_default() {
     let mut e = engine();
     let mut v = seed_config();
     v["useHybrid"] = json!(false);
-    let d = route(&mut e, &user("Write a Python class"), &cfg(v)).unwrap();
+    let d = e.route(&user("Write a Python class"), &cfg(v)).unwrap();
     assert_eq!(d.model, "claude-sonnet-4-5");
     assert!(d.reason.starts_with("Hybrid routing is off"));
 }
@@ -238,7 +240,7 @@ fn images_need_vision_and_tools_need_tool_support() {
     let mut e = engine();
     let c = cfg(seed_config());
     let img = json!([{"role": "user", "content": [{"type": "text", "text": "Write a function like the one in this screenshot"}, {"type": "image_url", "image_url": {"url": "https://x/y.png", "detail": "low"}}]}]);
-    let d = route(&mut e, &img, &c).unwrap();
+    let d = e.route(&img, &c).unwrap();
     assert_eq!(
         d.model, "gpt-4o",
         "deepseek-coder has no vision: {}",
@@ -248,7 +250,7 @@ fn images_need_vision_and_tools_need_tool_support() {
     let mut v = seed_config();
     v["models"]["fast"] = json!("deepseek-coder-v2:16b");
     v["tools"] = json!([{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object", "properties": {}}}}]);
-    let d = route(&mut e, &user("hi"), &cfg(v)).unwrap();
+    let d = e.route(&user("hi"), &cfg(v)).unwrap();
     assert_ne!(d.model, "deepseek-coder-v2:16b", "it has no tool support");
 }
 
@@ -259,7 +261,7 @@ fn context_fit_escalates_to_the_cheapest_model_that_fits() {
     // ~40k tokens: over qwen2.5:7b's 32k window
     let big = "The quick brown fox jumps over the lazy dog. ".repeat(4000);
     let msgs = json!([{"role": "user", "content": big}, {"role": "assistant", "content": "ok"}, {"role": "user", "content": "thanks"}]);
-    let d = route(&mut e, &msgs, &c).unwrap();
+    let d = e.route(&msgs, &c).unwrap();
     assert_eq!(d.task, Task::Quick);
     assert_ne!(d.model, "qwen2.5:7b");
     assert_eq!(
@@ -271,7 +273,9 @@ fn context_fit_escalates_to_the_cheapest_model_that_fits() {
     assert!(d.reason.contains("cannot fit"));
     // nothing fits: condensation required
     let huge = "The quick brown fox jumps over the lazy dog. ".repeat(30000);
-    let d = route(&mut e, &json!([{"role": "user", "content": huge}]), &c).unwrap();
+    let d = e
+        .route(&json!([{"role": "user", "content": huge}]), &c)
+        .unwrap();
     assert!(d.condensation_required, "{}", d.reason);
 }
 
@@ -283,7 +287,7 @@ fn prefer_cheap_and_fallbacks_and_stats() {
     v["models"]["complex"] = json!("claude-opus-4-5");
     v["fallbacks"] = json!(["gpt-4o-mini"]);
     let c = cfg(v);
-    let d = route(&mut e, &user("Explain how TLS works"), &c).unwrap();
+    let d = e.route(&user("Explain how TLS works"), &c).unwrap();
     assert_eq!(
         d.model, "claude-sonnet-4-5",
         "primary is cheaper than opus and can serve complex: {}",
@@ -293,8 +297,9 @@ fn prefer_cheap_and_fallbacks_and_stats() {
         d.fallbacks,
         vec!["claude-sonnet-4-5", "gpt-4o-mini", "claude-opus-4-5"]
     );
-    route(&mut e, &user("Write a Go function that sums a slice"), &c).unwrap();
-    let s = &e.routing;
+    e.route(&user("Write a Go function that sums a slice"), &c)
+        .unwrap();
+    let s = e.routing();
     assert_eq!(s.requests, 2);
     assert_eq!(s.by_task.get("code"), Some(&1));
     assert!(s.cheap_share > 0.99 && s.estimated_savings > 0.0);
@@ -303,7 +308,7 @@ fn prefer_cheap_and_fallbacks_and_stats() {
 #[test]
 fn config_and_input_errors() {
     let mut e = engine();
-    let err = |v: Value, msgs: Value| route(&mut engine(), &msgs, &cfg(v)).unwrap_err();
+    let err = |v: Value, msgs: Value| engine().route(&msgs, &cfg(v)).unwrap_err();
     let bad_rule = err(
         json!({"default": "gpt-4o", "rules": [{"pattern": "ok", "model": "gpt-4o"}, {"pattern": "(unclosed", "model": "gpt-4o"}]}),
         user("x"),
@@ -344,7 +349,7 @@ fn config_and_input_errors() {
     let mut v = seed_config();
     v["rules"] = json!([{"pattern": "(a+)+$", "model": "gpt-4o"}, {"pattern": "(x|xx)+y", "model": "gpt-4o"}]);
     let text = format!("{}!", "a".repeat(1_000_000));
-    let d = route(&mut e, &user(&text), &cfg(v)).unwrap();
+    let d = e.route(&user(&text), &cfg(v)).unwrap();
     assert!(
         d.rule.is_none(),
         "neither pattern matches a run of a's ending in '!'"

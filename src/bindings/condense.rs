@@ -2,7 +2,7 @@
 
 use super::{to_js, to_value, value, EngineHandle};
 use crate::condense::llm::Summarizer;
-use crate::condense::prepare::{prepare, run};
+use crate::condense::prepare::run;
 use crate::condense::CondenseOptions;
 use crate::error::{Error, ErrorCode};
 use crate::platform::fetch::race_timeout;
@@ -115,7 +115,7 @@ pub fn plan_condensation(
 ) -> Result<JsValue, JsValue> {
     let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
     let (o, _) = split_options(&opts)?;
-    to_value(&engine.with(|e| prepare(e, &msgs, &o).map(|p| p.plan))?)
+    to_value(&engine.with(|e| e.prepare_condensation(&msgs, &o).map(|p| p.0.plan))?)
 }
 
 /// Carries out a plan and resolves to `{ messages, plan, facts, summary, metrics }`. The input
@@ -134,7 +134,7 @@ pub async fn condense(
     let llm_facts = o.llm_facts;
     // the engine is not held across the LLM call; the summary cache is shared, and borrowed
     // only for each lookup or store, so concurrent condensations all keep their summaries
-    let (prepared, cache) = engine.with(|e| Ok((prepare(e, &msgs, &o)?, e.summaries.clone())))?;
+    let (prepared, cache) = engine.with(|e| e.prepare_condensation(&msgs, &o))?;
     let result = run(
         prepared,
         provider.as_ref(),

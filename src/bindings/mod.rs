@@ -8,8 +8,8 @@ pub mod route;
 pub mod tokens;
 mod types;
 
-use crate::engine::Engine;
 use crate::error::Error;
+use crate::instance::Engine;
 use crate::tokens::Encodings;
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -12,13 +12,13 @@ pub fn models_get(
     #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
 ) -> Result<JsValue, JsValue> {
     let id = string_arg(&id, "model id")?;
-    to_value(&engine.with(|e| e.models.get(&id).cloned())?)
+    to_value(&engine.with(|e| e.models().get(&id).cloned())?)
 }
 
 /// Every registered model.
 #[wasm_bindgen(js_name = modelsList, unchecked_return_type = "ModelInfo[]")]
 pub fn models_list(engine: &EngineHandle) -> Result<JsValue, JsValue> {
-    to_value(&engine.with(|e| Ok(e.models.list().to_vec()))?)
+    to_value(&engine.with(|e| Ok(e.models().list().to_vec()))?)
 }
 
 /// Adds a model or replaces the one with the same id.
@@ -28,7 +28,7 @@ pub fn models_register(
     #[wasm_bindgen(unchecked_param_type = "ModelInfoInput")] info: JsValue,
 ) -> Result<(), JsValue> {
     let info: ModelInfo = value(&info, "models.register(info)", Error::invalid_config)?;
-    engine.with(|e| e.models.register(info))
+    engine.with(|e| e.models_mut().register(info))
 }
 
 /// Moves an estimated model's count factor toward what its provider reported and returns the
@@ -48,7 +48,7 @@ pub fn calibrate(
 ) -> Result<f64, JsValue> {
     let model = string_arg(&model, "model")?;
     engine.with(|e| {
-        e.models
+        e.models_mut()
             .calibrate(&model, our_count, reported_prompt_tokens)
     })
 }

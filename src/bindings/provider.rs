@@ -1,8 +1,8 @@
 //! `createProvider(config)`: a provider with `chat()` and `stream()` over fetch.
 
 use super::{to_js, to_value, value, with_engine, EngineHandle};
-use crate::engine::Engine;
 use crate::error::Error;
+use crate::instance::Engine;
 use crate::platform::fetch::{FetchBody, FetchClient};
 use crate::providers::client::{chat, open_stream, CallInfo, ChatStream};
 use crate::providers::hotswap::{self, HotSwap};
@@ -128,7 +128,7 @@ fn record(
 /// Counts a failed call for the model and converts the error.
 fn fail(engine: &RefCell<Engine>, model: &str, e: Error) -> JsValue {
     let _ = with_engine(engine, |en| {
-        en.usage.error(model);
+        en.record_error(model);
         Ok(())
     });
     to_js(e)
@@ -275,5 +275,5 @@ impl ProviderStream {
 /// Per-model totals of provider calls: requests, errors, tokens, cost, latency.
 #[wasm_bindgen(js_name = usageStats, unchecked_return_type = "UsageStats")]
 pub fn usage_stats(engine: &EngineHandle) -> Result<JsValue, JsValue> {
-    to_value(&engine.with(|e| Ok(e.usage.clone()))?)
+    to_value(&engine.with(|e| Ok(e.usage().clone()))?)
 }

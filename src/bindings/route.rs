@@ -3,7 +3,7 @@
 use super::{to_js, to_value, value, EngineHandle};
 use crate::error::{Error, ErrorCode, ProviderDetails};
 use crate::route::fallback::{call_chain, ModelCaller};
-use crate::route::{route as route_request, RouterConfig};
+use crate::route::RouterConfig;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -24,13 +24,13 @@ pub fn route(
 ) -> Result<JsValue, JsValue> {
     let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
     let cfg: RouterConfig = value(&config, "router config", Error::invalid_config)?;
-    to_value(&engine.with(|e| route_request(e, &msgs, &cfg))?)
+    to_value(&engine.with(|e| e.route(&msgs, &cfg))?)
 }
 
 /// Routing totals: per model, per task, the share sent to cheaper models and the estimated savings.
 #[wasm_bindgen(js_name = routingStats, unchecked_return_type = "RoutingStats")]
 pub fn routing_stats(engine: &EngineHandle) -> Result<JsValue, JsValue> {
-    to_value(&engine.with(|e| Ok(e.routing.clone()))?)
+    to_value(&engine.with(|e| Ok(e.routing().clone()))?)
 }
 
 /// `routedChat` options besides the providers and the signal.
@@ -133,11 +133,11 @@ pub async fn routed_chat(
     let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
     let o: RoutedOptions = value(&opts, "routedChat options", Error::invalid_argument)?;
     let (decision, chain) = engine.with(|e| {
-        let d = route_request(e, &msgs, &o.router)?;
+        let d = e.route(&msgs, &o.router)?;
         let chain = d
             .fallbacks
             .iter()
-            .map(|m| Ok((m.clone(), e.models.get(m)?.provider.clone())))
+            .map(|m| Ok((m.clone(), e.models().get(m)?.provider.clone())))
             .collect::<crate::error::Result<Vec<_>>>()?;
         Ok((d, chain))
     })?;

@@ -5,7 +5,7 @@ use super::llm::{Summarizer, SummaryCache};
 use super::plan::{plan, Plan, PlanInput};
 use super::run::{condense, last_question, Condensed, RunInput};
 use super::CondenseOptions;
-use crate::engine::Engine;
+use crate::engine::Counter;
 use crate::error::{Error, Result};
 use crate::messages::{parse_messages, Message};
 use crate::models::ModelInfo;
@@ -35,20 +35,20 @@ fn scale(n: usize, f: f64) -> u64 {
 }
 
 /// Counts, validates and plans.
-pub fn prepare(engine: &mut Engine, messages: &Value, o: &CondenseOptions) -> Result<Prepared> {
+pub fn prepare(engine: &mut Counter, messages: &Value, o: &CondenseOptions) -> Result<Prepared> {
     let raw: Vec<Value> = messages
         .as_array()
         .cloned()
         .ok_or_else(|| Error::invalid_message("messages must be an array of message objects"))?;
     let parsed = parse_messages(messages)?;
     let count = engine.count_parsed(&parsed, &o.model, None)?;
-    let model = engine.models.get(&o.model)?.clone();
-    let enc = engine.encodings.get(model.encoding()?)?;
+    let model = engine.models().get(&o.model)?.clone();
+    let enc = engine.encodings().get(model.encoding()?)?;
     let summarizer_id = o
         .summarizer_model
         .clone()
         .unwrap_or_else(|| model.id.clone());
-    let summarizer = engine.models.get(&summarizer_id)?;
+    let summarizer = engine.models().get(&summarizer_id)?;
     let reserve = reserve_for(&model, o.reserve_output)?;
     let factor = count.factor;
     let priming = scale(model.framing().reply_priming.max(0) as usize, factor);

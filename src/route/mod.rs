@@ -6,7 +6,7 @@ pub mod classify;
 pub mod fallback;
 pub mod stats;
 
-use crate::engine::Engine;
+use crate::engine::Counter as Engine;
 use crate::error::{Error, Result};
 use crate::messages::{parse_messages, Part, Role};
 use crate::models::ModelInfo;
@@ -125,7 +125,7 @@ struct Compiled {
 }
 
 fn known(engine: &Engine, id: &str, what: &str) -> Result<ModelInfo> {
-    engine.models.get(id).cloned().map_err(|_| {
+    engine.models().get(id).cloned().map_err(|_| {
         Error::invalid_config(format!("{what} is '{id}', which is not in the model registry; add it with models.register(...) or fix the id"))
     })
 }
@@ -220,8 +220,13 @@ struct Choice {
 /// A model that fits: (id, prompt tokens, usable window, input price).
 type Fit = (String, u64, u64, f64);
 
-/// Routes a conversation; records the decision in the engine's routing stats.
-pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Result<Decision> {
+/// Routes a conversation with a counter; records the decision in `stats`.
+pub fn route(
+    engine: &mut Engine,
+    stats: &mut stats::RoutingStats,
+    messages: &Value,
+    cfg: &RouterConfig,
+) -> Result<Decision> {
     let compiled = compile(engine, cfg)?;
     let req = understand(messages, cfg)?;
     let choice = apply_rules_or_task(&compiled, cfg, &req)?;
@@ -257,11 +262,9 @@ pub fn route(engine: &mut Engine, messages: &Value, cfg: &RouterConfig) -> Resul
         .models
         .complex
         .as_ref()
-        .and_then(|id| engine.models.get(id).ok())
+        .and_then(|id| engine.models().get(id).ok())
         .map(|m| m.pricing.input);
-    engine
-        .routing
-        .record(&decision, info.pricing.input, complex_price);
+    stats.record(&decision, info.pricing.input, complex_price);
     Ok(decision)
 }
 
@@ -398,7 +401,7 @@ fn pick_by_capability(
     let alt = preferred
         .into_iter()
         .chain(pool.iter().cloned())
-        .find(|id| engine.models.get(id).is_ok_and(|m| req.capable(m)));
+        .find(|id| engine.models().get(id).is_ok_and(|m| req.capable(m)));
     let what = if req.needs_vision { "images" } else { "tools" };
     match alt {
         Some(a) => {
@@ -441,7 +444,7 @@ fn cheapest_fitting(
 ) -> Option<Fit> {
     let mut best: Option<Fit> = None;
     for id in candidates {
-        if !engine.models.get(id).is_ok_and(|m| req.capable(m)) {
+        if !engine.models().get(id).is_ok_and(|m| req.capable(m)) {
             continue;
         }
         let Ok(f) = fit(engine, cfg, req, id) else {
@@ -527,7 +530,7 @@ fn build_fallbacks(
             .into_iter()
             .flatten(),
     ) {
-        if !fallbacks.contains(id) && engine.models.get(id).is_ok_and(|m| req.capable(m)) {
+        if !fallbacks.contains(id) && engine.models().get(id).is_ok_and(|m| req.capable(m)) {
             fallbacks.push(id.clone());
         }
     }

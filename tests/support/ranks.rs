@@ -42,7 +42,7 @@ pub fn rank_file_bytes(name: &str) -> Vec<u8> {
 #[allow(dead_code)]
 pub fn engine_with_cl100k() -> contextwise::Engine {
     let e = contextwise::Engine::new();
-    e.encodings
+    e.encodings()
         .load("cl100k_base", &rank_file_bytes("cl100k_base"))
         .expect("cl100k_base loads");
     e
