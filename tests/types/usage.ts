@@ -2,7 +2,8 @@
 // writes against, and reject misuse.
 import {
   init, loadEncoding, countTokens, countMessages, assessRisk, encode, decode, isWithinTokenLimit, models, calibrate,
-  isContextwiseError, countCacheStats, configureCountCache, configureLimits, planCondensation, condense, createProvider, usageStats,
+  isContextwiseError, countCacheStats, configureCountCache, configureLimits, planCondensation, createInstance,
+  summaryCacheStats, configureSummaryCache, condense, createProvider, usageStats,
   type ChatResult, type StreamDelta, type Provider, route, routedChat, routingStats, type RouteDecision,
   type CondensationPlan, type CondenseResult, type Fact, type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
 } from 'contextwise';
@@ -67,6 +68,21 @@ export async function main(): Promise<void> {
   try { await provider.chat({ model: 'gpt-4o', messages }); } catch (e) {
     if (isContextwiseError(e) && (e.code === 'PROVIDER_HTTP' || e.code === 'PROVIDER_REDIRECT') && e.status) void [e.status, e.retryable, e.provider];
   }
+  try { countTokens('x', { model: 'gpt-4o' }); } catch (e) {
+    if (isContextwiseError(e)) {
+      switch (e.code) {
+        case 'PROVIDER_HTTP': case 'PROVIDER_REDIRECT': void [e.status, e.provider, e.retryable]; break;
+        case 'INPUT_TOO_LARGE': case 'INTERNAL': case 'RESPONSE_TOO_LARGE': case 'ABORTED': break;
+        default: { const c: ErrorCode = e.code; void c; }
+      }
+    }
+  }
+  const tenant = createInstance();
+  const tenantCount: number = tenant.countTokens('x', { model: 'gpt-4o' });
+  tenant.models.register({ id: 'tenant-model', provider: 'local', tokenizer: { encoding: 'o200k_base' }, contextWindow: 4096, maxOutputTokens: 512 });
+  const cacheSize: number = summaryCacheStats().size + tenant.summaryCacheStats().capacity;
+  configureSummaryCache({ capacity: 64 });
+  void [tenantCount, cacheSize];
   const limits: { maxInputChars: number; maxDepth: number } = configureLimits({ maxDepth: 32 });
   void limits;
   // @ts-expect-error: unknown limit
