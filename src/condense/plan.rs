@@ -148,11 +148,16 @@ pub fn summary_budget(target: u64) -> u64 {
     (target * 3 / 20).clamp(64, 8000)
 }
 
-/// Plans a condensation.
-pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
-    let msgs = input.messages;
-    let n = msgs.len();
-    let strategy = o.strategy.unwrap_or_default();
+/// The options of a plan, checked.
+struct Settings {
+    strategy: Strategy,
+    keep_recent: usize,
+    target: u64,
+    max_msg: Option<u64>,
+}
+
+fn settings(input: &PlanInput, o: &CondenseOptions) -> Result<Settings> {
+    let n = input.messages.len();
     o.summarizer_timeout_ms()?;
     let keep_recent = nonneg_int(o.keep_recent, "keepRecent")?
         .map(|k| k as usize)
@@ -166,12 +171,38 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
             )));
         }
     }
-    let before: u64 = input.per_message.iter().sum::<u64>() + if n > 0 { input.priming } else { 0 };
-    let snippets: u64 = o.snippets.iter().map(|s| (input.count)(s) + 4).sum();
-    let units = split_units(msgs);
+    Ok(Settings {
+        strategy: o.strategy.unwrap_or_default(),
+        keep_recent,
+        target,
+        max_msg: nonneg_int(o.max_message_tokens, "maxMessageTokens")?,
+    })
+}
 
-    // which units must stay, and why
-    let recent_from = n.saturating_sub(keep_recent);
+/// Which turns stay and why, which are evicted, and the budgets of the facts and summary blocks.
+struct Selection {
+    keep_reason: Vec<Option<&'static str>>,
+    evict: Vec<bool>,
+    facts_budget: u64,
+    summary_budget: u64,
+}
+
+fn unit_tokens(input: &PlanInput, u: &Unit) -> u64 {
+    input.per_message[u.start..u.end].iter().sum()
+}
+
+/// Keeps the system prompt, pinned and recent turns; when condensation is needed, keeps older
+/// turns newest-first while they fit next to the blocks and evicts the rest.
+fn select(
+    input: &PlanInput,
+    o: &CondenseOptions,
+    st: &Settings,
+    units: &[Unit],
+    needed: bool,
+    before_and_snippets: u64,
+    snippets: u64,
+) -> Selection {
+    let recent_from = input.messages.len().saturating_sub(st.keep_recent);
     let reason_for = |u: &Unit| -> Option<&'static str> {
         if u.system {
             Some("system prompt")
@@ -183,36 +214,32 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
             None
         }
     };
-    let unit_tokens = |u: &Unit| -> u64 { input.per_message[u.start..u.end].iter().sum() };
     let mut keep_reason: Vec<Option<&'static str>> = units.iter().map(reason_for).collect();
     let mandatory: u64 = units
         .iter()
         .zip(&keep_reason)
         .filter(|(_, r)| r.is_some())
-        .map(|(u, _)| unit_tokens(u))
+        .map(|(u, _)| unit_tokens(input, u))
         .sum();
-
-    let trigger_tokens = (input.limit as f64 * input.trigger) as u64;
-    let needed = o.force || o.target.is_some() || before >= trigger_tokens;
     let mut evict = vec![false; units.len()];
-    let base = mandatory + input.priming + snippets;
     // block budgets shrink to what is left next to the kept-verbatim part
-    let avail = target.saturating_sub(base);
-    let facts_b = facts_budget(target).min(avail / 3);
-    let summary_b = if strategy == Strategy::Truncate {
+    let avail = st
+        .target
+        .saturating_sub(mandatory + input.priming + snippets);
+    let facts_b = facts_budget(st.target).min(avail / 3);
+    let summary_b = if st.strategy == Strategy::Truncate {
         0
     } else {
-        summary_budget(target).min(avail - facts_b)
+        summary_budget(st.target).min(avail - facts_b)
     };
-    if needed && before + snippets > target {
-        // keep older turns newest-first while they fit next to the blocks; evict the rest
+    if needed && before_and_snippets > st.target {
         let mut room = avail - facts_b - summary_b;
         let mut stop = false;
         for (i, u) in units.iter().enumerate().rev() {
             if keep_reason[i].is_some() {
                 continue;
             }
-            let t = unit_tokens(u);
+            let t = unit_tokens(input, u);
             if !stop && t <= room {
                 room -= t;
                 keep_reason[i] = Some("fits in the target");
@@ -230,22 +257,36 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
             });
         }
     }
-    let any_evicted = evict.iter().any(|&e| e);
-    let max_msg = nonneg_int(o.max_message_tokens, "maxMessageTokens")?;
+    Selection {
+        keep_reason,
+        evict,
+        facts_budget: facts_b,
+        summary_budget: summary_b,
+    }
+}
 
-    let mut messages = Vec::with_capacity(n);
-    let mut evicted = Vec::new();
-    let mut kept_tokens = 0u64;
-    let mut evicted_tokens = 0u64;
-    let (mut system_tokens, mut recent_tokens) = (0u64, 0u64);
+/// The per-message decisions and the token tallies they add up to.
+#[derive(Default)]
+struct Tally {
+    messages: Vec<MessagePlan>,
+    evicted: Vec<usize>,
+    kept: u64,
+    evicted_tokens: u64,
+    system: u64,
+    recent: u64,
+}
+
+fn decide_messages(input: &PlanInput, st: &Settings, units: &[Unit], sel: &Selection) -> Tally {
+    let msgs = input.messages;
+    let mut t = Tally::default();
     for (i, u) in units.iter().enumerate() {
-        #[allow(clippy::needless_range_loop)] // j indexes three parallel slices
+        #[allow(clippy::needless_range_loop)] // j indexes two parallel slices
         for j in u.start..u.end {
             let tokens = input.per_message[j];
-            let (action, reason) = if evict[i] {
-                evicted.push(j);
-                evicted_tokens += tokens;
-                if strategy == Strategy::Truncate {
+            let (action, reason) = if sel.evict[i] {
+                t.evicted.push(j);
+                t.evicted_tokens += tokens;
+                if st.strategy == Strategy::Truncate {
                     (Action::Drop, "oldest turns are dropped to reach the target")
                 } else {
                     (
@@ -253,7 +294,7 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
                         "evicted: condensed into the summary block",
                     )
                 }
-            } else if max_msg.is_some_and(|m| tokens > m)
+            } else if st.max_msg.is_some_and(|m| tokens > m)
                 && msgs[j].role != Role::System
                 && msgs[j]
                     .parts
@@ -265,22 +306,22 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
                     "longer than maxMessageTokens: head and tail kept",
                 )
             } else {
-                (Action::Keep, keep_reason[i].unwrap_or("kept"))
+                (Action::Keep, sel.keep_reason[i].unwrap_or("kept"))
             };
             let effective = if action == Action::Truncate {
-                max_msg.unwrap_or(tokens)
+                st.max_msg.unwrap_or(tokens)
             } else {
                 tokens
             };
-            if !evict[i] {
-                kept_tokens += effective;
+            if !sel.evict[i] {
+                t.kept += effective;
                 if u.system {
-                    system_tokens += effective;
+                    t.system += effective;
                 } else {
-                    recent_tokens += effective;
+                    t.recent += effective;
                 }
             }
-            messages.push(MessagePlan {
+            t.messages.push(MessagePlan {
                 index: j,
                 role: msgs[j].role.as_str(),
                 action,
@@ -289,33 +330,74 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
             });
         }
     }
+    t
+}
 
-    let summary_b = if any_evicted { summary_b } else { 0 };
-    let facts_b = if any_evicted { facts_b } else { 0 };
-    let after =
-        kept_tokens + summary_b + facts_b + snippets + if n > 0 { input.priming } else { 0 };
-    let over_budget = (needed && after > target).then(|| {
-        let mut excess = after - target;
-        let mut drop = Vec::new();
-        for u in units.iter().filter(|u| !u.system) {
-            if excess == 0 {
-                break;
-            }
-            if evict[units.iter().position(|x| x == u).unwrap_or(0)] {
-                continue;
-            }
-            for j in u.start..u.end {
-                drop.push(j);
-            }
-            excess = excess.saturating_sub(unit_tokens(u));
+/// When even the kept-verbatim part exceeds the target: by how much, and what would have to go.
+fn over_budget(
+    input: &PlanInput,
+    units: &[Unit],
+    evict: &[bool],
+    after: u64,
+    target: u64,
+) -> OverBudget {
+    let mut excess = after - target;
+    let mut drop = Vec::new();
+    for (i, u) in units.iter().enumerate().filter(|(_, u)| !u.system) {
+        if excess == 0 {
+            break;
         }
-        OverBudget {
-            excess: after - target,
-            would_need_to_drop: drop,
+        if evict[i] {
+            continue;
         }
-    });
-    let summarizer = (any_evicted && strategy.uses_llm()).then(|| {
-        let input_tokens = evicted_tokens + 200;
+        drop.extend(u.start..u.end);
+        excess = excess.saturating_sub(unit_tokens(input, u));
+    }
+    OverBudget {
+        excess: after - target,
+        would_need_to_drop: drop,
+    }
+}
+
+fn sections(t: &Tally, facts_b: u64, summary_b: u64, snippets: u64, target: u64) -> Vec<Section> {
+    let section = |name, tokens, budget| Section {
+        name,
+        tokens,
+        budget,
+    };
+    vec![
+        section("system", t.system, t.system),
+        section("facts", facts_b, facts_b),
+        section("summary", summary_b, summary_b),
+        section("snippets", snippets, snippets),
+        section(
+            "recent",
+            t.recent,
+            target.saturating_sub(t.system + facts_b + summary_b + snippets),
+        ),
+    ]
+}
+
+/// Plans a condensation: settings → which turns stay → per-message decisions → budgets.
+pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
+    let st = settings(input, o)?;
+    let n = input.messages.len();
+    let priming = if n > 0 { input.priming } else { 0 };
+    let before: u64 = input.per_message.iter().sum::<u64>() + priming;
+    let snippets: u64 = o.snippets.iter().map(|s| (input.count)(s) + 4).sum();
+    let units = split_units(input.messages);
+    let trigger_tokens = (input.limit as f64 * input.trigger) as u64;
+    let needed = o.force || o.target.is_some() || before >= trigger_tokens;
+    let sel = select(input, o, &st, &units, needed, before + snippets, snippets);
+    let tally = decide_messages(input, &st, &units, &sel);
+    let any_evicted = !tally.evicted.is_empty();
+    let summary_b = if any_evicted { sel.summary_budget } else { 0 };
+    let facts_b = if any_evicted { sel.facts_budget } else { 0 };
+    let after = tally.kept + summary_b + facts_b + snippets + priming;
+    let over = (needed && after > st.target)
+        .then(|| over_budget(input, &units, &sel.evict, after, st.target));
+    let summarizer = (any_evicted && st.strategy.uses_llm()).then(|| {
+        let input_tokens = tally.evicted_tokens + 200;
         let (model, pin, pout) = &input.summarizer;
         SummarizerCost {
             model: model.clone(),
@@ -324,45 +406,18 @@ pub fn plan(input: &PlanInput, o: &CondenseOptions) -> Result<Plan> {
             usd: (input_tokens as f64 * pin + summary_b as f64 * pout) / 1e6,
         }
     });
-    let sections = vec![
-        Section {
-            name: "system",
-            tokens: system_tokens,
-            budget: system_tokens,
-        },
-        Section {
-            name: "facts",
-            tokens: facts_b,
-            budget: facts_b,
-        },
-        Section {
-            name: "summary",
-            tokens: summary_b,
-            budget: summary_b,
-        },
-        Section {
-            name: "snippets",
-            tokens: snippets,
-            budget: snippets,
-        },
-        Section {
-            name: "recent",
-            tokens: recent_tokens,
-            budget: target.saturating_sub(system_tokens + facts_b + summary_b + snippets),
-        },
-    ];
     Ok(Plan {
         needed,
-        strategy,
+        strategy: st.strategy,
         model: input.model.clone(),
         limit: input.limit,
-        target,
+        target: st.target,
         tokens_before: before,
         tokens_after: after,
-        messages,
-        sections,
+        sections: sections(&tally, facts_b, summary_b, snippets, st.target),
+        messages: tally.messages,
         summarizer,
-        over_budget,
-        evicted,
+        over_budget: over,
+        evicted: tally.evicted,
     })
 }
