@@ -197,161 +197,185 @@ fn normalize(s: &str) -> String {
 pub fn extract_local(messages: &[Message], first_index: usize, time: f64) -> Ledger {
     let mut ledger = Ledger::default();
     for (k, m) in messages.iter().enumerate() {
-        let idx = first_index + k;
         let text = m.text();
-        let add = |ledger: &mut Ledger, kind: FactKind, subject: String, text: String| {
+        let mut found = Vec::new();
+        files_in_prose(&text, &mut found);
+        diff_headers(&text, &mut found);
+        code_facts(&text, m.role, &mut found);
+        statements(&text, m.role, &mut found);
+        for (kind, subject, text) in found {
             ledger.add(Fact {
                 kind,
                 subject,
                 text,
-                sources: vec![idx],
+                sources: vec![first_index + k],
                 time,
-            })
-        };
-        let lower = text.to_lowercase();
-        // files named in prose: created / modified / deleted `path`
-        for (verbs, kind) in [
-            (
-                &["created", "create", "added", "new file", "wrote", "writing"][..],
-                FactKind::FileCreated,
-            ),
-            (
-                &[
-                    "modified",
-                    "updated",
-                    "changed",
-                    "edited",
-                    "fixed",
-                    "refactored",
-                ][..],
-                FactKind::FileModified,
-            ),
-            (
-                &["deleted", "removed", "delete", "remove"][..],
-                FactKind::FileDeleted,
-            ),
-        ] {
-            for v in verbs {
-                let mut from = 0;
-                while let Some(p) = lower[from..].find(v) {
-                    let at = from + p;
-                    from = at + v.len();
-                    let after = &text[from.min(text.len())..];
-                    let window: String = after.chars().take(60).collect();
-                    let cand = window.split_whitespace().take(4).find_map(clean_path);
-                    if let Some(path) = cand {
-                        add(&mut ledger, kind, path.clone(), path);
-                    }
-                }
-            }
+            });
         }
-        // diff headers
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, l) in lines.iter().enumerate() {
-            if let Some(p) = l.strip_prefix("+++ ") {
-                let prev = if i > 0 { lines[i - 1] } else { "" };
-                let path = p.trim().trim_start_matches("b/").to_string();
-                if path == "/dev/null" {
-                    if let Some(old) = prev.strip_prefix("--- ") {
-                        let old = old.trim().trim_start_matches("a/").to_string();
-                        add(&mut ledger, FactKind::FileDeleted, old.clone(), old);
-                    }
-                } else if prev.trim() == "--- /dev/null" {
-                    add(&mut ledger, FactKind::FileCreated, path.clone(), path);
-                } else {
-                    add(&mut ledger, FactKind::FileModified, path.clone(), path);
-                }
-            }
-        }
-        // code fences: a file name on the fence line or the first comment line; definitions
-        let mut in_code = false;
-        for l in &lines {
-            let t = l.trim_start();
-            if let Some(info) = t.strip_prefix("```") {
-                in_code = !in_code;
-                if in_code {
-                    let named = info
-                        .split_whitespace()
-                        .chain(info.split(':'))
-                        .skip(1)
-                        .find_map(|w| clean_path(w.trim_start_matches("title=")));
-                    if let Some(f) = named {
-                        add(&mut ledger, FactKind::FileCreated, f.clone(), f);
-                    }
-                }
-                continue;
-            }
-            if !in_code || m.role == Role::User {
-                continue;
-            }
-            for (kw, kind) in [
-                ("def ", FactKind::FunctionAdded),
-                ("fn ", FactKind::FunctionAdded),
-                ("function ", FactKind::FunctionAdded),
-                ("class ", FactKind::ClassAdded),
-                ("struct ", FactKind::ClassAdded),
-            ] {
-                let body = t
-                    .trim_start_matches("pub ")
-                    .trim_start_matches("async ")
-                    .trim_start_matches("export ");
-                if let Some(rest) = body.strip_prefix(kw) {
-                    let name: String = rest
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if !name.is_empty() {
-                        add(&mut ledger, kind, name.clone(), name);
-                    }
-                }
-            }
-            if let Some(c) = t
-                .strip_prefix("# file:")
-                .or_else(|| t.strip_prefix("// file:"))
-            {
-                if let Some(f) = clean_path(c) {
-                    add(&mut ledger, FactKind::FileCreated, f.clone(), f);
-                }
-            }
-        }
-        // statements
-        let phrases: &[(&str, FactKind, bool)] = &[
-            ("we decided", FactKind::Decision, false),
-            ("decided to", FactKind::Decision, false),
-            ("we will ", FactKind::Decision, false),
-            ("we'll ", FactKind::Decision, false),
-            ("let's go with", FactKind::Decision, false),
-            ("we agreed", FactKind::Decision, false),
-            ("must ", FactKind::Constraint, true),
-            ("never ", FactKind::Constraint, true),
-            ("always ", FactKind::Constraint, true),
-            ("i prefer", FactKind::Preference, true),
-            ("i'd prefer", FactKind::Preference, true),
-            ("i like ", FactKind::Preference, true),
-            ("i don't want", FactKind::Preference, true),
-            ("todo", FactKind::OpenTask, false),
-            ("still need to", FactKind::OpenTask, false),
-            ("next we need to", FactKind::OpenTask, false),
-            ("traceback", FactKind::ErrorSeen, false),
-            ("error:", FactKind::ErrorSeen, false),
-            ("exception", FactKind::ErrorSeen, false),
-        ];
-        for &(p, kind, user_only) in phrases {
-            if user_only && m.role != Role::User {
-                continue;
-            }
-            if let Some(at) = lower.find(p) {
-                if at < text.len() && text.is_char_boundary(at) {
-                    let s = sentence_with(&text, at);
-                    let s: String = s.chars().take(200).collect();
-                    if !s.is_empty() {
-                        add(&mut ledger, kind, normalize(&s), s);
-                    }
+    }
+    ledger
+}
+
+/// (kind, subject, text) of one fact found in a message.
+type Found = (FactKind, String, String);
+
+/// Files named in prose: created / modified / deleted `path`.
+fn files_in_prose(text: &str, out: &mut Vec<Found>) {
+    let lower = text.to_lowercase();
+    for (verbs, kind) in [
+        (
+            &["created", "create", "added", "new file", "wrote", "writing"][..],
+            FactKind::FileCreated,
+        ),
+        (
+            &[
+                "modified",
+                "updated",
+                "changed",
+                "edited",
+                "fixed",
+                "refactored",
+            ][..],
+            FactKind::FileModified,
+        ),
+        (
+            &["deleted", "removed", "delete", "remove"][..],
+            FactKind::FileDeleted,
+        ),
+    ] {
+        for v in verbs {
+            let mut from = 0;
+            while let Some(p) = lower[from..].find(v) {
+                from += p + v.len();
+                // lower-casing can change byte lengths: read the original only where the
+                // position is a character boundary of it
+                let Some(after) = text.get(from.min(text.len())..) else {
+                    continue;
+                };
+                let window: String = after.chars().take(60).collect();
+                if let Some(path) = window.split_whitespace().take(4).find_map(clean_path) {
+                    out.push((kind, path.clone(), path));
                 }
             }
         }
     }
-    ledger
+}
+
+/// Unified-diff headers: `--- a/x` / `+++ b/x` (with /dev/null for created and deleted files).
+fn diff_headers(text: &str, out: &mut Vec<Found>) {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        let Some(p) = l.strip_prefix("+++ ") else {
+            continue;
+        };
+        let prev = if i > 0 { lines[i - 1] } else { "" };
+        let path = p.trim().trim_start_matches("b/").to_string();
+        if path == "/dev/null" {
+            if let Some(old) = prev.strip_prefix("--- ") {
+                let old = old.trim().trim_start_matches("a/").to_string();
+                out.push((FactKind::FileDeleted, old.clone(), old));
+            }
+        } else if prev.trim() == "--- /dev/null" {
+            out.push((FactKind::FileCreated, path.clone(), path));
+        } else {
+            out.push((FactKind::FileModified, path.clone(), path));
+        }
+    }
+}
+
+/// Code fences: a file name on the fence line or a `# file:` comment; functions and classes
+/// defined in code the assistant wrote.
+fn code_facts(text: &str, role: Role, out: &mut Vec<Found>) {
+    let mut in_code = false;
+    for l in text.lines() {
+        let t = l.trim_start();
+        if let Some(info) = t.strip_prefix("```") {
+            in_code = !in_code;
+            if in_code {
+                let named = info
+                    .split_whitespace()
+                    .chain(info.split(':'))
+                    .skip(1)
+                    .find_map(|w| clean_path(w.trim_start_matches("title=")));
+                if let Some(f) = named {
+                    out.push((FactKind::FileCreated, f.clone(), f));
+                }
+            }
+            continue;
+        }
+        if !in_code || role == Role::User {
+            continue;
+        }
+        let body = t
+            .trim_start_matches("pub ")
+            .trim_start_matches("async ")
+            .trim_start_matches("export ");
+        for (kw, kind) in [
+            ("def ", FactKind::FunctionAdded),
+            ("fn ", FactKind::FunctionAdded),
+            ("function ", FactKind::FunctionAdded),
+            ("class ", FactKind::ClassAdded),
+            ("struct ", FactKind::ClassAdded),
+        ] {
+            if let Some(rest) = body.strip_prefix(kw) {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.push((kind, name.clone(), name));
+                }
+            }
+        }
+        if let Some(c) = t
+            .strip_prefix("# file:")
+            .or_else(|| t.strip_prefix("// file:"))
+        {
+            if let Some(f) = clean_path(c) {
+                out.push((FactKind::FileCreated, f.clone(), f));
+            }
+        }
+    }
+}
+
+/// Decisions, constraints, preferences, open tasks and errors stated in a sentence.
+fn statements(text: &str, role: Role, out: &mut Vec<Found>) {
+    const PHRASES: &[(&str, FactKind, bool)] = &[
+        ("we decided", FactKind::Decision, false),
+        ("decided to", FactKind::Decision, false),
+        ("we will ", FactKind::Decision, false),
+        ("we'll ", FactKind::Decision, false),
+        ("let's go with", FactKind::Decision, false),
+        ("we agreed", FactKind::Decision, false),
+        ("must ", FactKind::Constraint, true),
+        ("never ", FactKind::Constraint, true),
+        ("always ", FactKind::Constraint, true),
+        ("i prefer", FactKind::Preference, true),
+        ("i'd prefer", FactKind::Preference, true),
+        ("i like ", FactKind::Preference, true),
+        ("i don't want", FactKind::Preference, true),
+        ("todo", FactKind::OpenTask, false),
+        ("still need to", FactKind::OpenTask, false),
+        ("next we need to", FactKind::OpenTask, false),
+        ("traceback", FactKind::ErrorSeen, false),
+        ("error:", FactKind::ErrorSeen, false),
+        ("exception", FactKind::ErrorSeen, false),
+    ];
+    let lower = text.to_lowercase();
+    for &(p, kind, user_only) in PHRASES {
+        if user_only && role != Role::User {
+            continue;
+        }
+        if let Some(at) = lower.find(p) {
+            if at < text.len() && text.is_char_boundary(at) {
+                let s = sentence_with(text, at);
+                let s: String = s.chars().take(200).collect();
+                if !s.is_empty() {
+                    out.push((kind, normalize(&s), s));
+                }
+            }
+        }
+    }
 }
 
 /// Validates an LLM's JSON answer (`[{ kind, subject, text, sources? }]`) and adds it to the
@@ -524,5 +548,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!((n, l.facts[0].sources.clone()), (1, vec![4]));
+    }
+
+    #[test]
+    fn text_whose_lower_case_is_longer_never_panics() {
+        // 'İ' lower-cases to two characters, so positions in the lower-cased text are not
+        // positions in the original: before, slicing there panicked (a trap in the wasm build)
+        let text = "İ createdé src/main.rs, İ removedé old.rs".to_string();
+        let m = parse_messages(&json!([{ "role": "assistant", "content": text }])).unwrap();
+        let ledger = extract_local(&m, 0, 0.0);
+        assert!(ledger.facts.iter().all(|f| !f.subject.is_empty()));
     }
 }
