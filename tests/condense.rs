@@ -564,3 +564,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+    /// A panic here is a trap in the wasm build: any text, including characters whose lower case
+    /// is longer (İ, ẞ, Ⱥ) and code fences or diff headers, condenses without one.
+    #[test]
+    fn any_text_condenses_without_panicking(
+        texts in proptest::collection::vec("(İ|é|ẞ|Ⱥ|ﬃ|Σ|```|\n|\\+\\+\\+ |--- |created |TODO|must |\\PC){0,120}", 2..16),
+        which in 0usize..4,
+    ) {
+        let strategy = ["truncate", "extractive", "summary", "relevant"][which];
+        let msgs: Vec<Value> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| json!({"role": if i % 2 == 0 { "user" } else { "assistant" }, "content": t}))
+            .collect();
+        let mut e = engine();
+        let llm = Scripted::new(vec![Ok("Summary."), Ok("Summary.")]);
+        let o = json!({"model": "gpt-4", "target": 60, "keepRecent": 1, "strategy": strategy, "force": true});
+        let r = condense_with(&mut e, &Value::Array(msgs.clone()), o, Some(&llm));
+        prop_assert!(r.metrics.tokens_before > 0 || msgs.is_empty());
+        let _ = e.route(&Value::Array(msgs), &serde_json::from_value(json!({"models": {"primary": "gpt-4"}})).unwrap());
+    }
+}
