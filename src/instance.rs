@@ -19,6 +19,7 @@ use std::rc::Rc;
 
 /// Counters of the summary cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SummaryCacheStats {
     /// Summaries cached.
     pub size: usize,

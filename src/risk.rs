@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Risk levels, from no risk to a request that cannot fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RiskLevel {
     /// Below the caution threshold.
@@ -24,8 +25,9 @@ pub enum RiskLevel {
 
 /// What to do at a level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
-pub enum Action {
+pub enum RiskAction {
     /// Nothing to do.
     None,
     /// Keep an eye on growth; plan condensation soon.
@@ -110,19 +112,20 @@ impl Thresholds {
 
 impl RiskLevel {
     /// The recommended action for this level.
-    pub fn action(self) -> Action {
+    pub fn action(self) -> RiskAction {
         match self {
-            RiskLevel::Safe => Action::None,
-            RiskLevel::Caution => Action::Monitor,
-            RiskLevel::Warning => Action::Condense,
-            RiskLevel::Critical => Action::CondenseNow,
-            RiskLevel::Overflow => Action::CondenseRequired,
+            RiskLevel::Safe => RiskAction::None,
+            RiskLevel::Caution => RiskAction::Monitor,
+            RiskLevel::Warning => RiskAction::Condense,
+            RiskLevel::Critical => RiskAction::CondenseNow,
+            RiskLevel::Overflow => RiskAction::CondenseRequired,
         }
     }
 }
 
 /// A risk assessment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Assessment {
     /// Prompt tokens.
@@ -136,7 +139,7 @@ pub struct Assessment {
     /// The level.
     pub level: RiskLevel,
     /// The recommended action.
-    pub action: Action,
+    pub action: RiskAction,
     /// A sentence for people.
     pub message: String,
     /// Tokens reserved for the reply.
@@ -229,7 +232,7 @@ mod tests {
         let a = assess(800, 1100, 100, &Thresholds::default(), false).unwrap();
         assert_eq!(
             (a.limit, a.available, a.level, a.action),
-            (1000, 200, RiskLevel::Warning, Action::Condense)
+            (1000, 200, RiskLevel::Warning, RiskAction::Condense)
         );
         let o = assess(1200, 1100, 100, &Thresholds::default(), false).unwrap();
         assert_eq!((o.available, o.level), (0, RiskLevel::Overflow));

@@ -9,7 +9,7 @@ mod support {
 }
 
 use contextwise::condense::llm::Summarizer;
-use contextwise::condense::plan::Action;
+use contextwise::condense::plan::MessageAction as Action;
 use contextwise::condense::prepare::{prepare, run};
 use contextwise::condense::run::Condensed;
 use contextwise::condense::{CondenseOptions, Strategy};

@@ -192,7 +192,7 @@ pub fn experiment() -> (f64, f64, f64, String) {
             .plan
             .messages
             .iter()
-            .filter(|m| m.action == contextwise::condense::plan::Action::Keep)
+            .filter(|m| m.action == contextwise::condense::plan::MessageAction::Keep)
             .map(|m| msgs[m.index].clone())
             .collect();
         let first_text = format!("{}\n{}", context_text(&kept), first);

@@ -85,7 +85,7 @@ fn unquote(message: &str) -> String {
 }
 
 /// The result of a call.
-#[derive(Serialize)]
+#[derive(Serialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
 struct ChatResult {
     #[serde(flatten)]

@@ -139,7 +139,7 @@ pub fn configure_count_cache(
 }
 
 /// Summary-cache counters: `{ size, capacity, hits }`.
-#[wasm_bindgen(js_name = summaryCacheStats, unchecked_return_type = "{ size: number; capacity: number; hits: number }")]
+#[wasm_bindgen(js_name = summaryCacheStats, unchecked_return_type = "SummaryCacheStats")]
 pub fn summary_cache_stats(engine: &EngineHandle) -> Result<JsValue, JsValue> {
     to_value(&engine.with(|e| Ok(e.summary_cache_stats()))?)
 }

@@ -1,5 +1,6 @@
-//! TypeScript declarations for the objects the exports take and return. wasm-bindgen copies
-//! this section into the generated `.d.ts`, next to the functions that use these names.
+//! TypeScript declarations for what the exports take: the shapes contextwise parses itself
+//! (messages, content parts, tools, options with unions). What they return is generated from the
+//! Rust types (`tsify` derives on the result types); the aliases below keep the public names.
 
 use wasm_bindgen::prelude::*;
 
@@ -42,31 +43,6 @@ export type EncodeOptions = CountOptions & { allowedSpecial?: 'all' | string[] }
 /** `countMessages` options. */
 export interface ChatCountOptions { model: string; tools?: ToolDefinition[] }
 
-/** The count of a conversation. */
-export interface ChatCount {
-  /** Prompt tokens: messages, framing, reply priming and tool definitions. */
-  total: number;
-  /** Tokens per message, each including its framing. */
-  perMessage: number[];
-  /** Framing tokens included in `total`. */
-  overhead: number;
-  /** Tool-definition tokens included in `total`. */
-  tools: number;
-  /** Image tokens included in `total`. */
-  images: number;
-  /** False only when the count is exact for this model. */
-  estimated: boolean;
-  encoding: EncodingName;
-  model: string;
-  /** Factor applied to the nearest encoding's count (1 when exact). */
-  factor: number;
-}
-
-/** Risk levels, by utilization of the usable window. */
-export type RiskLevel = 'SAFE' | 'CAUTION' | 'WARNING' | 'CRITICAL' | 'OVERFLOW';
-/** What to do at a level. */
-export type RiskAction = 'none' | 'monitor' | 'condense' | 'condense_now' | 'condense_required';
-
 /** Utilization thresholds, increasing, within (0, 1]. Defaults 0.7 / 0.8 / 0.9. */
 export interface RiskThresholds { caution?: number; warning?: number; critical?: number }
 
@@ -77,42 +53,6 @@ export interface RiskOptions {
   reserveOutput?: number;
   thresholds?: RiskThresholds;
   tools?: ToolDefinition[];
-}
-
-/** A risk assessment. */
-export interface RiskAssessment {
-  tokens: number;
-  /** Context window minus the output reserve. */
-  limit: number;
-  available: number;
-  utilization: number;
-  level: RiskLevel;
-  action: RiskAction;
-  message: string;
-  reserveOutput: number;
-  contextWindow: number;
-  estimated: boolean;
-}
-
-/** How images are priced. */
-export type ImageFormula = { kind: 'tile'; base: number; tile: number } | { kind: 'patch'; multiplier: number } | { kind: 'anthropic' };
-
-/** A model's registry entry. Prices are USD per million tokens. */
-export interface ModelInfo {
-  id: string;
-  aliases: string[];
-  provider: string;
-  local: boolean;
-  tokenizer: { encoding: EncodingName; exact: boolean; factor: number };
-  contextWindow: number;
-  maxOutputTokens: number;
-  pricing: { input: number; output: number; cachedInput: number | null };
-  capabilities: { vision: boolean; tools: boolean; streaming: boolean };
-  framing: { perMessage: number; perName: number; replyPriming: number } | null;
-  image: ImageFormula | null;
-  sources: { limits: { url: string; date: string } | null; pricing: { url: string; date: string } | null };
-  note?: string;
-  calibrationSamples: number;
 }
 
 /** What `models.register` takes: the required fields, the rest optional. */
@@ -131,9 +71,6 @@ export interface ModelInfoInput {
   sources?: { limits?: { url: string; date: string } | null; pricing?: { url: string; date: string } | null };
   note?: string;
 }
-
-/** Condensation strategies, chained as fallbacks: relevant → summary → extractive → truncate. */
-export type CondenseStrategy = 'truncate' | 'extractive' | 'summary' | 'relevant';
 
 /** Options of `planCondensation` and `condense`. */
 export interface CondenseOptions {
@@ -168,49 +105,6 @@ export interface CondenseOptions {
 /** What LLM strategies call: resolve to the model's answer. */
 export interface Summarizer { complete(system: string, prompt: string, maxTokens: number): Promise<string> }
 
-/** The decision for one message. */
-export interface MessagePlan { index: number; role: string; action: 'keep' | 'summarize' | 'drop' | 'truncate'; reason: string; tokens: number }
-
-/** A dry-run plan. */
-export interface CondensationPlan {
-  needed: boolean;
-  strategy: CondenseStrategy;
-  model: string;
-  limit: number;
-  target: number;
-  tokensBefore: number;
-  /** Expected size (an upper bound for LLM strategies). */
-  tokensAfter: number;
-  messages: MessagePlan[];
-  sections: { name: 'system' | 'facts' | 'summary' | 'snippets' | 'recent'; tokens: number; budget: number }[];
-  summarizer: { model: string; inputTokens: number; outputTokens: number; usd: number } | null;
-  /** Set when the kept-verbatim part alone exceeds the target. */
-  overBudget: { excess: number; wouldNeedToDrop: number[] } | null;
-  evicted: number[];
-}
-
-/** A fact of the ledger. */
-export interface Fact {
-  kind: 'file_created' | 'file_modified' | 'file_deleted' | 'function_added' | 'class_added' | 'decision' | 'constraint' | 'preference' | 'open_task' | 'error_seen';
-  subject: string;
-  text: string;
-  sources: number[];
-  time: number;
-}
-
-/** The result of `condense`. */
-export interface CondenseResult {
-  /** The condensed context (a new array; the input is unchanged). */
-  messages: ChatMessage[];
-  plan: CondensationPlan;
-  facts: Fact[];
-  summary: string | null;
-  metrics: {
-    tokensBefore: number; tokensAfter: number; ratio: number; strategyUsed: CondenseStrategy;
-    fallbacks: { strategy: CondenseStrategy; reason: string }[]; cacheHit: boolean; timeMs: number;
-  };
-}
-
 /** `createProvider` options. The API key stays in memory only. */
 export interface ProviderOptions {
   kind: 'openai' | 'anthropic' | 'ollama';
@@ -242,31 +136,6 @@ export interface ChatOptions {
   signal?: AbortSignal;
 }
 
-/** Token usage reported by the provider. */
-export interface Usage { promptTokens: number; completionTokens: number; cachedTokens: number }
-
-/** A complete answer. */
-export interface ChatResult {
-  message: ChatMessage;
-  finishReason: string | null;
-  usage: Usage | null;
-  model: string;
-  /** USD, for models with registry prices. */
-  cost: number | null;
-  attempts: number;
-  latencyMs: number;
-}
-
-/** A streamed increment. */
-export type StreamDelta =
-  | { type: 'text'; text: string }
-  | { type: 'tool_call'; index: number; id: string | null; name: string | null; arguments: string };
-
-/** Per-model totals of provider calls. */
-export interface UsageStats {
-  models: Record<string, { requests: number; errors: number; promptTokens: number; completionTokens: number; cachedTokens: number; cost: number; totalLatencyMs: number; meanLatencyMs: number }>;
-}
-
 /** Router configuration: roles, ordered rules (regex-lite syntax, linear time), default and preferences. */
 export interface RouterConfig {
   models?: { primary?: string; code?: string; fast?: string; complex?: string; vision?: string };
@@ -282,36 +151,12 @@ export interface RouterConfig {
   tools?: ToolDefinition[];
 }
 
-/** A routing decision. */
-export interface RouteDecision {
-  model: string;
-  provider: string;
-  task: 'code' | 'complex' | 'quick';
-  confidence: number;
-  /** A sentence for people, e.g. "Code task (verb 'write'); deepseek-coder fits 1,234 of 123,904 tokens". */
-  reason: string;
-  rule: { index: number; pattern: string } | null;
-  signals: string[];
-  tokens: number;
-  limit: number;
-  condensationRequired: boolean;
-  /** The chosen model first, then the models to fall back to. */
-  fallbacks: string[];
-  /** Set by routedChat: every model tried. */
-  attempts?: { model: string; ok: boolean; code?: string; message?: string }[];
-}
-
-/** Routing totals. */
-export interface RoutingStats {
-  requests: number;
-  byModel: Record<string, number>;
-  byTask: Record<string, number>;
-  cheaperThanComplex: number;
-  cheapShare: number;
-  /** Estimated USD saved on prompt tokens against sending everything to the complex model. */
-  estimatedSavings: number;
-}
-
-/** Count-cache counters. */
-export interface CacheStats { hits: number; misses: number; size: number; capacity: number; evictions: number }
+/** Names kept for the generated types (which carry the Rust names). */
+export type RiskAssessment = Assessment;
+export type CondenseStrategy = Strategy;
+export type CondensationPlan = Plan;
+export type CondenseResult = Condensed;
+export type StreamDelta = Delta;
+/** A routing decision; `routedChat` adds every model it tried. */
+export type RouteDecision = Decision & { attempts?: Attempt[] };
 "#;

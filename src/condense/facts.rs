@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Kinds of facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum FactKind {
     /// A file was created.
@@ -57,6 +58,7 @@ impl FactKind {
 
 /// One fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Fact {
     /// Kind.

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// How evicted history is condensed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
     /// Drop the oldest turns.

@@ -8,8 +8,9 @@ use serde::Serialize;
 
 /// What happens to a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
-pub enum Action {
+pub enum MessageAction {
     /// Kept verbatim.
     Keep,
     /// Folded into the summary block.
@@ -22,14 +23,15 @@ pub enum Action {
 
 /// The decision for one message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct MessagePlan {
     /// Index in the original history.
     pub index: usize,
     /// Role.
     pub role: &'static str,
-    /// Action.
-    pub action: Action,
+    /// MessageAction.
+    pub action: MessageAction,
     /// Why.
     pub reason: &'static str,
     /// Tokens of the message (with framing).
@@ -38,6 +40,7 @@ pub struct MessagePlan {
 
 /// A section of the resulting context.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Section {
     /// `system`, `facts`, `summary`, `snippets`, `history` or `recent`.
@@ -50,6 +53,7 @@ pub struct Section {
 
 /// Estimated cost of the summarizer call.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SummarizerCost {
     /// Model that would write the summary.
@@ -64,6 +68,7 @@ pub struct SummarizerCost {
 
 /// When the kept-verbatim part alone exceeds the target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct OverBudget {
     /// Tokens over the target after evicting everything allowed.
@@ -75,6 +80,7 @@ pub struct OverBudget {
 
 /// A condensation plan. Planning changes nothing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// False when the context is below the trigger and no condensation is needed.
@@ -287,10 +293,13 @@ fn decide_messages(input: &PlanInput, st: &Settings, units: &[Unit], sel: &Selec
                 t.evicted.push(j);
                 t.evicted_tokens += tokens;
                 if st.strategy == Strategy::Truncate {
-                    (Action::Drop, "oldest turns are dropped to reach the target")
+                    (
+                        MessageAction::Drop,
+                        "oldest turns are dropped to reach the target",
+                    )
                 } else {
                     (
-                        Action::Summarize,
+                        MessageAction::Summarize,
                         "evicted: condensed into the summary block",
                     )
                 }
@@ -302,13 +311,13 @@ fn decide_messages(input: &PlanInput, st: &Settings, units: &[Unit], sel: &Selec
                     .all(|p| matches!(p, crate::messages::Part::Text(_)))
             {
                 (
-                    Action::Truncate,
+                    MessageAction::Truncate,
                     "longer than maxMessageTokens: head and tail kept",
                 )
             } else {
-                (Action::Keep, sel.keep_reason[i].unwrap_or("kept"))
+                (MessageAction::Keep, sel.keep_reason[i].unwrap_or("kept"))
             };
-            let effective = if action == Action::Truncate {
+            let effective = if action == MessageAction::Truncate {
                 st.max_msg.unwrap_or(tokens)
             } else {
                 tokens

@@ -7,7 +7,7 @@ use super::llm::{
     relevant_prompt, relevant_system, summary_prompt, summary_system, validate, ContentKeys,
     Summarizer, SummaryCache,
 };
-use super::plan::{Action, Plan};
+use super::plan::{MessageAction, Plan};
 use super::text::head_tail;
 use super::Strategy;
 use crate::messages::{Message, Role};
@@ -17,6 +17,7 @@ use std::cell::RefCell;
 
 /// A strategy that failed and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Fallback {
     /// The strategy that failed.
     pub strategy: Strategy,
@@ -26,6 +27,7 @@ pub struct Fallback {
 
 /// Numbers about one condensation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
     /// Tokens of the history.
@@ -46,9 +48,11 @@ pub struct Metrics {
 
 /// The result of `condense`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Condensed {
     /// The condensed context (a new array; the input is unchanged).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ChatMessage[]"))]
     pub messages: Vec<Value>,
     /// The plan that was carried out.
     pub plan: Plan,
@@ -298,12 +302,12 @@ fn assemble(
     }
     for mp in plan.messages.iter().skip(i) {
         match mp.action {
-            Action::Keep => out.push(input.raw[mp.index].clone()),
-            Action::Truncate => out.push(truncated(
+            MessageAction::Keep => out.push(input.raw[mp.index].clone()),
+            MessageAction::Truncate => out.push(truncated(
                 &input.raw[mp.index],
                 max_message_tokens.unwrap_or(mp.tokens),
             )),
-            Action::Summarize | Action::Drop => {}
+            MessageAction::Summarize | MessageAction::Drop => {}
         }
     }
     out

@@ -17,6 +17,7 @@ const BUILTIN: &str = include_str!("../../data/models.json");
 
 /// How a model's tokens are counted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TokenizerInfo {
     /// The tiktoken encoding used (the model's own, or the nearest one).
@@ -35,6 +36,7 @@ fn one() -> f64 {
 
 /// Prices in USD per million tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Pricing {
     /// Input (prompt) tokens.
@@ -48,6 +50,7 @@ pub struct Pricing {
 
 /// What a model can do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Capabilities {
     /// Accepts images.
@@ -77,6 +80,7 @@ impl Default for Capabilities {
 
 /// Where a group of figures comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Source {
     /// The page the figure was read from.
@@ -87,6 +91,7 @@ pub struct Source {
 
 /// Sources of a model's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Sources {
     /// Source of context window and max output.
@@ -99,6 +104,7 @@ pub struct Sources {
 
 /// One model's registry entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ModelInfo {
     /// Canonical id, as sent to the provider.

@@ -163,6 +163,7 @@ pub struct HttpRequest {
 
 /// Token usage of one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
     /// Prompt (input) tokens, cached ones included.
@@ -175,9 +176,11 @@ pub struct Usage {
 
 /// A complete answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatResponse {
     /// The assistant message in the OpenAI shape (`content`, and `tool_calls` when any).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ChatMessage"))]
     pub message: Value,
     /// Why generation stopped, in the provider's words (`stop`, `end_turn`, `length` …).
     pub finish_reason: Option<String>,
@@ -189,6 +192,7 @@ pub struct ChatResponse {
 
 /// One streamed increment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Delta {
     /// More text.

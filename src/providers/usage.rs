@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 /// Totals for one model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelTotals {
     /// Successful requests.
@@ -28,8 +29,10 @@ pub struct ModelTotals {
 
 /// Totals by model.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct UsageStats {
     /// By model id as sent.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, ModelTotals>"))]
     pub models: BTreeMap<String, ModelTotals>,
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// A task class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Task {
     /// Generate or edit code.

@@ -8,6 +8,7 @@ use std::future::Future;
 
 /// One model tried.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Attempt {
     /// The model.
     pub model: String,

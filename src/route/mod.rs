@@ -85,6 +85,7 @@ fn yes() -> bool {
 
 /// The rule that matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct MatchedRule {
     /// Index in `rules`.
     pub index: usize,
@@ -94,6 +95,7 @@ pub struct MatchedRule {
 
 /// A routing decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
     /// Model id to call.

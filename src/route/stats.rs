@@ -7,13 +7,16 @@ use std::collections::BTreeMap;
 
 /// Totals of routing decisions.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct RoutingStats {
     /// Decisions.
     pub requests: u64,
     /// Decisions per model.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, number>"))]
     pub by_model: BTreeMap<String, u64>,
     /// Decisions per task.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, number>"))]
     pub by_task: BTreeMap<String, u64>,
     /// Decisions that went to a model cheaper than the `complex` one.
     pub cheaper_than_complex: u64,

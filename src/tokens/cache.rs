@@ -18,6 +18,7 @@ struct Node {
 
 /// Hit/miss counters and size of the count cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CacheStats {
     /// Lookups that found a count.

@@ -18,6 +18,7 @@ use std::hash::{Hash, Hasher};
 
 /// The result of counting a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatCount {
     /// Tokens of the whole prompt: messages, framing, reply priming and tool definitions.
@@ -33,6 +34,7 @@ pub struct ChatCount {
     /// False only when the count is exact for this model.
     pub estimated: bool,
     /// The encoding counted with.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "EncodingName"))]
     pub encoding: &'static str,
     /// The model's canonical id.
     pub model: String,
@@ -80,6 +82,7 @@ fn text_tokens(enc: &Encoding, m: &Message) -> u64 {
 
 /// Chat framing: tokens the chat format adds around messages.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Framing {
     /// Tokens per message (`<|start|>{role}\n … <|end|>\n`).

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a model prices images.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ImageFormula {
     /// OpenAI tiles: `base + tile × tiles`.
