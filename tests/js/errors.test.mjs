@@ -92,7 +92,7 @@ test('Node loads the encoding it needs by itself: a fresh process counts with no
   const script = `const cw = require(${JSON.stringify(`${pkgRoot}/pkg/node/index.js`)});
     console.log(JSON.stringify([cw.loadedEncodings(), cw.countTokens('hello world', { model: 'gpt-4o' }),
       cw.countMessages([{ role: 'user', content: 'hi' }], { model: 'gpt-4' }).total, cw.loadedEncodings()]));`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...process.execArgv, '-e', script], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), [[], 2, 8, ['cl100k_base', 'o200k_base']]);
 });

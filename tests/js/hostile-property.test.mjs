@@ -18,7 +18,7 @@ const BUDGET_MS = 30_000;
 if (!process.env.HOSTILE_FUZZ_CHILD) {
   test(`property: ${CALLS} random calls to every export (seed ${SEED}) only return or throw ContextwiseErrors`, () => {
     console.log(`# hostile-property seed ${SEED} (HOSTILE_SEED to replay)`);
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
       env: { ...process.env, HOSTILE_FUZZ_CHILD: '1' }, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 256 * 2 ** 20,
     });
     const lines = String(r.stdout).split('\n');

@@ -154,7 +154,7 @@ const cw = await H.loadCw();
 await cw.loadEncoding('o200k_base');
 const ok = () => { try { return cw.countTokens('still works', { encoding: 'o200k_base' }) === 2; } catch { return false; } };
 `;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', prelude + code], {
+  const r = spawnSync(process.execPath, [...process.execArgv, '--input-type=module', '-e', prelude + code], {
     env: process.env, encoding: 'utf8', timeout, killSignal: 'SIGKILL', maxBuffer: 64 * 2 ** 20,
   });
   const line = String(r.stdout ?? '').split('\n').reverse().find((l) => l.startsWith('RESULT '));
