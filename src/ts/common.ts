@@ -225,6 +225,13 @@ export function bind(rt: Runtime) {
       const o = optionsArg(opts, name, b);
       return call((w) => f(w, h(w), t, o));
     };
+    /** A cache-configuring call; the capacity is remembered for a replaced instance. */
+    const configure = (name: string, f: (w: Exports, e: Wasm.EngineHandle, c: { capacity?: number; clear?: boolean }) => void,
+      remember: (c: { capacity: number }) => void) => (cfg: unknown): void => {
+      const c = (plain(cfg, `${name} options`, 'INVALID_CONFIG', start(name)) ?? {}) as { capacity?: number; clear?: boolean };
+      call((w) => f(w, h(w), c));
+      if (c.capacity !== undefined) remember({ capacity: c.capacity });
+    };
     /** A call that takes (messages, options). */
     const messagesCall = <R>(name: string, f: (w: Exports, e: Wasm.EngineHandle, m: ChatMessage[], o: any) => R) => (messages: unknown, opts: unknown): R => {
       const b = start(name);
@@ -438,19 +445,11 @@ export function bind(rt: Runtime) {
       /** Count-cache counters. */
       countCacheStats: (() => call((w) => w.countCacheStats(h(w)))) as Public<Exports['countCacheStats']>,
       /** Sets the count cache's capacity and/or clears it. */
-      configureCountCache: ((cfg) => {
-        const c = plain(cfg, 'configureCountCache options', 'INVALID_CONFIG', start('configureCountCache'));
-        call((w) => w.configureCountCache(h(w), c as { capacity?: number }));
-        if ((c as { capacity?: number } | undefined)?.capacity !== undefined) cacheConfig = { capacity: (c as { capacity: number }).capacity };
-      }) as Public<Exports['configureCountCache']>,
+      configureCountCache: configure('configureCountCache', (w, e, c) => w.configureCountCache(e, c), (c) => { cacheConfig = c; }) as Public<Exports['configureCountCache']>,
       /** Summary-cache counters: `{ size, capacity, hits }`. */
       summaryCacheStats: (() => call((w) => w.summaryCacheStats(h(w)))) as Public<Exports['summaryCacheStats']>,
       /** Sets the summary cache's capacity (LRU, default 256) and/or clears it. */
-      configureSummaryCache: ((cfg) => {
-        const c = plain(cfg, 'configureSummaryCache options', 'INVALID_CONFIG', start('configureSummaryCache'));
-        call((w) => w.configureSummaryCache(h(w), c as { capacity?: number }));
-        if ((c as { capacity?: number } | undefined)?.capacity !== undefined) summaryCacheConfig = { capacity: (c as { capacity: number }).capacity };
-      }) as Public<Exports['configureSummaryCache']>,
+      configureSummaryCache: configure('configureSummaryCache', (w, e, c) => w.configureSummaryCache(e, c), (c) => { summaryCacheConfig = c; }) as Public<Exports['configureSummaryCache']>,
       /** Test-only: makes the wasm instance trap, to exercise the recovery. */
       __forceTrapForTesting: (): void => call((w) => w.forceTrap(h(w))),
     };
