@@ -78,12 +78,6 @@ pub struct FetchBody {
 const TIMED_OUT: &str = "__contextwise_timeout__";
 const ABORTED: &str = "__contextwise_aborted__";
 
-thread_local! {
-    /// Swallows the rejection of a cancel that races an already failed stream.
-    static IGNORE: wasm_bindgen::closure::Closure<dyn FnMut(JsValue)> =
-        wasm_bindgen::closure::Closure::new(|_: JsValue| {});
-}
-
 /// A promise that resolves to [`ABORTED`] when `signal` fires.
 fn abort_promise(signal: &web_sys::AbortSignal) -> Option<Promise> {
     let add: Function = Reflect::get(signal, &"addEventListener".into())
@@ -107,9 +101,16 @@ impl FetchBody {
                 .ok()
                 .and_then(|f| f.dyn_into().ok());
             if let Some(Ok(p)) = cancel.map(|c| c.call0(&reader)) {
-                IGNORE.with(|f| {
-                    let _ = Promise::resolve(&p).catch(f);
-                });
+                // the cancel's outcome is of no interest, but a rejection must be handled: one
+                // function for both outcomes, called exactly once, so it is always freed
+                let settle = wasm_bindgen::closure::Closure::once_into_js(|_: JsValue| {});
+                let p = Promise::resolve(&p);
+                if let Some(then) = Reflect::get(&p, &"then".into())
+                    .ok()
+                    .and_then(|f| f.dyn_into::<Function>().ok())
+                {
+                    let _ = then.call2(&p, &settle, &settle);
+                }
             }
         }
         self.controller.abort();
