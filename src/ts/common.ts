@@ -48,8 +48,8 @@ export interface Runtime {
   wasm(): Exports;
   /** Replaces the wasm instance with a fresh one (after a trap). */
   replace(): void;
-  /** Reads the package's own rank file, or the given source. */
-  readRanks(name: EncodingName, source?: EncodingSource): Promise<Uint8Array>;
+  /** Reads the package's own rank file, or a URL (or, in Node, a path). */
+  readRanks(name: EncodingName, location?: URL | string): Promise<Uint8Array>;
   /** Node: the instance loads the package's own rank files by itself on first use. */
   loadsOwnRanks?: boolean;
   /** Runtime defaults for provider options (browsers: Anthropic's browser-access header). */
@@ -95,6 +95,14 @@ function isView<T>(v: unknown, kind: new (n: number) => T): v is T {
   } catch {
     return false;
   }
+}
+
+/** Rank bytes from a caller's source (bytes, an ArrayBuffer) or from where the runtime reads them. */
+function ranksFrom(rt: Runtime, name: EncodingName, source?: EncodingSource): Promise<Uint8Array> {
+  if (source === undefined || typeof source === 'string' || source instanceof URL) return rt.readRanks(name, source);
+  if (source instanceof Uint8Array) return Promise.resolve(source);
+  if (source instanceof ArrayBuffer) return Promise.resolve(new Uint8Array(source));
+  throw new Error('source must be bytes, an ArrayBuffer, a URL or a path');
 }
 
 /** The API bound to a runtime. */
@@ -172,7 +180,7 @@ export function bind(rt: Runtime) {
     const p = (async () => {
       let bytes: Uint8Array;
       try {
-        bytes = await rt.readRanks(name, source);
+        bytes = await ranksFrom(rt, name, source);
       } catch (e) {
         if (isContextwiseError(e)) throw e;
         throw contextwiseError('ENCODING_LOAD_FAILED',
@@ -268,9 +276,10 @@ export function bind(rt: Runtime) {
       if (typeof complete !== 'function') throw contextwiseError('INVALID_ARGUMENT', 'condense options.provider must have a complete(system, prompt, maxTokens) function');
       return {
         complete: (system: string, prompt: string, maxTokens: number) =>
-          Promise.resolve().then(() => complete.call(p, system, prompt, maxTokens)).then(
-            (a) => (typeof a === 'string' ? a : Promise.reject(new Error('provider.complete resolved to something other than a string'))),
-            (e) => Promise.reject(new Error(describeWithCode(e)))),
+          // the answer is checked in Rust; a rejection becomes a plain Error here, so nothing of
+        // the caller's (a getter on the error) runs inside the wasm
+        Promise.resolve().then(() => complete.call(p, system, prompt, maxTokens)).catch(
+          (e) => Promise.reject(new Error(describeWithCode(e)))),
       };
     }
 

@@ -1,7 +1,7 @@
 // Node entry point (CommonJS; index.mjs re-exports it for ESM). The wasm is instantiated when
 // this module loads, so `init()` resolves at once.
 import * as glue from './contextwise_wasm.js';
-import { bind, type EncodingSource } from './common.js';
+import { bind } from './common.js';
 import type { EncodingName } from './contextwise_wasm.js';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -44,14 +44,7 @@ const api = bind({
   replace() {
     current = withLoader(glue.__contextwise_instance());
   },
-  async readRanks(name: EncodingName, source?: EncodingSource) {
-    if (source instanceof Uint8Array) return source;
-    if (source instanceof ArrayBuffer) return new Uint8Array(source);
-    if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
-      throw new Error('source must be bytes, an ArrayBuffer, a URL or a path');
-    }
-    return read(source ?? ownRanks(name));
-  },
+  readRanks: (name: EncodingName, location?: URL | string) => read(location ?? ownRanks(name)),
   loadsOwnRanks: true,
 });
 

@@ -1,6 +1,6 @@
 // Browser entry point (plain ES module, Vite, webpack): `await init()` once, then use the API.
 import * as glue from './contextwise_wasm.js';
-import { bind, contextwiseError, type EncodingSource } from './common.js';
+import { bind, contextwiseError } from './common.js';
 import type { EncodingName } from './contextwise_wasm.js';
 export { isContextwiseError } from './common.js';
 export type * from './common.js';
@@ -51,14 +51,7 @@ const api = bind({
     fresh.initSync({ module: current.__contextwise_module() });
     current = fresh;
   },
-  async readRanks(name: EncodingName, source?: EncodingSource) {
-    if (source instanceof Uint8Array) return source;
-    if (source instanceof ArrayBuffer) return new Uint8Array(source);
-    if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
-      throw new Error('source must be bytes, an ArrayBuffer or a URL');
-    }
-    return fetchBytes(source ?? RANK_URLS[name]());
-  },
+  readRanks: (name: EncodingName, location?: URL | string) => fetchBytes(location ?? RANK_URLS[name]()),
   providerDefaults: (cfg) => (cfg.kind === 'anthropic' && cfg.browser === undefined ? { ...cfg, browser: true } : cfg),
 });
 
