@@ -52,11 +52,27 @@ pub enum ErrorCode {
     InputTooLarge,
     /// contextwise itself failed (the wasm instance trapped and was replaced).
     Internal,
+    /// The storage is full (browser quota, disk); the message names what was not saved.
+    StorageQuota,
+    /// Another tab holds the database open on an older version and did not close it in time.
+    StorageBlocked,
+    /// The storage failed otherwise (the database's own error is in the message).
+    StorageFailed,
+    /// Other writers kept changing the same records; nothing was stored.
+    StorageConflict,
+    /// A stored record is not readable (changed outside contextwise).
+    StorageCorrupt,
+    /// The store was written by a newer contextwise, or upgraded by one in another tab.
+    StorageVersion,
+    /// A session id that is not (or no longer) stored.
+    SessionNotFound,
+    /// An export file that is not valid; nothing was imported.
+    InvalidImport,
 }
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::UnknownModel,
         ErrorCode::UnknownEncoding,
         ErrorCode::EncodingNotLoaded,
@@ -79,6 +95,14 @@ impl ErrorCode {
         ErrorCode::ResponseTooLarge,
         ErrorCode::InputTooLarge,
         ErrorCode::Internal,
+        ErrorCode::StorageQuota,
+        ErrorCode::StorageBlocked,
+        ErrorCode::StorageFailed,
+        ErrorCode::StorageConflict,
+        ErrorCode::StorageCorrupt,
+        ErrorCode::StorageVersion,
+        ErrorCode::SessionNotFound,
+        ErrorCode::InvalidImport,
     ];
 
     /// The code of a stable string, e.g. `"PROVIDER_HTTP"`.
@@ -111,6 +135,14 @@ impl ErrorCode {
             ErrorCode::ResponseTooLarge => "RESPONSE_TOO_LARGE",
             ErrorCode::InputTooLarge => "INPUT_TOO_LARGE",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::StorageQuota => "STORAGE_QUOTA",
+            ErrorCode::StorageBlocked => "STORAGE_BLOCKED",
+            ErrorCode::StorageFailed => "STORAGE_FAILED",
+            ErrorCode::StorageConflict => "STORAGE_CONFLICT",
+            ErrorCode::StorageCorrupt => "STORAGE_CORRUPT",
+            ErrorCode::StorageVersion => "STORAGE_VERSION",
+            ErrorCode::SessionNotFound => "SESSION_NOT_FOUND",
+            ErrorCode::InvalidImport => "INVALID_IMPORT",
         }
     }
 }

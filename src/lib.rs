@@ -15,6 +15,7 @@ pub mod models;
 pub mod providers;
 pub mod risk;
 pub mod route;
+pub mod store;
 pub mod tokens;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,503 @@
+//! [`Store`]: sessions and everything that belongs to them, over any [`Backend`].
+
+use super::keys;
+use super::records::*;
+use super::search;
+use super::{Backend, Op, Range};
+use crate::error::{Error, ErrorCode, Result};
+use crate::messages::parse_message;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// How many times a turn is retried when another writer took the same sequence number.
+const MAX_ATTEMPTS: usize = 64;
+/// Entries read per page when scanning.
+pub(super) const PAGE: u32 = 500;
+
+/// The clock and id source (injected: the wasm build reads `Date.now()` and `crypto`).
+#[derive(Clone)]
+pub struct Env {
+    /// Milliseconds since the epoch.
+    pub now: Rc<dyn Fn() -> f64>,
+    /// A fresh, unguessable id.
+    pub random_id: Rc<dyn Fn() -> String>,
+}
+
+impl Env {
+    /// The host's clock and a hashed counter (host tests and tools).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn system() -> Env {
+        use std::cell::Cell;
+        let counter = Rc::new(Cell::new(0u64));
+        let now = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .unwrap_or(0.0)
+        };
+        Env {
+            now: Rc::new(now),
+            random_id: Rc::new(move || {
+                counter.set(counter.get() + 1);
+                let nanos = format!("{:?}", std::time::SystemTime::now());
+                keys::hash_id(&[&nanos, &counter.get().to_string(), &std::process::id().to_string()])
+            }),
+        }
+    }
+}
+
+/// Sessions, messages, summaries, facts, usage and calibration in a [`Backend`].
+///
+/// ```js
+/// const session = await manager.session();
+/// await session.append({ role: 'user', content: 'hi' });
+/// await session.commitTurn({ messages: [{ role: 'assistant', content: 'hello' }], usage: [{ model: 'gpt-4o', promptTokens: 9 }] });
+/// ```
+#[derive(Clone)]
+pub struct Store {
+    pub(super) backend: Rc<dyn Backend>,
+    pub(super) env: Env,
+    schema: u32,
+    last_time: Rc<std::cell::Cell<f64>>,
+}
+
+impl Store {
+    /// Opens a store: creates or upgrades its schema (`STORAGE_VERSION` when a newer contextwise
+    /// wrote it).
+    pub async fn open(backend: Rc<dyn Backend>, env: Env) -> Result<Store> {
+        let mut store = Store {
+            backend,
+            env,
+            schema: 0,
+            last_time: Rc::default(),
+        };
+        store.schema = super::migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// Whole milliseconds since the epoch (stored times are whole, so keys and values agree),
+    /// strictly increasing within this store, so one process's writes keep their order.
+    pub(super) fn now(&self) -> f64 {
+        let t = (self.env.now)().floor().max(self.last_time.get() + 1.0);
+        self.last_time.set(t);
+        t
+    }
+
+    /// The schema version in use.
+    pub fn schema(&self) -> u32 {
+        self.schema
+    }
+
+    pub(super) async fn get_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        match self.backend.get(key).await? {
+            None => Ok(None),
+            Some(v) => parse(key, &v).map(Some),
+        }
+    }
+
+    pub(super) async fn list_json<T: DeserializeOwned>(&self, range: &Range) -> Result<Vec<T>> {
+        let rows = self.backend.list(range).await?;
+        rows.iter().map(|(k, v)| parse(k, v)).collect()
+    }
+
+    /// Every value under `prefix`, page by page.
+    pub(super) async fn scan<T: DeserializeOwned>(&self, prefix: &str) -> Result<Vec<(String, T)>> {
+        let mut out = Vec::new();
+        let mut range = Range::prefix(prefix, PAGE);
+        loop {
+            let rows = self.backend.list(&range).await?;
+            let done = rows.len() < PAGE as usize;
+            for (k, v) in &rows {
+                out.push((k.clone(), parse(k, v)?));
+            }
+            match rows.last() {
+                Some((k, _)) if !done => range.start = format!("{k} "),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// Commits a batch; a conflict (`false`) is an error here (callers that retry use the
+    /// backend directly).
+    pub(super) async fn commit(&self, ops: &[Op]) -> Result<()> {
+        if self.backend.commit(ops).await? {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorCode::StorageConflict,
+                "another writer changed the same records at the same time; try again",
+            ))
+        }
+    }
+
+    /// A session, or `None`.
+    pub async fn session(&self, id: &str) -> Result<Option<SessionRecord>> {
+        keys::check_session_id(id)?;
+        self.get_json(&keys::session(id)).await
+    }
+
+    /// A session that must exist (`SESSION_NOT_FOUND` otherwise).
+    pub async fn existing(&self, id: &str) -> Result<SessionRecord> {
+        self.session(id).await?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::SessionNotFound,
+                format!("session '{id}' does not exist (it was deleted, or never created); open a new one with manager.session()"),
+            )
+        })
+    }
+
+    /// Creates a session (a fresh id when `id` is `None`); an existing id is returned as it is.
+    pub async fn create_session(&self, id: Option<&str>, patch: &SessionPatch) -> Result<SessionRecord> {
+        let given = id;
+        for _ in 0..MAX_ATTEMPTS {
+            let id = match given {
+                Some(id) => id.to_string(),
+                None => (self.env.random_id)(),
+            };
+            keys::check_session_id(&id)?;
+            let now = self.now();
+            let mut rec = SessionRecord {
+                id: id.clone(),
+                title: None,
+                created: now,
+                updated: now,
+                model: None,
+                metadata: Value::Null,
+            };
+            apply_patch(&mut rec, patch)?;
+            let ops = [
+                put_absent(&keys::session(&id), &rec)?,
+                put(&keys::updated(now, &id), &"")?,
+            ];
+            if self.backend.commit(&ops).await? {
+                return Ok(rec);
+            }
+            // a caller-given id that exists is that session; a random id that collided is retried
+            if given.is_some() {
+                return match patch == &SessionPatch::default() {
+                    true => self.existing(&rec.id).await,
+                    false => self.update_session(&rec.id, patch).await,
+                };
+            }
+        }
+        Err(conflict("creating the session"))
+    }
+
+    /// Changes a session's title, model or metadata.
+    pub async fn update_session(&self, id: &str, patch: &SessionPatch) -> Result<SessionRecord> {
+        let mut rec = self.existing(id).await?;
+        let old = keys::updated(rec.updated, id);
+        apply_patch(&mut rec, patch)?;
+        rec.updated = self.now().max(rec.updated + 1.0);
+        let mut ops = vec![Op::Delete { key: old }];
+        ops.extend(touch_ops(&rec)?);
+        self.commit(&ops).await?;
+        Ok(rec)
+    }
+
+    /// Sessions, most recently updated first, `limit` at a time (default 50, at most 1,000).
+    pub async fn list_sessions(&self, limit: Option<u32>, cursor: Option<&str>) -> Result<SessionListing> {
+        let limit = limit.unwrap_or(50).clamp(1, 1000);
+        let end = match cursor {
+            Some(c) if c.starts_with("u/") && c.bytes().all(|b| (0x21..0x7e).contains(&b)) => c.to_string(),
+            Some(_) => return Err(Error::invalid_argument("the session cursor is not one this store returned; pass the `cursor` of the previous page, or none for the first page")),
+            None => keys::prefix_end("u/"),
+        };
+        let mut range = Range { start: "u/".into(), end, limit: limit + 1, reverse: true };
+        let mut sessions = Vec::new();
+        let mut stale = Vec::new();
+        loop {
+            let rows = self.backend.list(&range).await?;
+            let exhausted = rows.len() < range.limit as usize;
+            for (key, _) in &rows {
+                let Some(id) = keys::updated_session(key) else { continue };
+                match self.get_json::<SessionRecord>(&keys::session(id)).await? {
+                    Some(s) if keys::updated(s.updated, id) == *key => {
+                        if sessions.len() == limit as usize {
+                            let cursor = keys::updated(sessions.last().map_or(0.0, |s: &SessionRecord| s.updated), &sessions.last().map_or(String::new(), |s| s.id.clone()));
+                            self.drop_stale(stale).await;
+                            return Ok(SessionListing { sessions, cursor: Some(cursor) });
+                        }
+                        sessions.push(s);
+                    }
+                    _ => stale.push(Op::Delete { key: key.clone() }),
+                }
+            }
+            match rows.last() {
+                Some((k, _)) if !exhausted => range.end = k.clone(),
+                _ => break,
+            }
+        }
+        self.drop_stale(stale).await;
+        Ok(SessionListing { sessions, cursor: None })
+    }
+
+    /// Removes listing entries left behind by concurrent updates (best effort).
+    async fn drop_stale(&self, stale: Vec<Op>) {
+        if !stale.is_empty() {
+            let _ = self.backend.commit(&stale).await;
+        }
+    }
+
+    /// Messages of a session in `seq` order.
+    pub async fn messages(&self, id: &str, range: &MessageRange) -> Result<Vec<MessageRecord>> {
+        keys::check_session_id(id)?;
+        let prefix = keys::messages(id);
+        if let Some(last) = range.last {
+            let mut rows: Vec<MessageRecord> =
+                self.list_json(&Range::prefix(&prefix, last).reversed()).await?;
+            rows.reverse();
+            return Ok(rows);
+        }
+        let mut r = Range::prefix(&prefix, range.limit.unwrap_or(u32::MAX));
+        if let Some(after) = range.after {
+            r.start = format!("{} ", keys::message(id, after));
+        }
+        match range.limit {
+            Some(_) => self.list_json(&r).await,
+            None => Ok(self.scan_from(r).await?),
+        }
+    }
+
+    async fn scan_from<T: DeserializeOwned>(&self, mut range: Range) -> Result<Vec<T>> {
+        range.limit = PAGE;
+        let mut out = Vec::new();
+        loop {
+            let rows = self.backend.list(&range).await?;
+            for (k, v) in &rows {
+                out.push(parse(k, v)?);
+            }
+            match rows.last() {
+                Some((k, _)) if rows.len() == PAGE as usize => range.start = format!("{k} "),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// The next free `seq` of a session.
+    async fn next_seq(&self, id: &str) -> Result<u64> {
+        let last = self.backend.list(&Range::prefix(&keys::messages(id), 1).reversed()).await?;
+        Ok(match last.first() {
+            Some((k, v)) => parse::<MessageRecord>(k, v)?.seq + 1,
+            None => 0,
+        })
+    }
+
+    /// Appends one message.
+    pub async fn append(&self, id: &str, message: Value, tokens: BTreeMap<String, u64>) -> Result<MessageRecord> {
+        let turn = Turn { messages: vec![message], ..Turn::default() };
+        let mut receipt = self.commit_turn(id, &turn, &[tokens]).await?;
+        receipt.messages.pop().ok_or_else(|| conflict("appending"))
+    }
+
+    /// Stores everything a turn wrote, all or nothing. `tokens[i]` are the token counts of
+    /// `turn.messages[i]` (missing: none). Concurrent writers to the same session each get their
+    /// own sequence numbers; none is lost.
+    pub async fn commit_turn(&self, id: &str, turn: &Turn, tokens: &[BTreeMap<String, u64>]) -> Result<TurnReceipt> {
+        check_turn(turn)?;
+        for _ in 0..MAX_ATTEMPTS {
+            let session = self.existing(id).await?;
+            let seq = self.next_seq(id).await?;
+            let now = self.now().max(session.updated + 1.0);
+            let (ops, receipt) = self.turn_ops(&session, seq, now, turn, tokens).await?;
+            if self.backend.commit(&ops).await? {
+                return Ok(receipt);
+            }
+        }
+        Err(conflict("storing the turn"))
+    }
+
+    async fn turn_ops(&self, session: &SessionRecord, seq: u64, now: f64, turn: &Turn, tokens: &[BTreeMap<String, u64>]) -> Result<(Vec<Op>, TurnReceipt)> {
+        let id = session.id.as_str();
+        let mut ops = Vec::new();
+        let mut receipt = TurnReceipt { messages: Vec::new(), facts: Vec::new(), summary: None };
+        for (i, m) in turn.messages.iter().enumerate() {
+            let rec = MessageRecord {
+                session_id: id.into(),
+                seq: seq + i as u64,
+                message: m.clone(),
+                tokens: tokens.get(i).cloned().unwrap_or_default(),
+                created: now,
+            };
+            ops.push(put_absent(&keys::message(id, rec.seq), &rec)?);
+            receipt.messages.push(rec);
+        }
+        let mut index = search::Batch::new(self).await?;
+        for (i, u) in turn.usage.iter().enumerate() {
+            let rec = UsageRecord {
+                session_id: id.into(), model: u.model.clone(), prompt_tokens: u.prompt_tokens,
+                completion_tokens: u.completion_tokens, cached_tokens: u.cached_tokens, cost: u.cost,
+                latency_ms: u.latency_ms, time: now,
+            };
+            let uid = keys::hash_id(&[id, &seq.to_string(), &i.to_string(), &(self.env.random_id)()]);
+            ops.push(put(&keys::usage(id, now, &uid), &rec)?);
+        }
+        for (i, f) in turn.facts.iter().enumerate() {
+            let rec = FactRecord {
+                session_id: id.into(),
+                id: keys::hash_id(&[id, &f.kind, f.subject.as_deref().unwrap_or(""), &f.text, &now.to_string(), &i.to_string()]),
+                kind: f.kind.clone(), subject: f.subject.clone(), text: f.text.clone(),
+                source: f.source.clone(), superseded_by: None, created: now,
+            };
+            for old in &f.supersedes {
+                if let Some(mut prev) = self.get_json::<FactRecord>(&keys::fact(id, old)).await? {
+                    prev.superseded_by = Some(rec.id.clone());
+                    ops.push(put(&keys::fact(id, old), &prev)?);
+                    index.remove(&mut ops, id, &search::fact_doc(old)).await?;
+                }
+            }
+            ops.push(put(&keys::fact(id, &rec.id), &rec)?);
+            index.add_fact(&mut ops, &rec)?;
+            receipt.facts.push(rec);
+        }
+        if let Some(s) = &turn.summary {
+            let rec = SummaryRecord {
+                session_id: id.into(), from: s.from, to: s.to, strategy: s.strategy.clone(),
+                model: s.model.clone(), text: s.text.clone(), tokens: s.tokens, created: now,
+            };
+            ops.push(put(&keys::summary(id, s.from, s.to), &rec)?);
+            index.add_summary(&mut ops, &rec)?;
+            receipt.summary = Some(rec);
+        }
+        for (model, factor) in &turn.calibration {
+            ops.push(put(&keys::calibration(model), factor)?);
+        }
+        index.finish(&mut ops)?;
+        let mut touched = session.clone();
+        touched.updated = now;
+        if touched.updated != session.updated {
+            ops.push(Op::Delete { key: keys::updated(session.updated, id) });
+        }
+        ops.extend(touch_ops(&touched)?);
+        Ok((ops, receipt))
+    }
+
+    /// Summaries of a session, oldest coverage first.
+    pub async fn summaries(&self, id: &str) -> Result<Vec<SummaryRecord>> {
+        keys::check_session_id(id)?;
+        Ok(self.scan::<SummaryRecord>(&format!("y/{id}/")).await?.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// Facts of a session (superseded ones too, marked with `supersededBy`), oldest first.
+    pub async fn facts(&self, id: &str) -> Result<Vec<FactRecord>> {
+        keys::check_session_id(id)?;
+        let mut facts: Vec<FactRecord> = self.scan::<FactRecord>(&format!("f/{id}/")).await?.into_iter().map(|(_, v)| v).collect();
+        facts.sort_by(|a, b| a.created.total_cmp(&b.created).then(a.id.cmp(&b.id)));
+        Ok(facts)
+    }
+
+    /// Usage records of a session, oldest first.
+    pub async fn usage(&self, id: &str) -> Result<Vec<UsageRecord>> {
+        keys::check_session_id(id)?;
+        Ok(self.scan::<UsageRecord>(&format!("g/{id}/")).await?.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// Calibration factors per model.
+    pub async fn calibration(&self) -> Result<BTreeMap<String, f64>> {
+        let rows = self.scan::<f64>("c/").await?;
+        Ok(rows.into_iter().filter_map(|(k, v)| Some((keys::calibration_model(&k)?, v))).collect())
+    }
+
+    /// Deletes a session and everything that belongs to it (messages, summaries, facts, usage,
+    /// search entries), in one batch. `false` when there was no such session.
+    pub async fn delete_session(&self, id: &str) -> Result<bool> {
+        let Some(session) = self.session(id).await? else { return Ok(false) };
+        let mut ops = vec![
+            Op::Delete { key: keys::session(id) },
+            Op::Delete { key: keys::updated(session.updated, id) },
+        ];
+        self.record_deletes(&mut ops, id).await?;
+        let mut index = search::Batch::new(self).await?;
+        index.remove_session(&mut ops, id).await?;
+        index.finish(&mut ops)?;
+        self.commit(&ops).await?;
+        Ok(true)
+    }
+}
+
+impl Store {
+    /// Deletions of a session's messages, summaries, facts and usage.
+    pub(super) async fn record_deletes(&self, ops: &mut Vec<Op>, id: &str) -> Result<()> {
+        for prefix in ["m", "y", "f", "g"] {
+            for (k, _) in self.scan::<Value>(&format!("{prefix}/{id}/")).await? {
+                ops.push(Op::Delete { key: k });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_turn(turn: &Turn) -> Result<()> {
+    for (i, m) in turn.messages.iter().enumerate() {
+        parse_message(m, i)?;
+    }
+    for f in &turn.facts {
+        if f.text.trim().is_empty() || f.kind.trim().is_empty() {
+            return Err(Error::invalid_argument("a fact needs a non-empty kind and text"));
+        }
+    }
+    if let Some(s) = &turn.summary {
+        if s.from > s.to {
+            return Err(Error::invalid_argument(format!("a summary's range is from ≤ to; got from {} to {}", s.from, s.to)));
+        }
+    }
+    if let Some((m, f)) = turn.calibration.iter().find(|(_, f)| !(f.is_finite() && **f > 0.0 && **f < 100.0)) {
+        return Err(Error::invalid_argument(format!("calibration factor for '{m}' must be a positive number below 100, got {f}")));
+    }
+    Ok(())
+}
+
+fn apply_patch(rec: &mut SessionRecord, patch: &SessionPatch) -> Result<()> {
+    if let Some(t) = &patch.title {
+        if t.chars().count() > 500 {
+            return Err(Error::invalid_argument("a session title is at most 500 characters"));
+        }
+        rec.title = Some(t.clone());
+    }
+    if let Some(m) = &patch.model {
+        rec.model = Some(m.clone());
+    }
+    if let Some(meta) = &patch.metadata {
+        if !(meta.is_object() || meta.is_null()) {
+            return Err(Error::invalid_argument("session metadata must be an object (or null)"));
+        }
+        rec.metadata = meta.clone();
+    }
+    Ok(())
+}
+
+/// Writes the session record and its listing entry.
+fn touch_ops(rec: &SessionRecord) -> Result<Vec<Op>> {
+    Ok(vec![put(&keys::session(&rec.id), rec)?, put(&keys::updated(rec.updated, &rec.id), &"")?])
+}
+
+pub(super) fn conflict(what: &str) -> Error {
+    Error::new(
+        ErrorCode::StorageConflict,
+        format!("{what} kept colliding with other writers ({MAX_ATTEMPTS} attempts); nothing of it was stored; try again"),
+    )
+}
+
+pub(super) fn parse<T: DeserializeOwned>(key: &str, v: &str) -> Result<T> {
+    serde_json::from_str(v).map_err(|e| {
+        Error::new(
+            ErrorCode::StorageCorrupt,
+            format!("the stored record '{}' is not readable ({e}); it was changed outside contextwise", key.chars().take(80).collect::<String>()),
+        )
+    })
+}
+
+pub(super) fn put<T: Serialize + ?Sized>(key: &str, v: &T) -> Result<Op> {
+    Ok(Op::Put { key: key.into(), value: to_json(v)?, if_absent: false })
+}
+
+pub(super) fn put_absent<T: Serialize + ?Sized>(key: &str, v: &T) -> Result<Op> {
+    Ok(Op::Put { key: key.into(), value: to_json(v)?, if_absent: true })
+}
+
+fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::new(ErrorCode::Internal, format!("could not encode a record: {e}")))
+}

@@ -1,0 +1,214 @@
+//! Export and import: one session or everything as JSON in a versioned format.
+//!
+//! ```json
+//! { "format": "contextwise.export", "version": 1, "exported": 1764201600000,
+//!   "sessions": [ { "session": { "id": "…", "title": "…", "created": 0, "updated": 0, "model": null, "metadata": null },
+//!                   "messages": [ { "sessionId": "…", "seq": 0, "message": { "role": "user", "content": "hi" }, "tokens": {}, "created": 0 } ],
+//!                   "summaries": [], "facts": [], "usage": [] } ] }
+//! ```
+
+use super::keys;
+use super::records::*;
+use super::search::Batch;
+use super::sessions::{put, Store};
+use super::Op;
+use crate::error::{Error, ErrorCode, Result};
+use crate::messages::parse_message;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// The `format` field of an export.
+pub const EXPORT_FORMAT: &str = "contextwise.export";
+/// The export version this code writes and reads.
+const EXPORT_VERSION: u32 = 1;
+
+/// A whole export file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Export {
+    /// Always `"contextwise.export"`.
+    pub format: String,
+    /// Format version (1).
+    pub version: u32,
+    /// When it was made (ms since the epoch).
+    pub exported: f64,
+    /// The sessions.
+    pub sessions: Vec<SessionExport>,
+}
+
+/// One session and everything that belongs to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SessionExport {
+    /// The session.
+    pub session: SessionRecord,
+    /// Its messages in order.
+    pub messages: Vec<MessageRecord>,
+    /// Its summaries.
+    #[serde(default)]
+    pub summaries: Vec<SummaryRecord>,
+    /// Its facts.
+    #[serde(default)]
+    pub facts: Vec<FactRecord>,
+    /// Its usage.
+    #[serde(default)]
+    pub usage: Vec<UsageRecord>,
+}
+
+/// What `import` does with a session whose id already exists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum ImportMode {
+    /// Reject the whole file (default).
+    #[default]
+    Error,
+    /// Leave the stored session; import the others.
+    Skip,
+    /// Replace the stored session with the file's.
+    Replace,
+}
+
+/// What `import` did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    /// Ids of the sessions written.
+    pub imported: Vec<String>,
+    /// Ids left alone (`onConflict: 'skip'`).
+    pub skipped: Vec<String>,
+}
+
+fn invalid(msg: String) -> Error {
+    Error::new(ErrorCode::InvalidImport, format!("{msg}; nothing was imported"))
+}
+
+impl Store {
+    /// One session (or every session, when `ids` is `None`) with everything that belongs to it.
+    pub async fn export(&self, ids: Option<&[String]>) -> Result<Export> {
+        let ids: Vec<String> = match ids {
+            Some(ids) => ids.to_vec(),
+            None => self.scan::<SessionRecord>("s/").await?.into_iter().map(|(_, s)| s.id).collect(),
+        };
+        let mut sessions = Vec::new();
+        for id in &ids {
+            sessions.push(SessionExport {
+                session: self.existing(id).await?,
+                messages: self.messages(id, &MessageRange::default()).await?,
+                summaries: self.summaries(id).await?,
+                facts: self.facts(id).await?,
+                usage: self.usage(id).await?,
+            });
+        }
+        Ok(Export { format: EXPORT_FORMAT.into(), version: EXPORT_VERSION, exported: self.now(), sessions })
+    }
+
+    /// Imports an export. The whole file is checked first and written in one batch: a bad file
+    /// (`INVALID_IMPORT`, naming what is wrong) or a failed write changes nothing.
+    pub async fn import(&self, data: &serde_json::Value, mode: ImportMode) -> Result<ImportReport> {
+        let export = parse_export(data)?;
+        let mut report = ImportReport::default();
+        let mut ops = Vec::new();
+        let mut index = Batch::new(self).await?;
+        for s in &export.sessions {
+            let id = &s.session.id;
+            if let Some(old) = self.session(id).await? {
+                match mode {
+                    ImportMode::Error => return Err(invalid(format!("session '{id}' already exists (pass {{ onConflict: 'replace' }} or 'skip')"))),
+                    ImportMode::Skip => {
+                        report.skipped.push(id.clone());
+                        continue;
+                    }
+                    ImportMode::Replace => {
+                        ops.push(Op::Delete { key: keys::updated(old.updated, id) });
+                        self.record_deletes(&mut ops, id).await?;
+                        index.remove_session(&mut ops, id).await?;
+                    }
+                }
+            }
+            session_ops(&mut ops, &mut index, s)?;
+            report.imported.push(id.clone());
+        }
+        index.finish(&mut ops)?;
+        self.commit(&ops).await?;
+        Ok(report)
+    }
+}
+
+fn session_ops(ops: &mut Vec<Op>, index: &mut Batch, s: &SessionExport) -> Result<()> {
+    let id = &s.session.id;
+    ops.push(put(&keys::session(id), &s.session)?);
+    ops.push(put(&keys::updated(s.session.updated, id), &"")?);
+    for m in &s.messages {
+        ops.push(put(&keys::message(id, m.seq), m)?);
+    }
+    for y in &s.summaries {
+        ops.push(put(&keys::summary(id, y.from, y.to), y)?);
+        index.add_summary(ops, y)?;
+    }
+    for f in &s.facts {
+        ops.push(put(&keys::fact(id, &f.id), f)?);
+        if f.superseded_by.is_none() {
+            index.add_fact(ops, f)?;
+        }
+    }
+    for (i, u) in s.usage.iter().enumerate() {
+        ops.push(put(&keys::usage(id, u.time, &format!("i{i}")), u)?);
+    }
+    Ok(())
+}
+
+/// Checks an export completely before anything is written.
+fn parse_export(data: &serde_json::Value) -> Result<Export> {
+    let format = data.get("format").and_then(|f| f.as_str());
+    if format != Some(EXPORT_FORMAT) {
+        return Err(invalid(format!("this is not a contextwise export (its \"format\" is {:?}, expected \"{EXPORT_FORMAT}\")", format.unwrap_or("missing"))));
+    }
+    let version = data.get("version").and_then(|v| v.as_u64());
+    if version != Some(EXPORT_VERSION as u64) {
+        return Err(invalid(format!("export version {version:?} is not one this contextwise reads (version {EXPORT_VERSION})")));
+    }
+    let export: Export = serde_json::from_value(data.clone()).map_err(|e| invalid(format!("the export is malformed: {e}")))?;
+    let mut seen = HashSet::new();
+    for (i, s) in export.sessions.iter().enumerate() {
+        check_session(s).map_err(|e| invalid(format!("sessions[{i}]: {}", e.message)))?;
+        if !seen.insert(s.session.id.as_str()) {
+            return Err(invalid(format!("sessions[{i}]: session '{}' appears twice", s.session.id)));
+        }
+    }
+    Ok(export)
+}
+
+fn check_session(s: &SessionExport) -> Result<()> {
+    let id = &s.session.id;
+    keys::check_session_id(id)?;
+    let mine = |what: &str, sid: &str| if sid == id { Ok(()) } else { Err(Error::invalid_argument(format!("a {what} names session '{sid}'"))) };
+    let mut last: Option<u64> = None;
+    for (i, m) in s.messages.iter().enumerate() {
+        mine("message", &m.session_id)?;
+        if last.is_some_and(|l| m.seq <= l) {
+            return Err(Error::invalid_argument(format!("messages[{i}]: seq {} is not after the previous one", m.seq)));
+        }
+        last = Some(m.seq);
+        parse_message(&m.message, i).map_err(|e| Error::invalid_argument(format!("messages[{i}]: {}", e.message)))?;
+    }
+    for f in &s.facts {
+        mine("fact", &f.session_id)?;
+        if f.id.is_empty() || f.id.len() > 64 || !f.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return Err(Error::invalid_argument(format!("fact id {:?} is not 1–64 of A–Z a–z 0–9 _ -", f.id)));
+        }
+    }
+    for y in &s.summaries {
+        mine("summary", &y.session_id)?;
+        if y.from > y.to {
+            return Err(Error::invalid_argument("a summary's from is after its to"));
+        }
+    }
+    for u in &s.usage {
+        mine("usage record", &u.session_id)?;
+    }
+    Ok(())
+}
