@@ -59,7 +59,8 @@ for (const [dir, entry, module] of [['web', 'web.ts', 'ES2020'], ['node', 'node.
   const stage = path.join(root, 'target/ts', dir);
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
-  for (const f of ['common.ts', 'input.ts', entry]) fs.copyFileSync(path.join(root, 'src/ts', f), path.join(stage, f === entry ? 'index.ts' : f));
+  const shared = ['common.ts', 'input.ts', 'adapter.ts', 'idb.ts', 'manager.ts', ...(dir === 'node' ? ['node-stores.ts'] : [])];
+  for (const f of [...shared, entry]) fs.copyFileSync(path.join(root, 'src/ts', f), path.join(stage, f === entry ? 'index.ts' : f));
   fs.copyFileSync(path.join(pkg, dir, 'contextwise_wasm.d.ts'), path.join(stage, 'contextwise_wasm.d.ts'));
   fs.writeFileSync(path.join(stage, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
@@ -67,7 +68,7 @@ for (const [dir, entry, module] of [['web', 'web.ts', 'ES2020'], ['node', 'node.
       lib: ['ES2022', 'DOM'], types: dir === 'node' ? ['node'] : [], typeRoots: [path.join(root, 'node_modules/@types')],
       skipLibCheck: true, outDir: path.join(pkg, dir),
     },
-    files: ['index.ts', 'common.ts', 'input.ts'],
+    files: ['index.ts', ...shared],
   }, null, 2));
   run(tsc, ['-p', stage]);
 }

@@ -1,7 +1,10 @@
 //! The store on the host: the contract over the memory backend, migrations from schema 1 (the
 //! v1 writer below is the old code, kept here), atomic turns when a backend fails, recency.
 
-use contextwise::store::{contract, Backend, BoxFuture, Env, MemoryBackend, MessageRange, Op, Range, SearchOptions, SessionPatch, Store, Turn};
+use contextwise::store::{
+    contract, Backend, BoxFuture, Env, MemoryBackend, MessageRange, Op, Range, SearchOptions,
+    SessionPatch, Store, Turn,
+};
 use contextwise::{ErrorCode, Result};
 use pollster::block_on;
 use serde_json::json;
@@ -47,7 +50,12 @@ impl Backend for Failing {
     }
     fn commit<'a>(&'a self, ops: &'a [Op]) -> BoxFuture<'a, Result<bool>> {
         if self.fail_next.replace(false) {
-            return Box::pin(async { Err(contextwise::Error::new(ErrorCode::StorageQuota, "the storage quota is used up")) });
+            return Box::pin(async {
+                Err(contextwise::Error::new(
+                    ErrorCode::StorageQuota,
+                    "the storage quota is used up",
+                ))
+            });
         }
         self.inner.commit(ops)
     }
@@ -55,38 +63,75 @@ impl Backend for Failing {
 
 #[test]
 fn a_failed_turn_leaves_the_session_exactly_as_before() {
-    let backend = Rc::new(Failing { inner: MemoryBackend::new(), fail_next: Cell::new(false) });
+    let backend = Rc::new(Failing {
+        inner: MemoryBackend::new(),
+        fail_next: Cell::new(false),
+    });
     let store = block_on(Store::open(backend.clone(), Env::system())).unwrap();
     block_on(store.create_session(Some("s"), &SessionPatch::default())).unwrap();
-    block_on(store.append("s", json!({ "role": "user", "content": "keep me" }), BTreeMap::new())).unwrap();
+    block_on(store.append(
+        "s",
+        json!({ "role": "user", "content": "keep me" }),
+        BTreeMap::new(),
+    ))
+    .unwrap();
     let before = backend.inner.snapshot();
     let turn: Turn = serde_json::from_value(json!({
         "messages": [{ "role": "assistant", "content": "reply" }],
         "usage": [{ "model": "gpt-4o", "promptTokens": 5 }],
         "facts": [{ "kind": "decision", "text": "use Redis for the cache" }],
         "summary": { "from": 0, "to": 0, "strategy": "summary", "text": "asked to keep" },
-    })).unwrap();
+    }))
+    .unwrap();
     backend.fail_next.set(true);
     let err = block_on(store.commit_turn("s", &turn, &[])).unwrap_err();
     assert_eq!(err.code, ErrorCode::StorageQuota);
-    assert_eq!(backend.inner.snapshot(), before, "a failed turn changed the store");
+    assert_eq!(
+        backend.inner.snapshot(),
+        before,
+        "a failed turn changed the store"
+    );
     // and the store is usable afterwards
     block_on(store.commit_turn("s", &turn, &[])).unwrap();
-    assert_eq!(block_on(store.messages("s", &MessageRange::default())).unwrap().len(), 2);
+    assert_eq!(
+        block_on(store.messages("s", &MessageRange::default()))
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 /// Schema 1, as the first version wrote it: sessions, messages without token counts, facts
 /// and summaries — no listing index, no search index.
 fn write_v1(b: &MemoryBackend) {
-    let mut ops = vec![Op::Put { key: "!meta".into(), value: r#"{"schema":1}"#.into(), if_absent: false }];
-    let mut put = |k: String, v: serde_json::Value| ops.push(Op::Put { key: k, value: v.to_string(), if_absent: false });
+    let mut ops = vec![Op::Put {
+        key: "!meta".into(),
+        value: r#"{"schema":1}"#.into(),
+        if_absent: false,
+    }];
+    let mut put = |k: String, v: serde_json::Value| {
+        ops.push(Op::Put {
+            key: k,
+            value: v.to_string(),
+            if_absent: false,
+        })
+    };
     for i in 0..3 {
         let id = format!("old-{i}");
-        put(format!("s/{id}"), json!({ "id": id, "title": format!("Old {i}"), "created": 1000 + i, "updated": 2000 + i, "model": null, "metadata": null }));
+        put(
+            format!("s/{id}"),
+            json!({ "id": id, "title": format!("Old {i}"), "created": 1000 + i, "updated": 2000 + i, "model": null, "metadata": null }),
+        );
         for seq in 0..4u64 {
-            put(format!("m/{id}/{seq:015}"), json!({ "sessionId": id, "seq": seq, "message": { "role": "user", "content": format!("{id} says {seq}") }, "created": 1500 }));
+            put(
+                format!("m/{id}/{seq:015}"),
+                json!({ "sessionId": id, "seq": seq, "message": { "role": "user", "content": format!("{id} says {seq}") }, "created": 1500 }),
+            );
         }
-        put(format!("f/{id}/fact{i}"), json!({ "sessionId": id, "id": format!("fact{i}"), "kind": "decision", "subject": null, "text": format!("Deploy window {i} is Friday"), "source": [1], "supersededBy": null, "created": 1800 }));
+        put(
+            format!("f/{id}/fact{i}"),
+            json!({ "sessionId": id, "id": format!("fact{i}"), "kind": "decision", "subject": null, "text": format!("Deploy window {i} is Friday"), "source": [1], "supersededBy": null, "created": 1800 }),
+        );
     }
     assert!(block_on(b.commit(&ops)).unwrap());
 }
@@ -101,13 +146,21 @@ fn opening_a_version_1_store_upgrades_it_in_place_without_losing_rows() {
     assert_eq!(store.schema(), 2);
     assert!(backend.len() > before);
     let listing = block_on(store.list_sessions(None, None)).unwrap();
-    assert_eq!(listing.sessions.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["old-2", "old-1", "old-0"]);
+    assert_eq!(
+        listing
+            .sessions
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>(),
+        ["old-2", "old-1", "old-0"]
+    );
     for i in 0..3 {
         let msgs = block_on(store.messages(&format!("old-{i}"), &MessageRange::default())).unwrap();
         assert_eq!(msgs.len(), 4);
         assert!(msgs[3].tokens.is_empty());
     }
-    let hits = block_on(store.relevant_memory("deploy window friday", &SearchOptions::default())).unwrap();
+    let hits =
+        block_on(store.relevant_memory("deploy window friday", &SearchOptions::default())).unwrap();
     assert_eq!(hits.len(), 3);
     // a second open (another process that raced the first) changes nothing
     let snapshot = backend.snapshot();
@@ -118,7 +171,12 @@ fn opening_a_version_1_store_upgrades_it_in_place_without_losing_rows() {
 #[test]
 fn a_store_from_a_newer_version_is_refused() {
     let backend = Rc::new(MemoryBackend::new());
-    block_on(backend.commit(&[Op::Put { key: "!meta".into(), value: r#"{"schema":99}"#.into(), if_absent: false }])).unwrap();
+    block_on(backend.commit(&[Op::Put {
+        key: "!meta".into(),
+        value: r#"{"schema":99}"#.into(),
+        if_absent: false,
+    }]))
+    .unwrap();
     let err = block_on(Store::open(backend, Env::system())).err().unwrap();
     assert_eq!(err.code, ErrorCode::StorageVersion);
 }
@@ -130,14 +188,22 @@ fn recent_memory_outranks_equally_relevant_old_memory() {
     let store = block_on(Store::open(backend, env)).unwrap();
     let fact = |sid: &str, text: &str| {
         block_on(store.create_session(Some(sid), &SessionPatch::default())).unwrap();
-        let turn: Turn = serde_json::from_value(json!({ "facts": [{ "kind": "decision", "text": text }] })).unwrap();
+        let turn: Turn =
+            serde_json::from_value(json!({ "facts": [{ "kind": "decision", "text": text }] }))
+                .unwrap();
         block_on(store.commit_turn(sid, &turn, &[])).unwrap();
     };
     fact("old", "The staging cluster runs in eu-west-1");
     now.set(now.get() + 90.0 * 86_400_000.0);
     fact("new", "The staging cluster runs in us-east-2");
-    let hits = block_on(store.relevant_memory("staging cluster region", &SearchOptions::default())).unwrap();
-    assert_eq!(hits.iter().map(|h| h.session_id.as_str()).collect::<Vec<_>>(), ["new", "old"]);
+    let hits = block_on(store.relevant_memory("staging cluster region", &SearchOptions::default()))
+        .unwrap();
+    assert_eq!(
+        hits.iter()
+            .map(|h| h.session_id.as_str())
+            .collect::<Vec<_>>(),
+        ["new", "old"]
+    );
     assert!(hits[0].score > hits[1].score * 1.5);
 }
 

@@ -5,6 +5,7 @@ pub mod models;
 pub mod provider;
 pub mod risk;
 pub mod route;
+pub mod store;
 pub mod tokens;
 mod types;
 

@@ -1,3 +1,4 @@
-//! wasm32 only: the adapters to the JS world (fetch via gloo-net; later IndexedDB).
+//! wasm32 only: the adapters to the JS world (fetch via gloo-net; the JS store adapter).
 
 pub mod fetch;
+pub mod store;

@@ -48,7 +48,7 @@ pub fn check_session_id(id: &str) -> Result<()> {
 
 /// A number as 15 digits (milliseconds until the year 33658; sequence numbers).
 pub fn num(n: f64) -> String {
-    format!("{:015}", n.max(0.0).min(999_999_999_999_999.0) as u64)
+    format!("{:015}", n.clamp(0.0, 999_999_999_999_999.0) as u64)
 }
 
 /// Any text as a key part: ASCII letters and digits kept, every other byte as `%XX`.
@@ -142,7 +142,10 @@ pub fn hash_id(parts: &[&str]) -> String {
         h.update((p.len() as u64).to_le_bytes());
         h.update(p.as_bytes());
     }
-    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -58,9 +58,9 @@ impl Backend for MemoryBackend {
 
     fn commit<'a>(&'a self, ops: &'a [Op]) -> BoxFuture<'a, Result<bool>> {
         let mut map = self.map.borrow_mut();
-        let conflict = ops.iter().any(|op| {
-            matches!(op, Op::Put { key, if_absent: true, .. } if map.contains_key(key))
-        });
+        let conflict = ops
+            .iter()
+            .any(|op| matches!(op, Op::Put { key, if_absent: true, .. } if map.contains_key(key)));
         if !conflict {
             for op in ops {
                 match op {

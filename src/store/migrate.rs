@@ -27,7 +27,14 @@ pub(super) async fn run(store: &Store) -> Result<u32> {
     let meta = store.get_json::<Meta>(keys::META).await?;
     match meta {
         None => {
-            store.commit(&[put(keys::META, &Meta { schema: SCHEMA_VERSION })?]).await?;
+            store
+                .commit(&[put(
+                    keys::META,
+                    &Meta {
+                        schema: SCHEMA_VERSION,
+                    },
+                )?])
+                .await?;
         }
         Some(m) if m.schema > SCHEMA_VERSION => {
             return Err(Error::new(
@@ -40,7 +47,9 @@ pub(super) async fn run(store: &Store) -> Result<u32> {
         }
         Some(m) if m.schema == 1 => {
             v1_to_v2(store).await?;
-            store.commit(&[put(keys::META, &Meta { schema: 2 })?]).await?;
+            store
+                .commit(&[put(keys::META, &Meta { schema: 2 })?])
+                .await?;
         }
         Some(_) => {}
     }

@@ -109,19 +109,27 @@ pub trait Backend {
     fn commit<'a>(&'a self, ops: &'a [Op]) -> BoxFuture<'a, Result<bool>>;
 }
 
-/// Token counts of a message's text for every loaded encoding (what `append` stores).
+/// Token counts of a message's text for every loaded encoding — or, when none is loaded yet,
+/// for `o200k_base` where it loads on first use (Node).
 pub fn message_tokens(
     encodings: &crate::tokens::Encodings,
     message: &crate::messages::Message,
 ) -> std::collections::BTreeMap<String, u64> {
+    use crate::tokens::encoding::EncodingName;
     let text = message.text();
-    encodings
+    let mut names: Vec<EncodingName> = encodings
         .loaded()
         .into_iter()
+        .filter_map(|n| EncodingName::parse(n).ok())
+        .collect();
+    if names.is_empty() {
+        names.push(EncodingName::O200kBase);
+    }
+    names
+        .into_iter()
         .filter_map(|name| {
-            let enc = crate::tokens::encoding::EncodingName::parse(name).ok()?;
-            let e = encodings.get(enc).ok()?;
-            Some((name.to_string(), e.count(&text) as u64))
+            let e = encodings.get(name).ok()?;
+            Some((name.as_str().to_string(), e.count(&text) as u64))
         })
         .collect()
 }

@@ -29,6 +29,7 @@ pub struct SessionRecord {
 
 /// What `session.update()` changes; absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SessionPatch {
     /// New title.
@@ -39,6 +40,7 @@ pub struct SessionPatch {
     pub model: Option<String>,
     /// New metadata (replaces the old).
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown> | null"))]
     pub metadata: Option<Value>,
 }
 

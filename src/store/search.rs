@@ -83,17 +83,42 @@ pub(super) struct Batch {
 
 impl Batch {
     pub async fn new(store: &Store) -> Result<Batch> {
-        let stats = store.get_json::<Stats>(keys::STATS).await?.unwrap_or_default();
-        Ok(Batch { store: store.clone(), stats, changed: false })
+        let stats = store
+            .get_json::<Stats>(keys::STATS)
+            .await?
+            .unwrap_or_default();
+        Ok(Batch {
+            store: store.clone(),
+            stats,
+            changed: false,
+        })
     }
 
-    fn add(&mut self, ops: &mut Vec<Op>, session: &str, doc: &str, key: String, text: &str, time: f64) -> Result<()> {
+    fn add(
+        &mut self,
+        ops: &mut Vec<Op>,
+        session: &str,
+        doc: &str,
+        key: String,
+        text: &str,
+        time: f64,
+    ) -> Result<()> {
         let t = terms(text);
         let len: u64 = t.values().map(|&n| n as u64).sum();
         for (term, tf) in &t {
-            ops.push(put(&keys::posting(term, session, doc), &format!("{tf},{len},{time}"))?);
+            ops.push(put(
+                &keys::posting(term, session, doc),
+                &format!("{tf},{len},{time}"),
+            )?);
         }
-        ops.push(put(&keys::doc(session, doc), &Doc { key, terms: t.into_keys().collect(), len })?);
+        ops.push(put(
+            &keys::doc(session, doc),
+            &Doc {
+                key,
+                terms: t.into_keys().collect(),
+                len,
+            },
+        )?);
         self.stats.docs += 1;
         self.stats.total_len += len;
         self.changed = true;
@@ -102,7 +127,14 @@ impl Batch {
 
     pub fn add_fact(&mut self, ops: &mut Vec<Op>, f: &FactRecord) -> Result<()> {
         let text = format!("{} {}", f.subject.as_deref().unwrap_or(""), f.text);
-        self.add(ops, &f.session_id, &fact_doc(&f.id), keys::fact(&f.session_id, &f.id), &text, f.created)
+        self.add(
+            ops,
+            &f.session_id,
+            &fact_doc(&f.id),
+            keys::fact(&f.session_id, &f.id),
+            &text,
+            f.created,
+        )
     }
 
     pub fn add_summary(&mut self, ops: &mut Vec<Op>, s: &SummaryRecord) -> Result<()> {
@@ -122,7 +154,9 @@ impl Batch {
 
     fn forget(&mut self, ops: &mut Vec<Op>, session: &str, doc: &str, d: &Doc) {
         for term in &d.terms {
-            ops.push(Op::Delete { key: keys::posting(term, session, doc) });
+            ops.push(Op::Delete {
+                key: keys::posting(term, session, doc),
+            });
         }
         self.stats.docs = self.stats.docs.saturating_sub(1);
         self.stats.total_len = self.stats.total_len.saturating_sub(d.len);
@@ -160,12 +194,22 @@ pub(super) async fn index_entries(store: &Store, entries: &[Entry<'_>]) -> Resul
     for e in entries {
         match e {
             Entry::Fact(f) if f.superseded_by.is_none() => {
-                if store.backend.get(&keys::doc(&f.session_id, &fact_doc(&f.id))).await?.is_none() {
+                if store
+                    .backend
+                    .get(&keys::doc(&f.session_id, &fact_doc(&f.id)))
+                    .await?
+                    .is_none()
+                {
                     batch.add_fact(&mut ops, f)?;
                 }
             }
             Entry::Summary(s) => {
-                if store.backend.get(&keys::doc(&s.session_id, &summary_doc(s))).await?.is_none() {
+                if store
+                    .backend
+                    .get(&keys::doc(&s.session_id, &summary_doc(s)))
+                    .await?
+                    .is_none()
+                {
                     batch.add_summary(&mut ops, s)?;
                 }
             }
@@ -195,11 +239,18 @@ impl Store {
         let limit = o.limit.unwrap_or(10).clamp(1, 100) as usize;
         let half_life = o.half_life_days.unwrap_or(30.0);
         if !(half_life.is_finite() && half_life > 0.0) {
-            return Err(Error::invalid_argument("relevantMemory halfLifeDays must be a positive number of days"));
+            return Err(Error::invalid_argument(
+                "relevantMemory halfLifeDays must be a positive number of days",
+            ));
         }
-        let stats = self.get_json::<Stats>(keys::STATS).await?.unwrap_or_default();
+        let stats = self
+            .get_json::<Stats>(keys::STATS)
+            .await?
+            .unwrap_or_default();
         let now = self.now();
-        let candidates = self.score(query, &stats, now, half_life, o.exclude_session.as_deref()).await?;
+        let candidates = self
+            .score(query, &stats, now, half_life, o.exclude_session.as_deref())
+            .await?;
         let mut hits = Vec::new();
         for c in candidates {
             if hits.len() == limit {
@@ -212,44 +263,98 @@ impl Store {
         Ok(hits)
     }
 
-    async fn score(&self, query: &str, stats: &Stats, now: f64, half_life: f64, exclude: Option<&str>) -> Result<Vec<Candidate>> {
+    async fn score(
+        &self,
+        query: &str,
+        stats: &Stats,
+        now: f64,
+        half_life: f64,
+        exclude: Option<&str>,
+    ) -> Result<Vec<Candidate>> {
         let mut scores: HashMap<(String, String), f64> = HashMap::new();
-        let avgdl = if stats.docs == 0 { 1.0 } else { (stats.total_len as f64 / stats.docs as f64).max(1.0) };
+        let avgdl = if stats.docs == 0 {
+            1.0
+        } else {
+            (stats.total_len as f64 / stats.docs as f64).max(1.0)
+        };
         for term in terms(query).into_keys().take(MAX_QUERY_TERMS) {
-            let rows = self.backend.list(&Range::prefix(&keys::postings(&term), MAX_POSTINGS)).await?;
+            let rows = self
+                .backend
+                .list(&Range::prefix(&keys::postings(&term), MAX_POSTINGS))
+                .await?;
             let df = rows.len() as f64;
             let n = (stats.docs as f64).max(df);
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             for (key, value) in &rows {
-                let Some((session, doc)) = keys::posting_doc(key) else { continue };
+                let Some((session, doc)) = keys::posting_doc(key) else {
+                    continue;
+                };
                 if Some(session) == exclude {
                     continue;
                 }
-                let mut it = value.trim_matches('"').split(',').map(|x| x.parse::<f64>().unwrap_or(0.0));
-                let (tf, len, time) = (it.next().unwrap_or(0.0), it.next().unwrap_or(1.0), it.next().unwrap_or(0.0));
+                let mut it = value
+                    .trim_matches('"')
+                    .split(',')
+                    .map(|x| x.parse::<f64>().unwrap_or(0.0));
+                let (tf, len, time) = (
+                    it.next().unwrap_or(0.0),
+                    it.next().unwrap_or(1.0),
+                    it.next().unwrap_or(0.0),
+                );
                 let bm25 = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avgdl));
                 let age_days = ((now - time) / 86_400_000.0).max(0.0);
                 let recency = 0.5 + 0.5 * (-age_days / half_life * std::f64::consts::LN_2).exp();
-                *scores.entry((session.to_string(), doc.to_string())).or_insert(0.0) += bm25 * recency;
+                *scores
+                    .entry((session.to_string(), doc.to_string()))
+                    .or_insert(0.0) += bm25 * recency;
             }
         }
-        let mut out: Vec<Candidate> = scores.into_iter().map(|((session, doc), score)| Candidate { session, doc, score }).collect();
+        let mut out: Vec<Candidate> = scores
+            .into_iter()
+            .map(|((session, doc), score)| Candidate {
+                session,
+                doc,
+                score,
+            })
+            .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.doc.cmp(&b.doc)));
         Ok(out)
     }
 
     async fn hit(&self, c: &Candidate) -> Result<Option<MemoryHit>> {
-        let Some(doc) = self.get_json::<Doc>(&keys::doc(&c.session, &c.doc)).await? else { return Ok(None) };
-        let Some(raw) = self.backend.get(&doc.key).await? else { return Ok(None) };
+        let Some(doc) = self.get_json::<Doc>(&keys::doc(&c.session, &c.doc)).await? else {
+            return Ok(None);
+        };
+        let Some(raw) = self.backend.get(&doc.key).await? else {
+            return Ok(None);
+        };
         let hit = if doc.key.starts_with("f/") {
             let f: FactRecord = parse(&doc.key, &raw)?;
             if f.superseded_by.is_some() {
                 return Ok(None);
             }
-            MemoryHit { kind: "fact".into(), session_id: f.session_id, text: f.text, score: c.score, source: f.source, time: f.created, fact_id: Some(f.id), covers: None }
+            MemoryHit {
+                kind: "fact".into(),
+                session_id: f.session_id,
+                text: f.text,
+                score: c.score,
+                source: f.source,
+                time: f.created,
+                fact_id: Some(f.id),
+                covers: None,
+            }
         } else {
             let s: SummaryRecord = parse(&doc.key, &raw)?;
-            MemoryHit { kind: "summary".into(), session_id: s.session_id, text: s.text, score: c.score, source: Vec::new(), time: s.created, fact_id: None, covers: Some([s.from, s.to]) }
+            MemoryHit {
+                kind: "summary".into(),
+                session_id: s.session_id,
+                text: s.text,
+                score: c.score,
+                source: Vec::new(),
+                time: s.created,
+                fact_id: None,
+                covers: Some([s.from, s.to]),
+            }
         };
         Ok(Some(hit))
     }

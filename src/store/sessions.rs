@@ -43,7 +43,11 @@ impl Env {
             random_id: Rc::new(move || {
                 counter.set(counter.get() + 1);
                 let nanos = format!("{:?}", std::time::SystemTime::now());
-                keys::hash_id(&[&nanos, &counter.get().to_string(), &std::process::id().to_string()])
+                keys::hash_id(&[
+                    &nanos,
+                    &counter.get().to_string(),
+                    &std::process::id().to_string(),
+                ])
             }),
         }
     }
@@ -150,7 +154,11 @@ impl Store {
     }
 
     /// Creates a session (a fresh id when `id` is `None`); an existing id is returned as it is.
-    pub async fn create_session(&self, id: Option<&str>, patch: &SessionPatch) -> Result<SessionRecord> {
+    pub async fn create_session(
+        &self,
+        id: Option<&str>,
+        patch: &SessionPatch,
+    ) -> Result<SessionRecord> {
         let given = id;
         for _ in 0..MAX_ATTEMPTS {
             let id = match given {
@@ -199,27 +207,44 @@ impl Store {
     }
 
     /// Sessions, most recently updated first, `limit` at a time (default 50, at most 1,000).
-    pub async fn list_sessions(&self, limit: Option<u32>, cursor: Option<&str>) -> Result<SessionListing> {
+    pub async fn list_sessions(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<SessionListing> {
         let limit = limit.unwrap_or(50).clamp(1, 1000);
         let end = match cursor {
             Some(c) if c.starts_with("u/") && c.bytes().all(|b| (0x21..0x7e).contains(&b)) => c.to_string(),
             Some(_) => return Err(Error::invalid_argument("the session cursor is not one this store returned; pass the `cursor` of the previous page, or none for the first page")),
             None => keys::prefix_end("u/"),
         };
-        let mut range = Range { start: "u/".into(), end, limit: limit + 1, reverse: true };
+        let mut range = Range {
+            start: "u/".into(),
+            end,
+            limit: limit + 1,
+            reverse: true,
+        };
         let mut sessions = Vec::new();
         let mut stale = Vec::new();
         loop {
             let rows = self.backend.list(&range).await?;
             let exhausted = rows.len() < range.limit as usize;
             for (key, _) in &rows {
-                let Some(id) = keys::updated_session(key) else { continue };
+                let Some(id) = keys::updated_session(key) else {
+                    continue;
+                };
                 match self.get_json::<SessionRecord>(&keys::session(id)).await? {
                     Some(s) if keys::updated(s.updated, id) == *key => {
                         if sessions.len() == limit as usize {
-                            let cursor = keys::updated(sessions.last().map_or(0.0, |s: &SessionRecord| s.updated), &sessions.last().map_or(String::new(), |s| s.id.clone()));
+                            let cursor = keys::updated(
+                                sessions.last().map_or(0.0, |s: &SessionRecord| s.updated),
+                                &sessions.last().map_or(String::new(), |s| s.id.clone()),
+                            );
                             self.drop_stale(stale).await;
-                            return Ok(SessionListing { sessions, cursor: Some(cursor) });
+                            return Ok(SessionListing {
+                                sessions,
+                                cursor: Some(cursor),
+                            });
                         }
                         sessions.push(s);
                     }
@@ -232,7 +257,10 @@ impl Store {
             }
         }
         self.drop_stale(stale).await;
-        Ok(SessionListing { sessions, cursor: None })
+        Ok(SessionListing {
+            sessions,
+            cursor: None,
+        })
     }
 
     /// Removes listing entries left behind by concurrent updates (best effort).
@@ -247,8 +275,9 @@ impl Store {
         keys::check_session_id(id)?;
         let prefix = keys::messages(id);
         if let Some(last) = range.last {
-            let mut rows: Vec<MessageRecord> =
-                self.list_json(&Range::prefix(&prefix, last).reversed()).await?;
+            let mut rows: Vec<MessageRecord> = self
+                .list_json(&Range::prefix(&prefix, last).reversed())
+                .await?;
             rows.reverse();
             return Ok(rows);
         }
@@ -279,7 +308,10 @@ impl Store {
 
     /// The next free `seq` of a session.
     async fn next_seq(&self, id: &str) -> Result<u64> {
-        let last = self.backend.list(&Range::prefix(&keys::messages(id), 1).reversed()).await?;
+        let last = self
+            .backend
+            .list(&Range::prefix(&keys::messages(id), 1).reversed())
+            .await?;
         Ok(match last.first() {
             Some((k, v)) => parse::<MessageRecord>(k, v)?.seq + 1,
             None => 0,
@@ -287,8 +319,16 @@ impl Store {
     }
 
     /// Appends one message.
-    pub async fn append(&self, id: &str, message: Value, tokens: BTreeMap<String, u64>) -> Result<MessageRecord> {
-        let turn = Turn { messages: vec![message], ..Turn::default() };
+    pub async fn append(
+        &self,
+        id: &str,
+        message: Value,
+        tokens: BTreeMap<String, u64>,
+    ) -> Result<MessageRecord> {
+        let turn = Turn {
+            messages: vec![message],
+            ..Turn::default()
+        };
         let mut receipt = self.commit_turn(id, &turn, &[tokens]).await?;
         receipt.messages.pop().ok_or_else(|| conflict("appending"))
     }
@@ -296,24 +336,45 @@ impl Store {
     /// Stores everything a turn wrote, all or nothing. `tokens[i]` are the token counts of
     /// `turn.messages[i]` (missing: none). Concurrent writers to the same session each get their
     /// own sequence numbers; none is lost.
-    pub async fn commit_turn(&self, id: &str, turn: &Turn, tokens: &[BTreeMap<String, u64>]) -> Result<TurnReceipt> {
+    pub async fn commit_turn(
+        &self,
+        id: &str,
+        turn: &Turn,
+        tokens: &[BTreeMap<String, u64>],
+    ) -> Result<TurnReceipt> {
         check_turn(turn)?;
         for _ in 0..MAX_ATTEMPTS {
             let session = self.existing(id).await?;
             let seq = self.next_seq(id).await?;
             let now = self.now().max(session.updated + 1.0);
             let (ops, receipt) = self.turn_ops(&session, seq, now, turn, tokens).await?;
-            if self.backend.commit(&ops).await? {
+            if self
+                .backend
+                .commit(&ops)
+                .await
+                .map_err(|e| not_saved(e, turn))?
+            {
                 return Ok(receipt);
             }
         }
         Err(conflict("storing the turn"))
     }
 
-    async fn turn_ops(&self, session: &SessionRecord, seq: u64, now: f64, turn: &Turn, tokens: &[BTreeMap<String, u64>]) -> Result<(Vec<Op>, TurnReceipt)> {
+    async fn turn_ops(
+        &self,
+        session: &SessionRecord,
+        seq: u64,
+        now: f64,
+        turn: &Turn,
+        tokens: &[BTreeMap<String, u64>],
+    ) -> Result<(Vec<Op>, TurnReceipt)> {
         let id = session.id.as_str();
         let mut ops = Vec::new();
-        let mut receipt = TurnReceipt { messages: Vec::new(), facts: Vec::new(), summary: None };
+        let mut receipt = TurnReceipt {
+            messages: Vec::new(),
+            facts: Vec::new(),
+            summary: None,
+        };
         for (i, m) in turn.messages.iter().enumerate() {
             let rec = MessageRecord {
                 session_id: id.into(),
@@ -328,19 +389,40 @@ impl Store {
         let mut index = search::Batch::new(self).await?;
         for (i, u) in turn.usage.iter().enumerate() {
             let rec = UsageRecord {
-                session_id: id.into(), model: u.model.clone(), prompt_tokens: u.prompt_tokens,
-                completion_tokens: u.completion_tokens, cached_tokens: u.cached_tokens, cost: u.cost,
-                latency_ms: u.latency_ms, time: now,
+                session_id: id.into(),
+                model: u.model.clone(),
+                prompt_tokens: u.prompt_tokens,
+                completion_tokens: u.completion_tokens,
+                cached_tokens: u.cached_tokens,
+                cost: u.cost,
+                latency_ms: u.latency_ms,
+                time: now,
             };
-            let uid = keys::hash_id(&[id, &seq.to_string(), &i.to_string(), &(self.env.random_id)()]);
+            let uid = keys::hash_id(&[
+                id,
+                &seq.to_string(),
+                &i.to_string(),
+                &(self.env.random_id)(),
+            ]);
             ops.push(put(&keys::usage(id, now, &uid), &rec)?);
         }
         for (i, f) in turn.facts.iter().enumerate() {
             let rec = FactRecord {
                 session_id: id.into(),
-                id: keys::hash_id(&[id, &f.kind, f.subject.as_deref().unwrap_or(""), &f.text, &now.to_string(), &i.to_string()]),
-                kind: f.kind.clone(), subject: f.subject.clone(), text: f.text.clone(),
-                source: f.source.clone(), superseded_by: None, created: now,
+                id: keys::hash_id(&[
+                    id,
+                    &f.kind,
+                    f.subject.as_deref().unwrap_or(""),
+                    &f.text,
+                    &now.to_string(),
+                    &i.to_string(),
+                ]),
+                kind: f.kind.clone(),
+                subject: f.subject.clone(),
+                text: f.text.clone(),
+                source: f.source.clone(),
+                superseded_by: None,
+                created: now,
             };
             for old in &f.supersedes {
                 if let Some(mut prev) = self.get_json::<FactRecord>(&keys::fact(id, old)).await? {
@@ -355,8 +437,14 @@ impl Store {
         }
         if let Some(s) = &turn.summary {
             let rec = SummaryRecord {
-                session_id: id.into(), from: s.from, to: s.to, strategy: s.strategy.clone(),
-                model: s.model.clone(), text: s.text.clone(), tokens: s.tokens, created: now,
+                session_id: id.into(),
+                from: s.from,
+                to: s.to,
+                strategy: s.strategy.clone(),
+                model: s.model.clone(),
+                text: s.text.clone(),
+                tokens: s.tokens,
+                created: now,
             };
             ops.push(put(&keys::summary(id, s.from, s.to), &rec)?);
             index.add_summary(&mut ops, &rec)?;
@@ -369,7 +457,9 @@ impl Store {
         let mut touched = session.clone();
         touched.updated = now;
         if touched.updated != session.updated {
-            ops.push(Op::Delete { key: keys::updated(session.updated, id) });
+            ops.push(Op::Delete {
+                key: keys::updated(session.updated, id),
+            });
         }
         ops.extend(touch_ops(&touched)?);
         Ok((ops, receipt))
@@ -378,13 +468,23 @@ impl Store {
     /// Summaries of a session, oldest coverage first.
     pub async fn summaries(&self, id: &str) -> Result<Vec<SummaryRecord>> {
         keys::check_session_id(id)?;
-        Ok(self.scan::<SummaryRecord>(&format!("y/{id}/")).await?.into_iter().map(|(_, v)| v).collect())
+        Ok(self
+            .scan::<SummaryRecord>(&format!("y/{id}/"))
+            .await?
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect())
     }
 
     /// Facts of a session (superseded ones too, marked with `supersededBy`), oldest first.
     pub async fn facts(&self, id: &str) -> Result<Vec<FactRecord>> {
         keys::check_session_id(id)?;
-        let mut facts: Vec<FactRecord> = self.scan::<FactRecord>(&format!("f/{id}/")).await?.into_iter().map(|(_, v)| v).collect();
+        let mut facts: Vec<FactRecord> = self
+            .scan::<FactRecord>(&format!("f/{id}/"))
+            .await?
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
         facts.sort_by(|a, b| a.created.total_cmp(&b.created).then(a.id.cmp(&b.id)));
         Ok(facts)
     }
@@ -392,22 +492,36 @@ impl Store {
     /// Usage records of a session, oldest first.
     pub async fn usage(&self, id: &str) -> Result<Vec<UsageRecord>> {
         keys::check_session_id(id)?;
-        Ok(self.scan::<UsageRecord>(&format!("g/{id}/")).await?.into_iter().map(|(_, v)| v).collect())
+        Ok(self
+            .scan::<UsageRecord>(&format!("g/{id}/"))
+            .await?
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect())
     }
 
     /// Calibration factors per model.
     pub async fn calibration(&self) -> Result<BTreeMap<String, f64>> {
         let rows = self.scan::<f64>("c/").await?;
-        Ok(rows.into_iter().filter_map(|(k, v)| Some((keys::calibration_model(&k)?, v))).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|(k, v)| Some((keys::calibration_model(&k)?, v)))
+            .collect())
     }
 
     /// Deletes a session and everything that belongs to it (messages, summaries, facts, usage,
     /// search entries), in one batch. `false` when there was no such session.
     pub async fn delete_session(&self, id: &str) -> Result<bool> {
-        let Some(session) = self.session(id).await? else { return Ok(false) };
+        let Some(session) = self.session(id).await? else {
+            return Ok(false);
+        };
         let mut ops = vec![
-            Op::Delete { key: keys::session(id) },
-            Op::Delete { key: keys::updated(session.updated, id) },
+            Op::Delete {
+                key: keys::session(id),
+            },
+            Op::Delete {
+                key: keys::updated(session.updated, id),
+            },
         ];
         self.record_deletes(&mut ops, id).await?;
         let mut index = search::Batch::new(self).await?;
@@ -430,22 +544,53 @@ impl Store {
     }
 }
 
+/// A failed write says what was not saved.
+fn not_saved(mut e: Error, turn: &Turn) -> Error {
+    let mut parts = Vec::new();
+    let mut n = |count: usize, what: &str| {
+        if count > 0 {
+            parts.push(format!("{count} {what}"));
+        }
+    };
+    n(turn.messages.len(), "message(s)");
+    n(turn.facts.len(), "fact(s)");
+    n(turn.usage.len(), "usage record(s)");
+    n(turn.summary.iter().count(), "summary");
+    e.message = format!(
+        "{} — not saved: {}; the session is as it was before",
+        e.message,
+        parts.join(", ")
+    );
+    e
+}
+
 fn check_turn(turn: &Turn) -> Result<()> {
     for (i, m) in turn.messages.iter().enumerate() {
         parse_message(m, i)?;
     }
     for f in &turn.facts {
         if f.text.trim().is_empty() || f.kind.trim().is_empty() {
-            return Err(Error::invalid_argument("a fact needs a non-empty kind and text"));
+            return Err(Error::invalid_argument(
+                "a fact needs a non-empty kind and text",
+            ));
         }
     }
     if let Some(s) = &turn.summary {
         if s.from > s.to {
-            return Err(Error::invalid_argument(format!("a summary's range is from ≤ to; got from {} to {}", s.from, s.to)));
+            return Err(Error::invalid_argument(format!(
+                "a summary's range is from ≤ to; got from {} to {}",
+                s.from, s.to
+            )));
         }
     }
-    if let Some((m, f)) = turn.calibration.iter().find(|(_, f)| !(f.is_finite() && **f > 0.0 && **f < 100.0)) {
-        return Err(Error::invalid_argument(format!("calibration factor for '{m}' must be a positive number below 100, got {f}")));
+    if let Some((m, f)) = turn
+        .calibration
+        .iter()
+        .find(|(_, f)| !(f.is_finite() && **f > 0.0 && **f < 100.0))
+    {
+        return Err(Error::invalid_argument(format!(
+            "calibration factor for '{m}' must be a positive number below 100, got {f}"
+        )));
     }
     Ok(())
 }
@@ -453,7 +598,9 @@ fn check_turn(turn: &Turn) -> Result<()> {
 fn apply_patch(rec: &mut SessionRecord, patch: &SessionPatch) -> Result<()> {
     if let Some(t) = &patch.title {
         if t.chars().count() > 500 {
-            return Err(Error::invalid_argument("a session title is at most 500 characters"));
+            return Err(Error::invalid_argument(
+                "a session title is at most 500 characters",
+            ));
         }
         rec.title = Some(t.clone());
     }
@@ -462,7 +609,9 @@ fn apply_patch(rec: &mut SessionRecord, patch: &SessionPatch) -> Result<()> {
     }
     if let Some(meta) = &patch.metadata {
         if !(meta.is_object() || meta.is_null()) {
-            return Err(Error::invalid_argument("session metadata must be an object (or null)"));
+            return Err(Error::invalid_argument(
+                "session metadata must be an object (or null)",
+            ));
         }
         rec.metadata = meta.clone();
     }
@@ -471,7 +620,10 @@ fn apply_patch(rec: &mut SessionRecord, patch: &SessionPatch) -> Result<()> {
 
 /// Writes the session record and its listing entry.
 fn touch_ops(rec: &SessionRecord) -> Result<Vec<Op>> {
-    Ok(vec![put(&keys::session(&rec.id), rec)?, put(&keys::updated(rec.updated, &rec.id), &"")?])
+    Ok(vec![
+        put(&keys::session(&rec.id), rec)?,
+        put(&keys::updated(rec.updated, &rec.id), &"")?,
+    ])
 }
 
 pub(super) fn conflict(what: &str) -> Error {
@@ -485,19 +637,35 @@ pub(super) fn parse<T: DeserializeOwned>(key: &str, v: &str) -> Result<T> {
     serde_json::from_str(v).map_err(|e| {
         Error::new(
             ErrorCode::StorageCorrupt,
-            format!("the stored record '{}' is not readable ({e}); it was changed outside contextwise", key.chars().take(80).collect::<String>()),
+            format!(
+                "the stored record '{}' is not readable ({e}); it was changed outside contextwise",
+                key.chars().take(80).collect::<String>()
+            ),
         )
     })
 }
 
 pub(super) fn put<T: Serialize + ?Sized>(key: &str, v: &T) -> Result<Op> {
-    Ok(Op::Put { key: key.into(), value: to_json(v)?, if_absent: false })
+    Ok(Op::Put {
+        key: key.into(),
+        value: to_json(v)?,
+        if_absent: false,
+    })
 }
 
 pub(super) fn put_absent<T: Serialize + ?Sized>(key: &str, v: &T) -> Result<Op> {
-    Ok(Op::Put { key: key.into(), value: to_json(v)?, if_absent: true })
+    Ok(Op::Put {
+        key: key.into(),
+        value: to_json(v)?,
+        if_absent: true,
+    })
 }
 
 fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| Error::new(ErrorCode::Internal, format!("could not encode a record: {e}")))
+    serde_json::to_string(v).map_err(|e| {
+        Error::new(
+            ErrorCode::Internal,
+            format!("could not encode a record: {e}"),
+        )
+    })
 }

@@ -83,7 +83,10 @@ pub struct ImportReport {
 }
 
 fn invalid(msg: String) -> Error {
-    Error::new(ErrorCode::InvalidImport, format!("{msg}; nothing was imported"))
+    Error::new(
+        ErrorCode::InvalidImport,
+        format!("{msg}; nothing was imported"),
+    )
 }
 
 impl Store {
@@ -91,7 +94,12 @@ impl Store {
     pub async fn export(&self, ids: Option<&[String]>) -> Result<Export> {
         let ids: Vec<String> = match ids {
             Some(ids) => ids.to_vec(),
-            None => self.scan::<SessionRecord>("s/").await?.into_iter().map(|(_, s)| s.id).collect(),
+            None => self
+                .scan::<SessionRecord>("s/")
+                .await?
+                .into_iter()
+                .map(|(_, s)| s.id)
+                .collect(),
         };
         let mut sessions = Vec::new();
         for id in &ids {
@@ -103,7 +111,12 @@ impl Store {
                 usage: self.usage(id).await?,
             });
         }
-        Ok(Export { format: EXPORT_FORMAT.into(), version: EXPORT_VERSION, exported: self.now(), sessions })
+        Ok(Export {
+            format: EXPORT_FORMAT.into(),
+            version: EXPORT_VERSION,
+            exported: self.now(),
+            sessions,
+        })
     }
 
     /// Imports an export. The whole file is checked first and written in one batch: a bad file
@@ -171,12 +184,16 @@ fn parse_export(data: &serde_json::Value) -> Result<Export> {
     if version != Some(EXPORT_VERSION as u64) {
         return Err(invalid(format!("export version {version:?} is not one this contextwise reads (version {EXPORT_VERSION})")));
     }
-    let export: Export = serde_json::from_value(data.clone()).map_err(|e| invalid(format!("the export is malformed: {e}")))?;
+    let export: Export = serde_json::from_value(data.clone())
+        .map_err(|e| invalid(format!("the export is malformed: {e}")))?;
     let mut seen = HashSet::new();
     for (i, s) in export.sessions.iter().enumerate() {
         check_session(s).map_err(|e| invalid(format!("sessions[{i}]: {}", e.message)))?;
         if !seen.insert(s.session.id.as_str()) {
-            return Err(invalid(format!("sessions[{i}]: session '{}' appears twice", s.session.id)));
+            return Err(invalid(format!(
+                "sessions[{i}]: session '{}' appears twice",
+                s.session.id
+            )));
         }
     }
     Ok(export)
@@ -185,20 +202,41 @@ fn parse_export(data: &serde_json::Value) -> Result<Export> {
 fn check_session(s: &SessionExport) -> Result<()> {
     let id = &s.session.id;
     keys::check_session_id(id)?;
-    let mine = |what: &str, sid: &str| if sid == id { Ok(()) } else { Err(Error::invalid_argument(format!("a {what} names session '{sid}'"))) };
+    let mine = |what: &str, sid: &str| {
+        if sid == id {
+            Ok(())
+        } else {
+            Err(Error::invalid_argument(format!(
+                "a {what} names session '{sid}'"
+            )))
+        }
+    };
     let mut last: Option<u64> = None;
     for (i, m) in s.messages.iter().enumerate() {
         mine("message", &m.session_id)?;
         if last.is_some_and(|l| m.seq <= l) {
-            return Err(Error::invalid_argument(format!("messages[{i}]: seq {} is not after the previous one", m.seq)));
+            return Err(Error::invalid_argument(format!(
+                "messages[{i}]: seq {} is not after the previous one",
+                m.seq
+            )));
         }
         last = Some(m.seq);
-        parse_message(&m.message, i).map_err(|e| Error::invalid_argument(format!("messages[{i}]: {}", e.message)))?;
+        parse_message(&m.message, i)
+            .map_err(|e| Error::invalid_argument(format!("messages[{i}]: {}", e.message)))?;
     }
     for f in &s.facts {
         mine("fact", &f.session_id)?;
-        if f.id.is_empty() || f.id.len() > 64 || !f.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-            return Err(Error::invalid_argument(format!("fact id {:?} is not 1–64 of A–Z a–z 0–9 _ -", f.id)));
+        if f.id.is_empty()
+            || f.id.len() > 64
+            || !f
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err(Error::invalid_argument(format!(
+                "fact id {:?} is not 1–64 of A–Z a–z 0–9 _ -",
+                f.id
+            )));
         }
     }
     for y in &s.summaries {

@@ -4,6 +4,7 @@
 // nothing of the caller's runs inside a wasm call; every call that reaches the wasm goes through
 // `call`, which turns a trap into INTERNAL and replaces the instance so the next call works.
 import type * as Wasm from './contextwise_wasm.js';
+import { contextManagerClass, type StoreRuntime } from './manager.js';
 import {
   budget, charge, contextwiseError, describe, isContextwiseError, linkSignal, num, plain, split, str,
   type LinkedSignal,
@@ -19,6 +20,12 @@ export type {
 import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta, RouterConfig, RouteDecision } from './contextwise_wasm.js';
 export { isContextwiseError, contextwiseError };
 export type { ErrorCode, ContextwiseError, Limits } from './input.js';
+export type { StoreAdapter, KeyRange, BatchOp } from './adapter.js';
+export type { StoreOption, ContextEvent, ContextManagerConfig } from './manager.js';
+export type {
+  SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord, FactRecord, UsageRecord,
+  NewFact, NewSummary, NewUsage, MemoryHit, SearchOptions, Export, SessionExport, ImportReport, StorageInfo,
+} from './contextwise_wasm.js';
 
 /** Where `loadEncoding` reads rank data from: bytes, or a URL / path to a `.cwr` file. */
 export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
@@ -52,6 +59,8 @@ export interface Runtime {
   readRanks(name: EncodingName, location?: URL | string): Promise<Uint8Array>;
   /** Node: the instance loads the package's own rank files by itself on first use. */
   loadsOwnRanks?: boolean;
+  /** Node: SQLite and Postgres stores. */
+  nodeStores?: StoreRuntime['node'];
   /** Runtime defaults for provider options (browsers: Anthropic's browser-access header). */
   providerDefaults?(cfg: ProviderOptions): ProviderOptions;
 }
@@ -466,8 +475,13 @@ export function bind(rt: Runtime) {
   }
 
   const defaultInstance = instance();
+  const managers = contextManagerClass({ wasm: rt.wasm, call, callAsync, generation: () => generation, rt: { node: rt.nodeStores } });
   return {
     ...defaultInstance,
+    /** Sessions and memory, persisted (IndexedDB, SQLite, Postgres or an adapter). */
+    ContextManager: managers.ContextManager,
+    /** Test-only: runs the store contract against a store over an empty database. */
+    __storeContractForTesting: managers.storeContract,
     loadEncoding,
     /** Loaded encoding names. */
     loadedEncodings: (): string[] => call((w) => w.loadedEncodings()),

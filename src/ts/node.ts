@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openSqlite, openPostgres, StoreUnavailable } from './node-stores.js';
 export { isContextwiseError } from './common.js';
 export type * from './common.js';
 
@@ -46,10 +47,17 @@ const api = bind({
   },
   readRanks: (name: EncodingName, location?: URL | string) => read(location ?? ownRanks(name)),
   loadsOwnRanks: true,
+  nodeStores: {
+    sqlite: openSqlite,
+    postgres: openPostgres,
+    defaultSqlitePath: (appName: string) => path.join(process.cwd(), '.contextwise', `${appName}.sqlite`),
+    unavailable: (e: unknown) => e instanceof StoreUnavailable,
+  },
 });
 
 export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
   countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, summaryCacheStats, configureSummaryCache, configureLimits, planCondensation,
   condense, createProvider, usageStats, route, routingStats, routedChat, createInstance, __forceTrapForTesting,
+  ContextManager, __storeContractForTesting,
 } = api;

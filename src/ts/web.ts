@@ -3,6 +3,8 @@ import * as glue from './contextwise_wasm.js';
 import { bind, contextwiseError } from './common.js';
 import type { EncodingName } from './contextwise_wasm.js';
 export { isContextwiseError } from './common.js';
+/** Test-only: the next IndexedDB batch aborts its transaction after issuing `abortAfterOps` writes. */
+export { injectFault as __injectStoreFaultForTesting } from './idb.js';
 export type * from './common.js';
 
 // Literal URLs so bundlers see and emit every rank file; each is fetched only when loaded.
@@ -59,4 +61,5 @@ export const {
   loadEncoding, loadEncodingBytes, loadedEncodings, models, countTokens, encode, decode, isWithinTokenLimit,
   countMessages, assessRisk, calibrate, countCacheStats, configureCountCache, summaryCacheStats, configureSummaryCache, configureLimits, planCondensation,
   condense, createProvider, usageStats, route, routingStats, routedChat, createInstance, __forceTrapForTesting,
+  ContextManager, __storeContractForTesting,
 } = api;

@@ -1,0 +1,360 @@
+// ContextManager and Session: persistent memory over a store (src/store/ in Rust decides
+// everything: keys, indexes, atomic turns, migrations, search). This file picks the backend the
+// runtime offers, wraps it, and converts arguments and results.
+import type * as Wasm from './contextwise_wasm.js';
+import type {
+  ChatMessage, SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord,
+  FactRecord, UsageRecord, MemoryHit, SearchOptions, Export, ImportReport, StorageInfo,
+} from './contextwise_wasm.js';
+import { wrapAdapter, type StoreAdapter, type WrappedBackend } from './adapter.js';
+import { hasIndexedDb, openIndexedDb } from './idb.js';
+import { budget, contextwiseError, describe, isContextwiseError, plain, str, DEFAULT_LIMITS } from './input.js';
+
+/** Where a manager keeps its memory. */
+export type StoreOption =
+  | 'indexeddb' | 'memory' | 'sqlite'
+  | { kind: 'indexeddb'; blockedTimeoutMs?: number }
+  | { kind: 'sqlite'; path?: string }
+  | { kind: 'postgres'; connectionString: string }
+  | StoreAdapter;
+
+/** What a manager reports through `onEvent`. */
+export type ContextEvent = { type: 'storage' } & StorageInfo & { fallback: boolean };
+
+/** `ContextManager.open` options (the turn loop's options arrive with it). */
+export interface ContextManagerConfig {
+  /** Names the database (IndexedDB `contextwise:<appName>`, `.contextwise/<appName>.sqlite`, the Postgres rows). */
+  appName: string;
+  /** Default: IndexedDB in browsers, SQLite in Node; memory (said so) when that is unavailable. */
+  store?: StoreOption;
+  /** Called with what the manager did (`{ type: 'storage', … }` on open). */
+  onEvent?: (event: ContextEvent) => void;
+}
+
+/** What the runtime offers (Node: SQLite and Postgres). */
+export interface StoreRuntime {
+  node?: {
+    sqlite(file: string): StoreAdapter & { driver: string };
+    postgres(connectionString: string, app: string): Promise<StoreAdapter>;
+    defaultSqlitePath(appName: string): string;
+    /** True for "the driver is not installed". */
+    unavailable(e: unknown): boolean;
+  };
+}
+
+type Exports = typeof Wasm;
+interface Deps {
+  wasm(): Exports;
+  callAsync<T>(f: (w: Exports) => Promise<T>): Promise<T>;
+  call<T>(f: (w: Exports) => T): T;
+  generation(): number;
+  rt: StoreRuntime;
+}
+
+/** A store the runtime opened. */
+export interface Opened { backend: WrappedBackend | null; kind: StorageInfo['kind']; persistent: boolean; detail: string; fallback: boolean }
+
+const memory = (detail: string, fallback: boolean): Opened => ({ backend: null, kind: 'memory', persistent: false, detail, fallback });
+const arg = (call: string) => budget(call, DEFAULT_LIMITS);
+
+function isAdapter(s: unknown): s is StoreAdapter {
+  try { return typeof s === 'object' && s !== null && typeof (s as StoreAdapter).get === 'function'; } catch { return false; }
+}
+
+async function indexedDb(appName: string, blockedTimeoutMs?: number): Promise<Opened> {
+  if (!hasIndexedDb()) return memory('this runtime has no IndexedDB; sessions are kept in memory and lost when the page closes', true);
+  try {
+    const a = await openIndexedDb(appName, blockedTimeoutMs);
+    return { backend: wrapAdapter(a), kind: 'indexeddb', persistent: true, detail: `IndexedDB database 'contextwise:${appName}'`, fallback: false };
+  } catch (e) {
+    if (isContextwiseError(e)) throw e; // blocked by another tab, or a newer version: the caller must act
+    // private browsing, storage disabled, a sandboxed frame
+    return memory(`IndexedDB could not be opened (${describe(e)}); sessions are kept in memory and lost when the page closes`, true);
+  }
+}
+
+async function sqlite(rt: StoreRuntime, file: string): Promise<Opened> {
+  if (!rt.node) throw contextwiseError('INVALID_CONFIG', "store: SQLite is for Node; in browsers use 'indexeddb' (the default) or an adapter");
+  try {
+    const a = rt.node.sqlite(file);
+    return { backend: wrapAdapter(a), kind: 'sqlite', persistent: true, detail: `SQLite file ${file} (${a.driver}, WAL)`, fallback: false };
+  } catch (e) {
+    if (!rt.node.unavailable(e)) throw contextwiseError('STORAGE_FAILED', `could not open the SQLite file ${file}: ${describe(e)}`);
+    return memory(`${describe(e)}; sessions are kept in memory and lost when the process ends`, true);
+  }
+}
+
+async function postgres(rt: StoreRuntime, connectionString: unknown, app: string): Promise<Opened> {
+  if (!rt.node) throw contextwiseError('INVALID_CONFIG', 'store: Postgres is for Node servers; in browsers use IndexedDB');
+  if (typeof connectionString !== 'string' || !connectionString) throw contextwiseError('INVALID_CONFIG', "store.connectionString must be a Postgres URL, e.g. 'postgres://user@host/db'");
+  try {
+    const a = await rt.node.postgres(connectionString, app);
+    const where = connectionString.replace(/\/\/[^@/]*@/, '//');
+    return { backend: wrapAdapter(a), kind: 'postgres', persistent: true, detail: `Postgres ${where.slice(0, 200)}`, fallback: false };
+  } catch (e) {
+    if (!rt.node.unavailable(e)) throw e;
+    return memory(`${describe(e)}; sessions are kept in memory and lost when the process ends`, true);
+  }
+}
+
+/** Opens the store a configuration names. */
+async function openBackend(rt: StoreRuntime, store: unknown, appName: string): Promise<Opened> {
+  if (store === undefined) {
+    return rt.node ? sqlite(rt, rt.node.defaultSqlitePath(appName)) : indexedDb(appName);
+  }
+  if (store === 'memory') return memory('in memory (store: \'memory\'); lost when the process or page ends', false);
+  if (store === 'indexeddb') return indexedDb(appName);
+  if (store === 'sqlite') return sqlite(rt, rt.node ? rt.node.defaultSqlitePath(appName) : '');
+  if (isAdapter(store)) return { backend: wrapAdapter(store), kind: 'adapter', persistent: true, detail: 'the app\'s store adapter', fallback: false };
+  const spec = plain(store, 'store', 'INVALID_CONFIG', arg('ContextManager.open')) as Record<string, unknown> | null;
+  const kind = spec && typeof spec === 'object' ? spec.kind : undefined;
+  if (kind === 'indexeddb') return indexedDb(appName, spec!.blockedTimeoutMs as number | undefined);
+  if (kind === 'sqlite') {
+    if (spec!.path !== undefined && (typeof spec!.path !== 'string' || !spec!.path)) throw contextwiseError('INVALID_CONFIG', 'store.path must be a file path');
+    return sqlite(rt, (spec!.path as string | undefined) ?? (rt.node ? rt.node.defaultSqlitePath(appName) : ''));
+  }
+  if (kind === 'postgres') return postgres(rt, spec!.connectionString, appName);
+  throw contextwiseError('INVALID_CONFIG',
+    "store must be 'indexeddb', 'memory', 'sqlite', { kind: 'sqlite', path }, { kind: 'postgres', connectionString } or an adapter with get/put/delete/list");
+}
+
+const CONFIG_KEYS = new Set(['appName', 'store', 'onEvent']);
+
+export function contextManagerClass(d: Deps) {
+  /** The store handle in the current wasm instance (reopened over the same backend after a trap). */
+  function storeHandle(opened: Opened) {
+    let handle: Promise<Wasm.StoreHandle> | undefined;
+    let gen = -1;
+    const info = { kind: opened.kind, persistent: opened.persistent, detail: opened.detail };
+    return () => {
+      if (!handle || gen !== d.generation()) {
+        gen = d.generation();
+        handle = d.callAsync((w) => w.openStore(opened.backend, info));
+        handle.catch(() => { handle = undefined; });
+      }
+      return handle;
+    };
+  }
+
+  /**
+   * One conversation: its messages in order, summaries, facts and usage, persisted in the
+   * manager's store.
+   */
+  class Session {
+    /** The session's id. */
+    readonly id: string;
+    readonly #h: () => Promise<Wasm.StoreHandle>;
+    /** @internal */
+    constructor(id: string, h: () => Promise<Wasm.StoreHandle>) {
+      this.id = id;
+      this.#h = h;
+    }
+    #run<T>(f: (w: Exports, h: Wasm.StoreHandle) => Promise<T>): Promise<T> {
+      return this.#h().then((h) => d.callAsync((w) => f(w, h)));
+    }
+    /** The stored record: title, created, updated, model, metadata. */
+    info(): Promise<SessionRecord> {
+      return this.#run(async (w, h) => {
+        const s = await w.storeGetSession(h, this.id);
+        if (!s) throw contextwiseError('SESSION_NOT_FOUND', `session '${this.id}' was deleted`);
+        return s;
+      });
+    }
+    /** Changes the title, model or metadata. */
+    update(patch: { title?: string; model?: string; metadata?: Record<string, unknown> | null }): Promise<SessionRecord> {
+      try {
+        const p = plain(patch, 'session update', 'INVALID_ARGUMENT', arg('update'));
+        return this.#run((w, h) => w.storeUpdateSession(h, this.id, p as never));
+      } catch (e) { return Promise.reject(e); }
+    }
+    /** Sets the title. */
+    rename(title: string): Promise<SessionRecord> {
+      return this.update({ title });
+    }
+    /**
+     * Stores one message at the end of the session; resolves to its record (`seq`, token counts
+     * per loaded encoding). Concurrent appends from several tabs or processes all land, in one order.
+     */
+    append(message: ChatMessage): Promise<MessageRecord> {
+      try {
+        const m = plain(message, 'message', 'INVALID_MESSAGE', arg('append'));
+        return this.#run((w, h) => w.storeAppend(h, this.id, m as ChatMessage));
+      } catch (e) { return Promise.reject(e); }
+    }
+    /**
+     * Stored messages in order: all by default; `{ last: 50 }` for the newest 50; `{ after: seq,
+     * limit: 100 }` to page forward. Each record has the message as `message`.
+     */
+    messages(range?: MessageRange): Promise<MessageRecord[]> {
+      try {
+        const r = plain(range, 'messages options', 'INVALID_ARGUMENT', arg('messages'));
+        return this.#run((w, h) => w.storeMessages(h, this.id, r as MessageRange | undefined));
+      } catch (e) { return Promise.reject(e); }
+    }
+    /**
+     * Stores everything a turn wrote — messages, usage, facts, a summary, calibration — all or
+     * nothing: after a failure (STORAGE_QUOTA naming what was not saved, …) the session is
+     * exactly as before.
+     */
+    commitTurn(turn: Turn): Promise<TurnReceipt> {
+      try {
+        const t = plain(turn, 'turn', 'INVALID_ARGUMENT', arg('commitTurn'));
+        return this.#run((w, h) => w.storeCommitTurn(h, this.id, t as Turn));
+      } catch (e) { return Promise.reject(e); }
+    }
+    /** Summaries, oldest coverage first. */
+    summaries(): Promise<SummaryRecord[]> {
+      return this.#run((w, h) => w.storeRecords(h, this.id, 'summaries') as Promise<SummaryRecord[]>);
+    }
+    /** Facts, oldest first (superseded ones carry `supersededBy`). */
+    facts(): Promise<FactRecord[]> {
+      return this.#run((w, h) => w.storeRecords(h, this.id, 'facts') as Promise<FactRecord[]>);
+    }
+    /** Usage records, oldest first. */
+    usage(): Promise<UsageRecord[]> {
+      return this.#run((w, h) => w.storeRecords(h, this.id, 'usage') as Promise<UsageRecord[]>);
+    }
+    /** This session as an export (see `manager.import`). */
+    export(): Promise<Export> {
+      return this.#run((w, h) => w.storeExport(h, [this.id]));
+    }
+    /** Deletes the session and everything that belongs to it. */
+    delete(): Promise<boolean> {
+      return this.#run((w, h) => w.storeDeleteSession(h, this.id));
+    }
+  }
+
+  /**
+   * The context manager: sessions and memory persisted where the app runs — IndexedDB in
+   * browsers, SQLite in Node, Postgres across machines, or the app's own adapter.
+   * @example
+   * const manager = await ContextManager.open({ appName: 'my-app' });
+   * const session = await manager.session();
+   * await session.append({ role: 'user', content: 'Create a todo app' });
+   */
+  class ContextManager {
+    readonly #h: () => Promise<Wasm.StoreHandle>;
+    readonly #opened: Opened;
+    /** @internal */
+    constructor(h: () => Promise<Wasm.StoreHandle>, opened: Opened) {
+      this.#h = h;
+      this.#opened = opened;
+    }
+
+    /**
+     * Opens the store (creating or upgrading its schema) and returns the manager. When the
+     * store asked for is unavailable it falls back to memory and says so (`storage()`, `onEvent`).
+     */
+    static async open(config: ContextManagerConfig): Promise<ContextManager> {
+      if (typeof config !== 'object' || config === null) throw contextwiseError('INVALID_CONFIG', "ContextManager.open needs { appName, store? }");
+      let keys: string[], appName: unknown, store: unknown, onEvent: unknown;
+      try {
+        keys = Object.keys(config);
+        ({ appName, store, onEvent } = config as unknown as Record<string, unknown>);
+      } catch (e) { throw contextwiseError('INVALID_CONFIG', `ContextManager.open options could not be read: it threw (${describe(e)})`); }
+      const unknown = keys.find((k) => !CONFIG_KEYS.has(k));
+      if (unknown) throw contextwiseError('INVALID_CONFIG', `ContextManager.open: unknown option '${unknown.slice(0, 40)}' (known: ${[...CONFIG_KEYS].join(', ')})`);
+      if (typeof appName !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(appName)) {
+        throw contextwiseError('INVALID_CONFIG', 'appName must be 1–100 characters of A–Z, a–z, 0–9, ".", "_", "-"');
+      }
+      if (onEvent !== undefined && typeof onEvent !== 'function') throw contextwiseError('INVALID_CONFIG', 'onEvent must be a function');
+      const opened = await openBackend(d.rt, store, appName);
+      const h = storeHandle(opened);
+      const info = await h().then((handle) => d.call(() => handle.info() as StorageInfo));
+      if (onEvent) {
+        try { (onEvent as (e: ContextEvent) => void)({ type: 'storage', ...info, fallback: opened.fallback }); } catch { /* the app's handler */ }
+      }
+      return new ContextManager(h, opened);
+    }
+
+    #run<T>(f: (w: Exports, h: Wasm.StoreHandle) => Promise<T>): Promise<T> {
+      return this.#h().then((h) => d.callAsync((w) => f(w, h)));
+    }
+
+    /** `{ kind, persistent, detail, schema }`: where sessions are kept, or why memory was used. */
+    storage(): Promise<StorageInfo> {
+      return this.#h().then((h) => d.call(() => h.info() as StorageInfo));
+    }
+
+    /** The session with `id` (created when it does not exist), or a new session. */
+    session(id?: string, init?: { title?: string; model?: string; metadata?: Record<string, unknown> | null }): Promise<Session> {
+      try {
+        const b = arg('session');
+        const sid = id === undefined ? undefined : str(id, 'session id', b);
+        const p = plain(init, 'session options', 'INVALID_ARGUMENT', b);
+        return this.#run((w, h) => w.storeSession(h, sid, p as never)).then((s) => new Session(s.id, this.#h));
+      } catch (e) { return Promise.reject(e); }
+    }
+
+    /** Sessions, most recently updated first: `{ sessions, cursor }`; pass `cursor` for the next page. */
+    sessions(opts?: { limit?: number; cursor?: string | null }): Promise<SessionListing> {
+      try {
+        const o = plain(opts, 'sessions options', 'INVALID_ARGUMENT', arg('sessions'));
+        return this.#run((w, h) => w.storeListSessions(h, o as never));
+      } catch (e) { return Promise.reject(e); }
+    }
+
+    /** Facts and summaries of stored sessions that match `query` (BM25 with recency), best first. */
+    relevantMemory(query: string, opts?: SearchOptions): Promise<MemoryHit[]> {
+      try {
+        const b = arg('relevantMemory');
+        const q = str(query, 'query', b);
+        const o = plain(opts, 'relevantMemory options', 'INVALID_ARGUMENT', b);
+        return this.#run((w, h) => w.storeRelevantMemory(h, q, o as SearchOptions | undefined));
+      } catch (e) { return Promise.reject(e); }
+    }
+
+    /** Every session (or `{ sessions: [ids] }`) as JSON in the documented export format. */
+    export(opts?: { sessions?: string[] }): Promise<Export> {
+      try {
+        const o = plain(opts, 'export options', 'INVALID_ARGUMENT', arg('export')) as { sessions?: string[] } | undefined;
+        return this.#run((w, h) => w.storeExport(h, o?.sessions));
+      } catch (e) { return Promise.reject(e); }
+    }
+
+    /**
+     * Imports an export; the file is checked completely first, and a bad file (INVALID_IMPORT)
+     * changes nothing. `onConflict`: 'error' (default), 'skip' or 'replace' for ids that exist.
+     */
+    import(data: Export | unknown, opts?: { onConflict?: 'error' | 'skip' | 'replace' }): Promise<ImportReport> {
+      try {
+        const b = arg('import');
+        const copy = plain(data, 'import data', 'INVALID_IMPORT', b);
+        const o = plain(opts, 'import options', 'INVALID_ARGUMENT', b) as { onConflict?: string } | undefined;
+        return this.#run((w, h) => w.storeImport(h, copy, o?.onConflict as never));
+      } catch (e) { return Promise.reject(e); }
+    }
+
+    /** Deletes a session and everything that belongs to it; `false` when there was none. */
+    deleteSession(id: string): Promise<boolean> {
+      try {
+        const sid = str(id, 'session id', arg('deleteSession'));
+        return this.#run((w, h) => w.storeDeleteSession(h, sid));
+      } catch (e) { return Promise.reject(e); }
+    }
+
+    /** Calibration factors per model, as stored by turns. */
+    calibration(): Promise<Record<string, number>> {
+      return this.#run((w, h) => w.storeCalibration(h));
+    }
+
+    /** Closes the store's connections (database files, pools). */
+    async close(): Promise<void> {
+      await this.#opened.backend?.close();
+    }
+  }
+
+  /** Test-only: the store contract (src/store/contract.rs) against a store over an empty database. */
+  async function storeContract(store: StoreOption, appName = 'contract'): Promise<string[]> {
+    const opened = await openBackend(d.rt, store, appName);
+    if (opened.fallback) throw contextwiseError('STORAGE_FAILED', opened.detail);
+    try {
+      return await d.callAsync((w) => w.storeContract(opened.backend));
+    } finally {
+      await opened.backend?.close();
+    }
+  }
+
+  return { ContextManager, Session, storeContract };
+}
+
