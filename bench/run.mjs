@@ -214,5 +214,16 @@ try {
   log(`(routing test failed: ${String(e.message).split('\n')[0]})`);
 }
 
+log();
+log('## Store: one turn, reading, listing and searching at 10,000 sessions (bench/store.mjs)');
+log();
+log('Median ms per call. "raw put" is one row written with the database\'s own driver in its own');
+log('transaction — the floor a turn\'s write is measured against. IndexedDB runs in headless Chromium.');
+log();
+{
+  const { storeBench } = await import('./store.mjs');
+  for (const line of await storeBench(root)) log(line);
+}
+
 fs.writeFileSync(path.join(root, 'bench/RESULTS.md'), out.join('\n') + '\n');
 console.log('\nwritten to bench/RESULTS.md');

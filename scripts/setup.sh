@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need and is missing: the wasm32 target, wasm-bindgen-cli at
-# the version Cargo.toml pins, Node packages, and (with --browser) Debian's chromium,
-# and chromium-driver. Fast when everything is there.
+# the version Cargo.toml pins, Node packages, and (with --browser, for `npm test`) Debian's
+# chromium, chromium-driver and postgresql (the store tests start their own server in a temporary
+# folder). Fast when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +28,8 @@ apt_install() {
 if [ "${1:-}" = "--browser" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     apt_install chromium chromium-driver
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install postgresql
   fi
 fi

@@ -25,6 +25,7 @@ fn clock(start: f64) -> (Env, Rc<Cell<f64>>) {
             ids.set(ids.get() + 1);
             format!("id{}", ids.get())
         }),
+        pause: Rc::new(|_| Box::pin(async {})),
     };
     (env, now)
 }

@@ -31,7 +31,7 @@ struct BackendInfo {
     detail: String,
 }
 
-/// `Date.now()` and `crypto.randomUUID()` (or 128 random bits from `Math.random`).
+/// `Date.now()`, `crypto.randomUUID()` (or 128 random bits from `Math.random`) and `setTimeout`.
 fn env() -> Env {
     let random_id = || {
         let uuid = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
@@ -49,9 +49,16 @@ fn env() -> Env {
                 .collect()
         })
     };
+    let pause = |ms: u32| -> crate::store::BoxFuture<'static, ()> {
+        Box::pin(async move {
+            let p = crate::platform::fetch::sleep_promise(ms as f64);
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        })
+    };
     Env {
         now: Rc::new(js_sys::Date::now),
         random_id: Rc::new(random_id),
+        pause: Rc::new(pause),
     }
 }
 
@@ -256,7 +263,8 @@ pub async fn store_export(
     to_value(&h.store.export(ids.as_deref()).await.map_err(to_js)?)
 }
 
-/// Imports an export; nothing changes when it is rejected.
+/// Imports an export (as JSON text: one string crosses into the wasm, not every value of a
+/// large file); nothing changes when it is rejected.
 #[wasm_bindgen(js_name = storeImport, unchecked_return_type = "ImportReport")]
 pub async fn store_import(
     h: &StoreHandle,

@@ -35,6 +35,11 @@ fn timer(ms: f64, value: &JsValue) -> (Promise, JsValue) {
     (p, id)
 }
 
+/// A promise that resolves after `ms`.
+pub fn sleep_promise(ms: f64) -> Promise {
+    timer(ms, &JsValue::UNDEFINED).0
+}
+
 /// Settles with `p`'s value, or `Ok(None)` when `ms` pass first.
 pub async fn race_timeout(p: Promise, ms: f64) -> std::result::Result<Option<JsValue>, JsValue> {
     let token = js_sys::Object::new();

@@ -1,4 +1,4 @@
-//! The JS store adapter as a [`Backend`]: `{ get(key), list(range), commit(ops) }`, each
+//! The JS store adapter as a [`Backend`]: `{ get(key), list(range), commit(opsJson) }`, each
 //! returning a promise. The package wraps every adapter (its own IndexedDB, SQLite and Postgres
 //! ones and an app's) so that these functions never throw, resolve to plain data and reject
 //! with a plain `{ code, message }`.
@@ -94,8 +94,9 @@ impl Backend for JsBackend {
 
     fn commit<'a>(&'a self, ops: &'a [Op]) -> BoxFuture<'a, Result<bool>> {
         Box::pin(async move {
-            let arg = serde_wasm_bindgen::to_value(ops).map_err(|_| bad("commit()"))?;
-            let v = call(&self.commit, &arg).await?;
+            // one string, not thousands of small objects built across the boundary
+            let json = serde_json::to_string(ops).map_err(|_| bad("commit()"))?;
+            let v = call(&self.commit, &json.into()).await?;
             v.as_bool().ok_or_else(|| bad("commit()"))
         })
     }

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
 
 /// One failed check.
 fn fail(what: impl Into<String>) -> crate::Error {
@@ -27,40 +26,6 @@ macro_rules! check {
             return Err(fail(format!($($msg)*)));
         }
     };
-}
-
-/// Polls futures together until all are done (no executor needed; wakes are passed through).
-struct JoinAll<'a, T> {
-    futures: Vec<Option<Pin<Box<dyn Future<Output = T> + 'a>>>>,
-    out: Vec<Option<T>>,
-}
-
-impl<T: Unpin> Future for JoinAll<'_, T> {
-    type Output = Vec<T>;
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<T>> {
-        let this = self.get_mut();
-        for (slot, out) in this.futures.iter_mut().zip(this.out.iter_mut()) {
-            if let Some(f) = slot {
-                if let Poll::Ready(v) = f.as_mut().poll(cx) {
-                    *out = Some(v);
-                    *slot = None;
-                }
-            }
-        }
-        if this.futures.iter().all(Option::is_none) {
-            Poll::Ready(this.out.iter_mut().filter_map(Option::take).collect())
-        } else {
-            Poll::Pending
-        }
-    }
-}
-
-fn join_all<'a, T>(futures: Vec<Pin<Box<dyn Future<Output = T> + 'a>>>) -> JoinAll<'a, T> {
-    let n = futures.len();
-    JoinAll {
-        futures: futures.into_iter().map(Some).collect(),
-        out: (0..n).map(|_| None).collect(),
-    }
 }
 
 /// Runs every check on an empty backend; `Ok(names of the checks passed)`.
@@ -455,7 +420,7 @@ async fn concurrent_appends(store: &Store) -> Result<()> {
             Ok(())
         })
     };
-    for r in join_all(vec![writer(0), writer(1), writer(2)]).await {
+    for r in super::join::join_all(vec![writer(0), writer(1), writer(2)]).await {
         r?;
     }
     let all = store.messages("c-race", &MessageRange::default()).await?;

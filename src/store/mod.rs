@@ -15,6 +15,7 @@
 //! ```
 
 pub mod contract;
+mod join;
 mod keys;
 mod memory;
 mod migrate;

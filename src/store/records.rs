@@ -58,6 +58,7 @@ pub struct MessageRecord {
     pub message: Value,
     /// Tokens of its text per encoding that was loaded when it was stored.
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, number>"))]
     pub tokens: BTreeMap<String, u64>,
     /// Stored (ms since the epoch).
     pub created: f64,
@@ -241,6 +242,7 @@ pub struct Turn {
     pub summary: Option<NewSummary>,
     /// Calibration factors learned in the turn (model → factor).
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, number>"))]
     pub calibration: BTreeMap<String, f64>,
 }
 

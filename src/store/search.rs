@@ -83,10 +83,18 @@ pub(super) struct Batch {
 
 impl Batch {
     pub async fn new(store: &Store) -> Result<Batch> {
-        let stats = store
-            .get_json::<Stats>(keys::STATS)
-            .await?
-            .unwrap_or_default();
+        Self::load(store, true).await
+    }
+
+    /// A batch; the totals are read only when the batch will index something.
+    pub async fn load(store: &Store, needed: bool) -> Result<Batch> {
+        let stats = match needed {
+            true => store
+                .get_json::<Stats>(keys::STATS)
+                .await?
+                .unwrap_or_default(),
+            false => Stats::default(),
+        };
         Ok(Batch {
             store: store.clone(),
             stats,

@@ -1,5 +1,6 @@
 //! [`Store`]: sessions and everything that belongs to them, over any [`Backend`].
 
+use super::join::{join2, join_all, Boxed};
 use super::keys;
 use super::records::*;
 use super::search;
@@ -17,13 +18,28 @@ const MAX_ATTEMPTS: usize = 64;
 /// Entries read per page when scanning.
 pub(super) const PAGE: u32 = 500;
 
-/// The clock and id source (injected: the wasm build reads `Date.now()` and `crypto`).
+/// The clock, the id source and a way to wait (injected: the wasm build uses `Date.now()`,
+/// `crypto` and `setTimeout`).
 #[derive(Clone)]
 pub struct Env {
     /// Milliseconds since the epoch.
     pub now: Rc<dyn Fn() -> f64>,
-    /// A fresh, unguessable id.
+    /// A fresh, unguessable id (hex digits or a UUID).
     pub random_id: Rc<dyn Fn() -> String>,
+    /// Resolves after about `ms` milliseconds (backing off between retries of a collided write).
+    pub pause: Rc<dyn Fn(u32) -> super::BoxFuture<'static, ()>>,
+}
+
+impl Env {
+    /// Waits a random time that grows with the attempt (up to ~64 ms), so writers that collided
+    /// do not collide again in lockstep and none is starved.
+    pub(super) async fn back_off(&self, attempt: usize) {
+        let cap = 1u32 << attempt.min(6) as u32;
+        let id = (self.random_id)();
+        let hex: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect();
+        let r = u32::from_str_radix(&hex, 16).unwrap_or(0);
+        (self.pause)(1 + r % cap).await;
+    }
 }
 
 impl Env {
@@ -49,6 +65,8 @@ impl Env {
                     &std::process::id().to_string(),
                 ])
             }),
+            // single-threaded host callers (tests, tools) have no one to wait for
+            pause: Rc::new(|_| Box::pin(async {})),
         }
     }
 }
@@ -212,7 +230,7 @@ impl Store {
         limit: Option<u32>,
         cursor: Option<&str>,
     ) -> Result<SessionListing> {
-        let limit = limit.unwrap_or(50).clamp(1, 1000);
+        let limit = limit.unwrap_or(50).clamp(1, 1000) as usize;
         let end = match cursor {
             Some(c) if c.starts_with("u/") && c.bytes().all(|b| (0x21..0x7e).contains(&b)) => c.to_string(),
             Some(_) => return Err(Error::invalid_argument("the session cursor is not one this store returned; pass the `cursor` of the previous page, or none for the first page")),
@@ -221,30 +239,20 @@ impl Store {
         let mut range = Range {
             start: "u/".into(),
             end,
-            limit: limit + 1,
+            limit: limit as u32 + 1,
             reverse: true,
         };
-        let mut sessions = Vec::new();
-        let mut stale = Vec::new();
-        loop {
+        let (mut sessions, mut stale, mut more) = (Vec::new(), Vec::new(), false);
+        'pages: loop {
             let rows = self.backend.list(&range).await?;
             let exhausted = rows.len() < range.limit as usize;
-            for (key, _) in &rows {
-                let Some(id) = keys::updated_session(key) else {
-                    continue;
-                };
-                match self.get_json::<SessionRecord>(&keys::session(id)).await? {
-                    Some(s) if keys::updated(s.updated, id) == *key => {
-                        if sessions.len() == limit as usize {
-                            let cursor = keys::updated(
-                                sessions.last().map_or(0.0, |s: &SessionRecord| s.updated),
-                                &sessions.last().map_or(String::new(), |s| s.id.clone()),
-                            );
-                            self.drop_stale(stale).await;
-                            return Ok(SessionListing {
-                                sessions,
-                                cursor: Some(cursor),
-                            });
+            for ((key, _), record) in rows.iter().zip(self.sessions_of(&rows).await) {
+                match record? {
+                    // an entry left by a concurrent update no longer matches its session
+                    Some(s) if keys::updated(s.updated, &s.id) == *key => {
+                        if sessions.len() == limit {
+                            more = true;
+                            break 'pages;
                         }
                         sessions.push(s);
                     }
@@ -257,10 +265,20 @@ impl Store {
             }
         }
         self.drop_stale(stale).await;
-        Ok(SessionListing {
-            sessions,
-            cursor: None,
-        })
+        let cursor = match (more, sessions.last()) {
+            (true, Some(l)) => Some(keys::updated(l.updated, &l.id)),
+            _ => None,
+        };
+        Ok(SessionListing { sessions, cursor })
+    }
+
+    /// The session records of listing entries, read together.
+    async fn sessions_of(&self, rows: &[(String, String)]) -> Vec<Result<Option<SessionRecord>>> {
+        let reads = rows.iter().map(|(key, _)| {
+            let key = keys::session(keys::updated_session(key).unwrap_or_default());
+            Box::pin(async move { self.get_json::<SessionRecord>(&key).await }) as Boxed<'_, _>
+        });
+        join_all(reads.collect()).await
     }
 
     /// Removes listing entries left behind by concurrent updates (best effort).
@@ -343,11 +361,22 @@ impl Store {
         tokens: &[BTreeMap<String, u64>],
     ) -> Result<TurnReceipt> {
         check_turn(turn)?;
-        for _ in 0..MAX_ATTEMPTS {
-            let session = self.existing(id).await?;
-            let seq = self.next_seq(id).await?;
+        let indexes = !turn.facts.is_empty() || turn.summary.is_some();
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                self.env.back_off(attempt).await;
+            }
+            // the reads a turn depends on go to the database together
+            let ((session, seq), index) = join2(
+                join2(self.existing(id), self.next_seq(id)),
+                search::Batch::load(self, indexes),
+            )
+            .await;
+            let (session, seq, index) = (session?, seq?, index?);
             let now = self.now().max(session.updated + 1.0);
-            let (ops, receipt) = self.turn_ops(&session, seq, now, turn, tokens).await?;
+            let (ops, receipt) = self
+                .turn_ops(&session, seq, now, turn, tokens, index)
+                .await?;
             if self
                 .backend
                 .commit(&ops)
@@ -367,6 +396,7 @@ impl Store {
         now: f64,
         turn: &Turn,
         tokens: &[BTreeMap<String, u64>],
+        mut index: search::Batch,
     ) -> Result<(Vec<Op>, TurnReceipt)> {
         let id = session.id.as_str();
         let mut ops = Vec::new();
@@ -386,7 +416,6 @@ impl Store {
             ops.push(put_absent(&keys::message(id, rec.seq), &rec)?);
             receipt.messages.push(rec);
         }
-        let mut index = search::Batch::new(self).await?;
         for (i, u) in turn.usage.iter().enumerate() {
             let rec = UsageRecord {
                 session_id: id.into(),

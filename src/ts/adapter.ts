@@ -58,7 +58,8 @@ export interface StoreAdapter {
 export interface WrappedBackend {
   get(key: string): Promise<string | undefined>;
   list(range: KeyRange): Promise<Array<[string, string]>>;
-  commit(ops: BatchOp[]): Promise<boolean>;
+  /** `ops` as JSON text (one string from the wasm instead of thousands of objects). */
+  commit(opsJson: string): Promise<boolean>;
   close(): Promise<void>;
   atomic: boolean;
 }
@@ -138,9 +139,12 @@ export function wrapAdapter(adapter: unknown): WrappedBackend {
   return {
     get: getChecked,
     list: (range) => guarded('list', () => list({ ...range }), rows),
-    commit: (ops) => batch
-      ? guarded('batch', () => batch(ops.map((o) => ({ ...o }))), (v) => { if (typeof v !== 'boolean') throw new Error('something other than true or false'); return v; })
-      : sequential(ops),
+    commit: (json) => {
+      const ops = JSON.parse(json) as BatchOp[];
+      return batch
+        ? guarded('batch', () => batch(ops), (v) => { if (typeof v !== 'boolean') throw new Error('something other than true or false'); return v; })
+        : sequential(ops);
+    },
     close: () => guarded('close', () => close?.(), () => undefined),
     atomic: !!batch,
   };

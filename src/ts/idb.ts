@@ -82,21 +82,25 @@ function adapter(db: IDBDatabase, appName: string): StoreAdapter & { close(): vo
     async list(r) {
       const store = tx('readonly').objectStore(OBJECT_STORE);
       if (r.start >= r.end || r.limit <= 0) return [];
-      if (!r.reverse) {
-        const [keys, values] = await Promise.all([request(store.getAllKeys(range(r), r.limit)), request(store.getAll(range(r), r.limit))]);
-        return keys.map((k, i) => [String(k), values[i] as string]);
+      // newest first: find where the last `limit` keys start, then read them in one request
+      let from = range(r);
+      if (r.reverse) {
+        const first = await new Promise<IDBValidKey | undefined>((res, rej) => {
+          const c = store.openKeyCursor(range(r), 'prev');
+          let moved = false;
+          c.onerror = () => rej(c.error);
+          c.onsuccess = () => {
+            const cur = c.result;
+            if (!cur) { res(undefined); return; }
+            if (!moved && r.limit > 1) { moved = true; cur.advance(r.limit - 1); return; }
+            res(cur.key);
+          };
+        });
+        if (first !== undefined) from = IDBKeyRange.bound(first, r.end, false, true);
       }
-      return new Promise((res, rej) => {
-        const out: Array<[string, string]> = [];
-        const c = store.openCursor(range(r), 'prev');
-        c.onerror = () => rej(c.error);
-        c.onsuccess = () => {
-          const cur = c.result;
-          if (!cur || out.length >= r.limit) { res(out); return; }
-          out.push([String(cur.key), cur.value as string]);
-          cur.continue();
-        };
-      });
+      const [keys, values] = await Promise.all([request(store.getAllKeys(from, r.limit)), request(store.getAll(from, r.limit))]);
+      const out = keys.map((k, i) => [String(k), values[i] as string] as [string, string]);
+      return r.reverse ? out.reverse() : out;
     },
     put: async (key, value) => { await request(tx('readwrite').objectStore(OBJECT_STORE).put(value, key)); },
     delete: async (key) => { await request(tx('readwrite').objectStore(OBJECT_STORE).delete(key)); },

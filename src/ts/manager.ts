@@ -321,7 +321,8 @@ export function contextManagerClass(d: Deps) {
         const b = arg('import');
         const copy = plain(data, 'import data', 'INVALID_IMPORT', b);
         const o = plain(opts, 'import options', 'INVALID_ARGUMENT', b) as { onConflict?: string } | undefined;
-        return this.#run((w, h) => w.storeImport(h, copy, o?.onConflict as never));
+        const json = JSON.stringify(copy ?? null);
+        return this.#run((w, h) => w.storeImport(h, json, o?.onConflict as never));
       } catch (e) { return Promise.reject(e); }
     }
 

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqlite, openPostgres, StoreUnavailable } from './node-stores.js';
 export { isContextwiseError } from './common.js';
+/** Test-only: the next IndexedDB batch aborts its transaction after issuing `abortAfterOps` writes. */
+export { injectFault as __injectStoreFaultForTesting } from './idb.js';
 export type * from './common.js';
 
 /** Resolves at once in Node (the wasm is ready when the module loads). */

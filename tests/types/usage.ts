@@ -5,6 +5,7 @@ import {
   isContextwiseError, countCacheStats, configureCountCache, configureLimits, planCondensation, createInstance,
   summaryCacheStats, configureSummaryCache, condense, createProvider, usageStats,
   type ChatResult, type StreamDelta, type Provider, route, routedChat, routingStats, type RouteDecision,
+  ContextManager, type StoreAdapter, type MessageRecord, type SessionListing, type MemoryHit, type Export, type StorageInfo, type TurnReceipt,
   type CondensationPlan, type CondenseResult, type Fact, type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
 } from 'contextwise';
 import * as nodeBuild from 'contextwise-node';
@@ -87,6 +88,34 @@ export async function main(): Promise<void> {
   void limits;
   // @ts-expect-error: unknown limit
   configureLimits({ maxChars: 5 });
+
+  // persistent memory
+  const manager = await ContextManager.open({ appName: 'types', store: { kind: 'sqlite', path: 'x.sqlite' }, onEvent: (e) => void e.fallback });
+  const where: StorageInfo = await manager.storage();
+  const session = await manager.session(undefined, { title: 'Plans' });
+  const rec: MessageRecord = await session.append({ role: 'user', content: 'hi' });
+  const receipt: TurnReceipt = await session.commitTurn({
+    messages: [{ role: 'assistant', content: 'hello' }],
+    usage: [{ model: 'gpt-4o', promptTokens: 3, completionTokens: 1 }],
+    facts: [{ kind: 'decision', text: 'use Postgres', source: [rec.seq] }],
+    summary: { from: 0, to: 1, strategy: 'summary', text: 'greetings' },
+  });
+  const page: SessionListing = await manager.sessions({ limit: 20, cursor: null });
+  const hitsAcross: MemoryHit[] = await manager.relevantMemory('database', { limit: 5, excludeSession: session.id });
+  const dump: Export = await manager.export();
+  await manager.import(dump, { onConflict: 'skip' });
+  const recent: MessageRecord[] = await session.messages({ last: 50 });
+  void [where.persistent, receipt.facts[0]?.id, page.cursor, hitsAcross[0]?.score, recent[0]?.message.role];
+  const adapter: StoreAdapter = {
+    async get() { return undefined; }, async put() {}, async delete() {}, async list() { return []; },
+    async batch(ops) { return ops.every((o) => o.type === 'put' || o.type === 'delete'); },
+  };
+  await ContextManager.open({ appName: 'own-db', store: adapter });
+  await nodeBuild.ContextManager.open({ appName: 'pg', store: { kind: 'postgres', connectionString: 'postgres://x@y/z' } });
+  // @ts-expect-error: unknown store kind
+  await ContextManager.open({ appName: 'x', store: { kind: 'redis' } });
+  // @ts-expect-error: appName is required
+  await ContextManager.open({ store: 'memory' });
 
   // @ts-expect-error: the text must be a string
   countTokens(42, { model: 'gpt-4o' });
