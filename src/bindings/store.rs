@@ -268,11 +268,14 @@ pub async fn store_export(
 #[wasm_bindgen(js_name = storeImport, unchecked_return_type = "ImportReport")]
 pub async fn store_import(
     h: &StoreHandle,
-    data: JsValue,
+    json: String,
     #[wasm_bindgen(unchecked_param_type = "ImportMode | undefined")] mode: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let d: Value = value(&data, "import data", |m| {
-        Error::new(crate::error::ErrorCode::InvalidImport, m)
+    let d: Value = serde_json::from_str(&json).map_err(|e| {
+        to_js(Error::new(
+            crate::error::ErrorCode::InvalidImport,
+            format!("the export is not JSON: {e}"),
+        ))
     })?;
     let mode: ImportMode = options(&mode, "import")?;
     to_value(&h.store.import(&d, mode).await.map_err(to_js)?)

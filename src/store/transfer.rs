@@ -182,7 +182,10 @@ fn parse_export(data: &serde_json::Value) -> Result<Export> {
     }
     let version = data.get("version").and_then(|v| v.as_u64());
     if version != Some(EXPORT_VERSION as u64) {
-        return Err(invalid(format!("export version {version:?} is not one this contextwise reads (version {EXPORT_VERSION})")));
+        return Err(invalid(format!(
+            "export version {} is not one this contextwise reads (version {EXPORT_VERSION})",
+            version.map_or("missing".to_string(), |v| v.to_string())
+        )));
     }
     let export: Export = serde_json::from_value(data.clone())
         .map_err(|e| invalid(format!("the export is malformed: {e}")))?;

@@ -89,11 +89,21 @@ async function postgres(rt: StoreRuntime, connectionString: unknown, app: string
   if (typeof connectionString !== 'string' || !connectionString) throw contextwiseError('INVALID_CONFIG', "store.connectionString must be a Postgres URL, e.g. 'postgres://user@host/db'");
   try {
     const a = await rt.node.postgres(connectionString, app);
-    const where = connectionString.replace(/\/\/[^@/]*@/, '//');
-    return { backend: wrapAdapter(a), kind: 'postgres', persistent: true, detail: `Postgres ${where.slice(0, 200)}`, fallback: false };
+    return { backend: wrapAdapter(a), kind: 'postgres', persistent: true, detail: `Postgres ${where(connectionString)}`, fallback: false };
   } catch (e) {
-    if (!rt.node.unavailable(e)) throw e;
+    if (isContextwiseError(e)) throw e;
+    if (!rt.node.unavailable(e)) throw contextwiseError('STORAGE_FAILED', `could not open the Postgres store at ${where(connectionString)}: ${describe(e)}`);
     return memory(`${describe(e)}; sessions are kept in memory and lost when the process ends`, true);
+  }
+}
+
+/** Host, port and database of a connection string — never its user, password or parameters. */
+function where(connectionString: string): string {
+  try {
+    const u = new URL(connectionString);
+    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`.slice(0, 200);
+  } catch {
+    return '(a connection string that is not a URL)';
   }
 }
 
@@ -105,7 +115,11 @@ async function openBackend(rt: StoreRuntime, store: unknown, appName: string): P
   if (store === 'memory') return memory('in memory (store: \'memory\'); lost when the process or page ends', false);
   if (store === 'indexeddb') return indexedDb(appName);
   if (store === 'sqlite') return sqlite(rt, rt.node ? rt.node.defaultSqlitePath(appName) : '');
-  if (isAdapter(store)) return { backend: wrapAdapter(store), kind: 'adapter', persistent: true, detail: 'the app\'s store adapter', fallback: false };
+  if (isAdapter(store)) {
+    const backend = wrapAdapter(store);
+    const detail = backend.atomic ? "the app's store adapter" : "the app's store adapter, without batch(): writes are applied one by one, not atomically";
+    return { backend, kind: 'adapter', persistent: true, detail, fallback: false };
+  }
   const spec = plain(store, 'store', 'INVALID_CONFIG', arg('ContextManager.open')) as Record<string, unknown> | null;
   const kind = spec && typeof spec === 'object' ? spec.kind : undefined;
   if (kind === 'indexeddb') return indexedDb(appName, spec!.blockedTimeoutMs as number | undefined);

@@ -114,10 +114,11 @@ export async function openPostgres(connectionString: string, app: string): Promi
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
     client.release();
+    await pool.end().catch(() => {});
+    throw contextwiseError('STORAGE_FAILED', `could not create contextwise's table in Postgres: ${describe(e)} (the user needs CREATE on the schema, or create the table once as its owner)`);
   }
+  client.release();
   return {
     async get(key) {
       const r = await pool.query('SELECT v FROM contextwise_kv WHERE app = $1 AND k = $2', [app, key]);
