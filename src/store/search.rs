@@ -181,9 +181,15 @@ impl Batch {
         Ok(())
     }
 
-    pub fn finish(self, ops: &mut Vec<Op>) -> Result<()> {
+    pub fn finish(mut self, ops: &mut Vec<Op>) -> Result<()> {
+        self.flush(ops)
+    }
+
+    /// Adds the totals so far to `ops` (a batch that goes on into further commits).
+    pub fn flush(&mut self, ops: &mut Vec<Op>) -> Result<()> {
         if self.changed {
             ops.push(put(keys::STATS, &self.stats)?);
+            self.changed = false;
         }
         Ok(())
     }

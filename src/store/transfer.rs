@@ -119,37 +119,97 @@ impl Store {
         })
     }
 
-    /// Imports an export. The whole file is checked first and written in one batch: a bad file
-    /// (`INVALID_IMPORT`, naming what is wrong) or a failed write changes nothing.
+    /// Imports an export. The whole file is checked first (a bad file is `INVALID_IMPORT`,
+    /// naming what is wrong, and changes nothing); then it is written a few thousand records at
+    /// a time, each session complete in one batch (databases slow down sharply on huge
+    /// transactions). If a write fails part-way, the sessions written before it stay, each
+    /// complete, and the error names them.
     pub async fn import(&self, data: &serde_json::Value, mode: ImportMode) -> Result<ImportReport> {
         let export = parse_export(data)?;
+        let ids: Vec<&str> = export
+            .sessions
+            .iter()
+            .map(|s| s.session.id.as_str())
+            .collect();
+        let stored = self.stored_sessions(&ids).await?;
+        if let (ImportMode::Error, Some(Some(old))) = (mode, stored.iter().find(|s| s.is_some())) {
+            return Err(invalid(format!(
+                "session '{}' already exists (pass {{ onConflict: 'replace' }} or 'skip')",
+                old.id
+            )));
+        }
         let mut report = ImportReport::default();
-        let mut ops = Vec::new();
+        let (mut ops, mut pending) = (Vec::new(), Vec::new());
         let mut index = Batch::new(self).await?;
-        for s in &export.sessions {
+        for (s, old) in export.sessions.iter().zip(stored) {
             let id = &s.session.id;
-            if let Some(old) = self.session(id).await? {
-                match mode {
-                    ImportMode::Error => return Err(invalid(format!("session '{id}' already exists (pass {{ onConflict: 'replace' }} or 'skip')"))),
-                    ImportMode::Skip => {
-                        report.skipped.push(id.clone());
-                        continue;
-                    }
-                    ImportMode::Replace => {
-                        ops.push(Op::Delete { key: keys::updated(old.updated, id) });
-                        self.record_deletes(&mut ops, id).await?;
-                        index.remove_session(&mut ops, id).await?;
-                    }
+            if let Some(old) = old {
+                if mode == ImportMode::Skip {
+                    report.skipped.push(id.clone());
+                    continue;
                 }
+                ops.push(Op::Delete {
+                    key: keys::updated(old.updated, id),
+                });
+                self.record_deletes(&mut ops, id).await?;
+                index.remove_session(&mut ops, id).await?;
             }
             session_ops(&mut ops, &mut index, s)?;
-            report.imported.push(id.clone());
+            pending.push(id.clone());
+            if ops.len() >= IMPORT_CHUNK {
+                self.write_chunk(&mut ops, &mut index, &mut pending, &mut report)
+                    .await?;
+            }
         }
-        index.finish(&mut ops)?;
-        self.commit(&ops).await?;
+        self.write_chunk(&mut ops, &mut index, &mut pending, &mut report)
+            .await?;
         Ok(report)
     }
+
+    /// Commits the sessions gathered so far.
+    async fn write_chunk(
+        &self,
+        ops: &mut Vec<Op>,
+        index: &mut Batch,
+        pending: &mut Vec<String>,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        index.flush(ops)?;
+        if let Err(mut e) = self.commit(ops).await {
+            e.message = format!(
+                "{}; imported before the failure: {} session(s){}; not imported: the rest, from '{}' on",
+                e.message,
+                report.imported.len(),
+                report.imported.last().map(|l| format!(" (the last '{l}')")).unwrap_or_default(),
+                pending.first().map(String::as_str).unwrap_or("")
+            );
+            return Err(e);
+        }
+        ops.clear();
+        report.imported.append(pending);
+        Ok(())
+    }
+
+    /// The stored record of each id (or `None`), read a few hundred at a time in parallel.
+    async fn stored_sessions(&self, ids: &[&str]) -> Result<Vec<Option<SessionRecord>>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(256) {
+            let reads = chunk
+                .iter()
+                .map(|id| Box::pin(self.session(id)) as super::join::Boxed<'_, _>);
+            for r in super::join::join_all(reads.collect()).await {
+                out.push(r?);
+            }
+        }
+        Ok(out)
+    }
 }
+
+/// Records per batch when importing (a session is never split).
+const IMPORT_CHUNK: usize = 4000;
 
 fn session_ops(ops: &mut Vec<Op>, index: &mut Batch, s: &SessionExport) -> Result<()> {
     let id = &s.session.id;

@@ -144,11 +144,16 @@ export async function openPostgres(connectionString: string, app: string): Promi
 /** Consecutive ops of one kind, so a batch is a few statements however many rows it writes. */
 function groups(ops: BatchOp[]): Array<{ kind: 'put' | 'insert' | 'delete'; keys: string[]; values: string[] }> {
   const out: Array<{ kind: 'put' | 'insert' | 'delete'; keys: string[]; values: string[] }> = [];
+  let seen = new Set<string>();
   for (const op of ops) {
     const kind = op.type === 'delete' ? 'delete' : op.ifAbsent ? 'insert' : 'put';
     let g = out[out.length - 1];
     // one statement may not touch a row twice: a repeated key starts a new group
-    if (!g || g.kind !== kind || g.keys.includes(op.key)) out.push(g = { kind, keys: [], values: [] });
+    if (!g || g.kind !== kind || seen.has(op.key)) {
+      out.push(g = { kind, keys: [], values: [] });
+      seen = new Set();
+    }
+    seen.add(op.key);
     g.keys.push(op.key);
     if (op.type === 'put') g.values.push(op.value);
   }
