@@ -12,7 +12,12 @@ const OBJECT_STORE = 'kv';
 /** Test-only: the next batch aborts its transaction after issuing this many writes. */
 let abortAfter: number | undefined;
 export function injectFault(opts: { abortAfterOps?: number }): void {
-  abortAfter = opts.abortAfterOps;
+  let n: unknown;
+  try { n = opts?.abortAfterOps; } catch { n = null; }
+  if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 0)) {
+    throw contextwiseError('INVALID_ARGUMENT', '__injectStoreFaultForTesting({ abortAfterOps }) takes a whole number of writes');
+  }
+  abortAfter = n as number | undefined;
 }
 
 /** The database name of an app. */

@@ -10,6 +10,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20240611);
 const CALLS = Number(process.env.HOSTILE_CALLS ?? 20_000);
@@ -18,9 +21,12 @@ const BUDGET_MS = 30_000;
 if (!process.env.HOSTILE_FUZZ_CHILD) {
   test(`property: ${CALLS} random calls to every export (seed ${SEED}) only return or throw ContextwiseErrors`, () => {
     console.log(`# hostile-property seed ${SEED} (HOSTILE_SEED to replay)`);
+    // in a scratch folder: a fuzzed ContextManager.open without `store` opens .contextwise/<app>.sqlite there
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-fuzz-'));
     const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-      env: { ...process.env, HOSTILE_FUZZ_CHILD: '1' }, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 256 * 2 ** 20,
+      cwd, env: { ...process.env, HOSTILE_FUZZ_CHILD: '1' }, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 256 * 2 ** 20,
     });
+    fs.rmSync(cwd, { recursive: true, force: true });
     const lines = String(r.stdout).split('\n');
     const result = lines.filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)))[0];
     const lastCall = lines.filter((l) => l.startsWith('CALL ')).at(-1);
@@ -131,10 +137,25 @@ async function fuzz() {
   };
   const targets = [];
   for (const [name, v] of Object.entries(cw)) {
-    if (name === '__forceTrapForTesting' || name === 'default') continue; // traps on purpose
+    // traps on purpose; runs the store contract (which writes a database file)
+    if (name === '__forceTrapForTesting' || name === '__storeContractForTesting' || name === 'default') continue;
+    if (name === 'ContextManager') continue; // a class: its static open and its methods are below
     if (typeof v === 'function') targets.push([name, v]);
     else if (v && typeof v === 'object') for (const [m, f] of Object.entries(v)) if (typeof f === 'function') targets.push([`${name}.${m}`, f]);
   }
+  // the store API, on a memory store (a fuzzed config never names a file: no appName key is generated)
+  const manager = await cw.ContextManager.open({ appName: 'fuzz', store: 'memory' });
+  const session = await manager.session('fuzz-session');
+  const turn = { messages: [{ role: 'assistant', content: 'ok' }], usage: [{ model: 'gpt-4o', promptTokens: 3 }], facts: [{ kind: 'decision', text: 'use Postgres' }] };
+  Object.assign(PLAUSIBLE, {
+    'ContextManager.open': [{ appName: 'fuzz', store: 'memory' }], 'manager.session': ['fuzz-2', { title: 't' }], 'manager.sessions': [{ limit: 5 }],
+    'manager.relevantMemory': ['postgres', { limit: 3 }], 'manager.import': [{ format: 'contextwise.export', version: 1, exported: 0, sessions: [] }],
+    'manager.export': [{ sessions: ['fuzz-session'] }], 'manager.deleteSession': ['fuzz-2'], 'session.append': [{ role: 'user', content: 'hi' }],
+    'session.messages': [{ last: 2 }], 'session.commitTurn': [turn], 'session.update': [{ title: 'x' }], 'session.rename': ['y'],
+  });
+  targets.push(['ContextManager.open', (...a) => cw.ContextManager.open(...a)]);
+  for (const m of ['session', 'sessions', 'relevantMemory', 'import', 'export', 'deleteSession', 'storage', 'calibration']) targets.push([`manager.${m}`, (...a) => manager[m](...a)]);
+  for (const m of ['append', 'messages', 'commitTurn', 'update', 'rename', 'facts', 'summaries', 'usage', 'info', 'export']) targets.push([`session.${m}`, (...a) => session[m](...a)]);
   const drain = async (st) => { for await (const _ of st); return st.result; };
   targets.push(['provider.chat', (o) => provider.chat(o)], ['provider.stream', (o) => drain(provider.stream(o))],
     ['provider.complete', (...a) => provider.complete(...a)]);
