@@ -6,8 +6,8 @@ use crate::error::Error;
 use crate::messages::parse_message;
 use crate::platform::store::JsBackend;
 use crate::store::{
-    contract, message_tokens, Backend, Env, ImportMode, MemoryBackend, MessageRange, SearchOptions,
-    SessionPatch, StorageInfo, Store, Turn,
+    contract, message_tokens, text_tokens, Backend, Env, ImportMode, MemoryBackend, MessageRange,
+    SearchOptions, SessionPatch, StorageInfo, Store, Turn,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -201,8 +201,11 @@ pub async fn store_commit_turn(
     id: String,
     #[wasm_bindgen(unchecked_param_type = "Turn")] turn: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let t: Turn = value(&turn, "turn", Error::invalid_argument)?;
+    let mut t: Turn = value(&turn, "turn", Error::invalid_argument)?;
     let tokens = counts(&t.messages)?;
+    if let Some(s) = t.summary.as_mut().filter(|s| s.tokens == 0) {
+        s.tokens = ENCODINGS.with(|e| text_tokens(e, &s.text));
+    }
     to_value(&h.store.commit_turn(&id, &t, &tokens).await.map_err(to_js)?)
 }
 
@@ -274,7 +277,7 @@ pub async fn store_import(
     let d: Value = serde_json::from_str(&json).map_err(|e| {
         to_js(Error::new(
             crate::error::ErrorCode::InvalidImport,
-            format!("the export is not JSON: {e}"),
+            format!("the export is not JSON ({e}); pass the export object or its JSON text; nothing was imported"),
         ))
     })?;
     let mode: ImportMode = options(&mode, "import")?;

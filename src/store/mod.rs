@@ -110,6 +110,21 @@ pub trait Backend {
     fn commit<'a>(&'a self, ops: &'a [Op]) -> BoxFuture<'a, Result<bool>>;
 }
 
+/// Tokens of a text with `o200k_base` when it is (or, in Node, can be) loaded, else with the
+/// first loaded encoding; `0` when none is.
+pub fn text_tokens(encodings: &crate::tokens::Encodings, text: &str) -> u64 {
+    use crate::tokens::encoding::EncodingName;
+    let first = encodings
+        .loaded()
+        .into_iter()
+        .find_map(|n| EncodingName::parse(n).ok());
+    [Some(EncodingName::O200kBase), first]
+        .into_iter()
+        .flatten()
+        .find_map(|name| encodings.get(name).ok())
+        .map_or(0, |e| e.count(text) as u64)
+}
+
 /// Token counts of a message's text for every loaded encoding — or, when none is loaded yet,
 /// for `o200k_base` where it loads on first use (Node).
 pub fn message_tokens(

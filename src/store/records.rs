@@ -12,14 +12,14 @@ pub struct SessionRecord {
     /// Id (1–128 of `A–Z a–z 0–9 _ - . :`).
     pub id: String,
     /// Title, if set.
-    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub title: Option<String>,
     /// Created (ms since the epoch).
     pub created: f64,
     /// Last change (ms since the epoch): a message, a turn, a rename.
     pub updated: f64,
     /// The model the session uses, if set.
-    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub model: Option<String>,
     /// The app's own data (any JSON object).
     #[serde(default)]
@@ -95,7 +95,7 @@ pub struct SummaryRecord {
     /// The strategy that wrote it (`summary`, `extractive`, …).
     pub strategy: String,
     /// The summarizer model, if any.
-    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub model: Option<String>,
     /// The text.
     pub text: String,
@@ -121,7 +121,7 @@ pub struct NewSummary {
     pub model: Option<String>,
     /// The text.
     pub text: String,
-    /// Its tokens.
+    /// Its tokens (counted with `o200k_base` or the loaded encoding when omitted or 0).
     #[serde(default)]
     pub tokens: u64,
 }
@@ -138,7 +138,7 @@ pub struct FactRecord {
     /// Kind (`decision`, `constraint`, `file`, …).
     pub kind: String,
     /// What it is about.
-    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub subject: Option<String>,
     /// The statement.
     pub text: String,
@@ -146,7 +146,7 @@ pub struct FactRecord {
     #[serde(default)]
     pub source: Vec<u64>,
     /// The fact that replaced it, when it is no longer current.
-    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub superseded_by: Option<String>,
     /// Stored (ms since the epoch).
     pub created: f64,
@@ -256,6 +256,7 @@ pub struct TurnReceipt {
     /// The stored facts with their ids.
     pub facts: Vec<FactRecord>,
     /// The stored summary.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SummaryRecord | null"))]
     pub summary: Option<SummaryRecord>,
 }
 
@@ -267,6 +268,7 @@ pub struct SessionListing {
     /// Sessions, most recently updated first.
     pub sessions: Vec<SessionRecord>,
     /// The cursor of the next page, or null.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub cursor: Option<String>,
 }
 
@@ -276,6 +278,7 @@ pub struct SessionListing {
 #[serde(rename_all = "camelCase")]
 pub struct MemoryHit {
     /// `fact` or `summary`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "'fact' | 'summary'"))]
     pub kind: String,
     /// The session it belongs to.
     pub session_id: String,
@@ -288,10 +291,10 @@ pub struct MemoryHit {
     /// When it was stored.
     pub time: f64,
     /// The fact's id (facts only).
-    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub fact_id: Option<String>,
     /// The messages a summary covers, `[from, to]` (summaries only).
-    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "[number, number] | null"))]
     pub covers: Option<[u64; 2]>,
 }
 
@@ -301,6 +304,10 @@ pub struct MemoryHit {
 #[serde(rename_all = "camelCase")]
 pub struct StorageInfo {
     /// `indexeddb`, `sqlite`, `postgres`, `adapter` or `memory`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "'indexeddb' | 'sqlite' | 'postgres' | 'adapter' | 'memory'")
+    )]
     pub kind: String,
     /// False for memory (lost when the page or process ends).
     pub persistent: bool,

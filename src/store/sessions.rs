@@ -291,6 +291,13 @@ impl Store {
     /// Messages of a session in `seq` order.
     pub async fn messages(&self, id: &str, range: &MessageRange) -> Result<Vec<MessageRecord>> {
         keys::check_session_id(id)?;
+        // a deleted session is an error, not an empty one (read together with the messages)
+        let (session, rows) = join2(self.existing(id), self.read_messages(id, range)).await;
+        session?;
+        rows
+    }
+
+    async fn read_messages(&self, id: &str, range: &MessageRange) -> Result<Vec<MessageRecord>> {
         let prefix = keys::messages(id);
         if let Some(last) = range.last {
             let mut rows: Vec<MessageRecord> = self

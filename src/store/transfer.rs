@@ -234,6 +234,41 @@ fn session_ops(ops: &mut Vec<Op>, index: &mut Batch, s: &SessionExport) -> Resul
     Ok(())
 }
 
+/// The export's fields, each session read on its own so that an error names where it is.
+fn read_export(data: &serde_json::Value) -> Result<Export> {
+    let malformed = |at: String, e: serde_json::Error| invalid(format!("{at} is malformed: {e}"));
+    let obj = data
+        .as_object()
+        .ok_or_else(|| invalid("the export is not a JSON object".into()))?;
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !["format", "version", "exported", "sessions"].contains(&k.as_str()))
+    {
+        return Err(invalid(format!("the export has an unknown field '{k}'")));
+    }
+    let exported = obj
+        .get("exported")
+        .and_then(|v| v.as_f64())
+        .ok_or_else(|| invalid("the export's \"exported\" is not a number".into()))?;
+    let list = obj
+        .get("sessions")
+        .and_then(|v| v.as_array())
+        .ok_or_else(|| invalid("the export's \"sessions\" is not an array".into()))?;
+    let sessions = list
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            SessionExport::deserialize(s).map_err(|e| malformed(format!("sessions[{i}]"), e))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Export {
+        format: EXPORT_FORMAT.into(),
+        version: EXPORT_VERSION,
+        exported,
+        sessions,
+    })
+}
+
 /// Checks an export completely before anything is written.
 fn parse_export(data: &serde_json::Value) -> Result<Export> {
     let format = data.get("format").and_then(|f| f.as_str());
@@ -247,8 +282,7 @@ fn parse_export(data: &serde_json::Value) -> Result<Export> {
             version.map_or("missing".to_string(), |v| v.to_string())
         )));
     }
-    let export: Export = serde_json::from_value(data.clone())
-        .map_err(|e| invalid(format!("the export is malformed: {e}")))?;
+    let export = read_export(data)?;
     let mut seen = HashSet::new();
     for (i, s) in export.sessions.iter().enumerate() {
         check_session(s).map_err(|e| invalid(format!("sessions[{i}]: {}", e.message)))?;

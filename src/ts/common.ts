@@ -59,6 +59,8 @@ export interface Runtime {
   readRanks(name: EncodingName, location?: URL | string): Promise<Uint8Array>;
   /** Node: the instance loads the package's own rank files by itself on first use. */
   loadsOwnRanks?: boolean;
+  /** Browsers: instantiates the wasm (what `ContextManager.open` waits for). */
+  ready?(): Promise<void>;
   /** Node: SQLite and Postgres stores. */
   nodeStores?: StoreRuntime['node'];
   /** Runtime defaults for provider options (browsers: Anthropic's browser-access header). */
@@ -475,7 +477,7 @@ export function bind(rt: Runtime) {
   }
 
   const defaultInstance = instance();
-  const managers = contextManagerClass({ wasm: rt.wasm, call, callAsync, generation: () => generation, rt: { node: rt.nodeStores } });
+  const managers = contextManagerClass({ ready: rt.ready, wasm: rt.wasm, call, callAsync, generation: () => generation, rt: { node: rt.nodeStores } });
   return {
     ...defaultInstance,
     /** Sessions and memory, persisted (IndexedDB, SQLite, Postgres or an adapter). */

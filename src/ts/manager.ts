@@ -44,6 +44,8 @@ export interface StoreRuntime {
 
 type Exports = typeof Wasm;
 interface Deps {
+  /** Browsers: instantiates the wasm (`init()`); the manager's `open` waits for it. */
+  ready?(): Promise<void>;
   wasm(): Exports;
   callAsync<T>(f: (w: Exports) => Promise<T>): Promise<T>;
   call<T>(f: (w: Exports) => T): T;
@@ -52,7 +54,7 @@ interface Deps {
 }
 
 /** A store the runtime opened. */
-export interface Opened { backend: WrappedBackend | null; kind: StorageInfo['kind']; persistent: boolean; detail: string; fallback: boolean }
+export interface Opened { backend: WrappedBackend | null; kind: StorageInfo['kind']; persistent: boolean; detail: string; fallback: boolean; closed?: boolean }
 
 const memory = (detail: string, fallback: boolean): Opened => ({ backend: null, kind: 'memory', persistent: false, detail, fallback });
 const arg = (call: string) => budget(call, DEFAULT_LIMITS);
@@ -80,7 +82,7 @@ async function sqlite(rt: StoreRuntime, file: string): Promise<Opened> {
     return { backend: wrapAdapter(a), kind: 'sqlite', persistent: true, detail: `SQLite file ${file} (${a.driver}, WAL)`, fallback: false };
   } catch (e) {
     if (!rt.node.unavailable(e)) throw contextwiseError('STORAGE_FAILED', `could not open the SQLite file ${file}: ${describe(e)}`);
-    return memory(`${describe(e)}; sessions are kept in memory and lost when the process ends`, true);
+    return memory(`${(e as Error).message}; sessions are kept in memory and lost when the process ends`, true);
   }
 }
 
@@ -93,7 +95,7 @@ async function postgres(rt: StoreRuntime, connectionString: unknown, app: string
   } catch (e) {
     if (isContextwiseError(e)) throw e;
     if (!rt.node.unavailable(e)) throw contextwiseError('STORAGE_FAILED', `could not open the Postgres store at ${where(connectionString)}: ${describe(e)}`);
-    return memory(`${describe(e)}; sessions are kept in memory and lost when the process ends`, true);
+    return memory(`${(e as Error).message}; sessions are kept in memory and lost when the process ends`, true);
   }
 }
 
@@ -141,6 +143,7 @@ export function contextManagerClass(d: Deps) {
     let gen = -1;
     const info = { kind: opened.kind, persistent: opened.persistent, detail: opened.detail };
     return () => {
+      if (opened.closed) return Promise.reject(contextwiseError('STORAGE_FAILED', 'this manager was closed (manager.close()); open a new one with ContextManager.open'));
       if (!handle || gen !== d.generation()) {
         gen = d.generation();
         handle = d.callAsync((w) => w.openStore(opened.backend, info));
@@ -272,6 +275,7 @@ export function contextManagerClass(d: Deps) {
         throw contextwiseError('INVALID_CONFIG', 'appName must be 1–100 characters of A–Z, a–z, 0–9, ".", "_", "-"');
       }
       if (onEvent !== undefined && typeof onEvent !== 'function') throw contextwiseError('INVALID_CONFIG', 'onEvent must be a function');
+      await d.ready?.();
       const opened = await openBackend(d.rt, store, appName);
       const h = storeHandle(opened);
       const info = await h().then((handle) => d.call(() => handle.info() as StorageInfo));
@@ -327,15 +331,15 @@ export function contextManagerClass(d: Deps) {
     }
 
     /**
-     * Imports an export; the file is checked completely first, and a bad file (INVALID_IMPORT)
-     * changes nothing. `onConflict`: 'error' (default), 'skip' or 'replace' for ids that exist.
+     * Imports an export (the object, or its JSON text); the file is checked completely first,
+     * and a bad file (INVALID_IMPORT) changes nothing. `onConflict`: 'error' (default), 'skip' or 'replace' for ids that exist.
      */
-    import(data: Export | unknown, opts?: { onConflict?: 'error' | 'skip' | 'replace' }): Promise<ImportReport> {
+    import(data: Export | string, opts?: { onConflict?: 'error' | 'skip' | 'replace' }): Promise<ImportReport> {
       try {
         const b = arg('import');
-        const copy = plain(data, 'import data', 'INVALID_IMPORT', b);
+        // the export as an object, or as the JSON text of one (a file's contents)
+        const json = typeof data === 'string' ? str(data, 'import data', b) : JSON.stringify(plain(data, 'import data', 'INVALID_IMPORT', b) ?? null);
         const o = plain(opts, 'import options', 'INVALID_ARGUMENT', b) as { onConflict?: string } | undefined;
-        const json = JSON.stringify(copy ?? null);
         return this.#run((w, h) => w.storeImport(h, json, o?.onConflict as never));
       } catch (e) { return Promise.reject(e); }
     }
@@ -355,6 +359,8 @@ export function contextManagerClass(d: Deps) {
 
     /** Closes the store's connections (database files, pools). */
     async close(): Promise<void> {
+      if (this.#opened.closed) return;
+      this.#opened.closed = true;
       await this.#opened.backend?.close();
     }
   }

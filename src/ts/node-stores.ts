@@ -30,10 +30,27 @@ function load(name: string): unknown {
 /** A SQLite database file, with the driver that opened it. */
 function openSqliteFile(file: string): { db: SqliteDb; driver: string } {
   const Better = load('better-sqlite3') as (new (f: string) => SqliteDb) | undefined;
+  const builtin = Better ? undefined : load('node:sqlite') as { DatabaseSync?: new (f: string) => SqliteDb } | undefined;
+  // the folder is made only once there is a driver to open the file
+  if (Better || builtin?.DatabaseSync) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   if (Better) return { db: new Better(file), driver: 'better-sqlite3' };
-  const builtin = load('node:sqlite') as { DatabaseSync?: new (f: string) => SqliteDb } | undefined;
   if (builtin?.DatabaseSync) return { db: new builtin.DatabaseSync(file), driver: 'node:sqlite' };
   throw new StoreUnavailable(`SQLite is not available: install better-sqlite3 (npm install better-sqlite3@12) or use Node ≥ 22.13, which has node:sqlite`);
+}
+
+/** Runs `f`, again after a short wait while SQLite reports the database busy or locked (≤ 5 s). */
+function whileBusy(f: () => void): void {
+  const until = Date.now() + 5000;
+  for (;;) {
+    try {
+      f();
+      return;
+    } catch (e) {
+      const busy = /SQLITE_BUSY|SQLITE_LOCKED|database is locked/.test(`${(e as { code?: string }).code} ${(e as Error).message}`);
+      if (!busy || Date.now() > until) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 /**
@@ -41,10 +58,12 @@ function openSqliteFile(file: string): { db: SqliteDb; driver: string } {
  * processes can share the file, one table `contextwise_kv`.
  */
 export function openSqlite(file: string): StoreAdapter & { driver: string; close(): void } {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const { db, driver } = openSqliteFile(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
-  db.exec('CREATE TABLE IF NOT EXISTS contextwise_kv (k TEXT PRIMARY KEY NOT NULL, v TEXT NOT NULL) WITHOUT ROWID');
+  db.exec('PRAGMA busy_timeout = 5000');
+  // switching a new file to WAL and creating the table can meet another process doing the same;
+  // SQLite then answers "locked" without waiting, so try again for a while
+  whileBusy(() => db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;'));
+  whileBusy(() => db.exec('CREATE TABLE IF NOT EXISTS contextwise_kv (k TEXT PRIMARY KEY NOT NULL, v TEXT NOT NULL) WITHOUT ROWID'));
   const getQ = db.prepare('SELECT v FROM contextwise_kv WHERE k = ?');
   const asc = db.prepare('SELECT k, v FROM contextwise_kv WHERE k >= ? AND k < ? ORDER BY k ASC LIMIT ?');
   const desc = db.prepare('SELECT k, v FROM contextwise_kv WHERE k >= ? AND k < ? ORDER BY k DESC LIMIT ?');

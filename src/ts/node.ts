@@ -63,3 +63,7 @@ export const {
   condense, createProvider, usageStats, route, routingStats, routedChat, createInstance, __forceTrapForTesting,
   ContextManager, __storeContractForTesting,
 } = api;
+/** A context manager: what `ContextManager.open` resolves to. */
+export type ContextManager = InstanceType<typeof ContextManager>;
+/** A session: what `manager.session()` resolves to. */
+export type Session = Awaited<ReturnType<ContextManager['session']>>;

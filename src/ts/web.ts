@@ -43,6 +43,7 @@ async function fetchBytes(url: URL | string): Promise<Uint8Array> {
 }
 
 const api = bind({
+  ready: () => init(),
   wasm() {
     if (!ready) throw contextwiseError('NOT_INITIALIZED', 'contextwise is not initialized yet; call `await init()` once before other calls');
     return current;
@@ -63,3 +64,7 @@ export const {
   condense, createProvider, usageStats, route, routingStats, routedChat, createInstance, __forceTrapForTesting,
   ContextManager, __storeContractForTesting,
 } = api;
+/** A context manager: what `ContextManager.open` resolves to. */
+export type ContextManager = InstanceType<typeof ContextManager>;
+/** A session: what `manager.session()` resolves to. */
+export type Session = Awaited<ReturnType<ContextManager['session']>>;

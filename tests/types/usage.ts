@@ -5,7 +5,7 @@ import {
   isContextwiseError, countCacheStats, configureCountCache, configureLimits, planCondensation, createInstance,
   summaryCacheStats, configureSummaryCache, condense, createProvider, usageStats,
   type ChatResult, type StreamDelta, type Provider, route, routedChat, routingStats, type RouteDecision,
-  ContextManager, type StoreAdapter, type MessageRecord, type SessionListing, type MemoryHit, type Export, type StorageInfo, type TurnReceipt,
+  ContextManager, type Session, type StoreAdapter, type FactRecord, type MessageRecord, type SessionListing, type MemoryHit, type Export, type StorageInfo, type TurnReceipt,
   type CondensationPlan, type CondenseResult, type Fact, type ChatMessage, type ChatCount, type RiskAssessment, type ModelInfo, type RiskLevel, type ErrorCode,
 } from 'contextwise';
 import * as nodeBuild from 'contextwise-node';
@@ -106,6 +106,18 @@ export async function main(): Promise<void> {
   await manager.import(dump, { onConflict: 'skip' });
   const recent: MessageRecord[] = await session.messages({ last: 50 });
   void [where.persistent, receipt.facts[0]?.id, page.cursor, hitsAcross[0]?.score, recent[0]?.message.role];
+  // instance types; kinds are closed sets; absent values are null, as at runtime
+  const keep: ContextManager = manager;
+  const current: Session = await keep.session(session.id);
+  const kind: 'indexeddb' | 'sqlite' | 'postgres' | 'adapter' | 'memory' = where.kind;
+  const live: FactRecord[] = (await current.facts()).filter((f) => f.supersededBy === null);
+  const title: string | null = (await current.info()).title;
+  const next: string | null = page.cursor;
+  await manager.import(JSON.stringify(dump));
+  void [kind, live, title, next];
+  // @ts-expect-error: the storage kind is a closed set
+  const wrongKind: StorageInfo['kind'] = 'redis';
+  void wrongKind;
   const adapter: StoreAdapter = {
     async get() { return undefined; }, async put() {}, async delete() {}, async list() { return []; },
     async batch(ops) { return ops.every((o) => o.type === 'put' || o.type === 'delete'); },
