@@ -33,7 +33,7 @@ fn clock(start: f64) -> (Env, Rc<Cell<f64>>) {
 #[test]
 fn the_contract_holds_for_the_memory_backend() {
     let passed = block_on(contract::run(Rc::new(MemoryBackend::new()), Env::system())).unwrap();
-    assert_eq!(passed.len(), 7, "{passed:?}");
+    assert_eq!(passed.len(), 8, "{passed:?}");
 }
 
 /// A backend that fails commits on demand (a full disk, a quota) — or only the n-th.

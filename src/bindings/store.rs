@@ -123,13 +123,10 @@ pub async fn store_session(
     )
 }
 
-/// A session's record, or `undefined`.
-#[wasm_bindgen(js_name = storeGetSession, unchecked_return_type = "SessionRecord | undefined")]
+/// A session's record (`SESSION_NOT_FOUND` when it was deleted).
+#[wasm_bindgen(js_name = storeGetSession, unchecked_return_type = "SessionRecord")]
 pub async fn store_get_session(h: &StoreHandle, id: String) -> Result<JsValue, JsValue> {
-    match h.store.session(&id).await.map_err(to_js)? {
-        Some(s) => to_value(&s),
-        None => Ok(JsValue::UNDEFINED),
-    }
+    to_value(&h.store.existing(&id).await.map_err(to_js)?)
 }
 
 /// Changes a session's title, model or metadata.

@@ -57,6 +57,8 @@ pub async fn run(backend: Rc<dyn Backend>, env: Env) -> Result<Vec<&'static str>
     passed.push("turns: messages, usage, facts, summary, calibration in one batch; supersede");
     concurrent_appends(&store).await?;
     passed.push("concurrent appends: none lost, one order");
+    races(&store).await?;
+    passed.push("races: rename with append, delete with a turn, a summary replaced");
     memory_and_transfer(&store).await?;
     passed.push("relevantMemory, export, import, delete");
     let reopened = Store::open(backend, env).await?;
@@ -406,6 +408,147 @@ async fn turns(store: &Store) -> Result<()> {
     Ok(())
 }
 
+async fn races(store: &Store) -> Result<()> {
+    use super::join::join2;
+    store
+        .create_session(Some("c-rename"), &SessionPatch::default())
+        .await?;
+    let rename = SessionPatch {
+        title: Some("Renamed".into()),
+        ..Default::default()
+    };
+    let (a, b) = join2(
+        store.update_session("c-rename", &rename),
+        store.append("c-rename", user("hello"), BTreeMap::new()),
+    )
+    .await;
+    a?;
+    b?;
+    let s = store.existing("c-rename").await?;
+    check!(
+        s.title.as_deref() == Some("Renamed"),
+        "a rename racing an append was lost"
+    );
+    check!(
+        store
+            .messages("c-rename", &MessageRange::default())
+            .await?
+            .len()
+            == 1,
+        "an append racing a rename was lost"
+    );
+    // a delete racing a turn: whatever the order, nothing of the session is left
+    store
+        .create_session(Some("c-gone"), &SessionPatch::default())
+        .await?;
+    store
+        .append("c-gone", user("first"), BTreeMap::new())
+        .await?;
+    let turn = Turn {
+        messages: vec![user("late")],
+        facts: vec![NewFact {
+            kind: "decision".into(),
+            subject: None,
+            text: "late fact about zebras".into(),
+            source: vec![],
+            supersedes: vec![],
+        }],
+        ..Turn::default()
+    };
+    let (deleted, committed) = join2(
+        store.delete_session("c-gone"),
+        store.commit_turn("c-gone", &turn, &[]),
+    )
+    .await;
+    check!(deleted?, "the delete found no session");
+    if let Err(e) = committed {
+        check!(
+            e.code == ErrorCode::SessionNotFound,
+            "a turn racing a delete failed with {e}"
+        );
+    }
+    check!(
+        store.session("c-gone").await?.is_none(),
+        "a turn racing a delete brought the session back"
+    );
+    for prefix in ["m/c-gone/", "f/c-gone/", "d/c-gone/"] {
+        check!(
+            store
+                .backend
+                .list(&Range::prefix(prefix, 1))
+                .await?
+                .is_empty(),
+            "{prefix} left after a delete that raced a turn"
+        );
+    }
+    check!(
+        store
+            .relevant_memory("zebras", &SearchOptions::default())
+            .await?
+            .is_empty(),
+        "a deleted session is still found"
+    );
+    // the same id again starts a new session
+    let again = store
+        .create_session(Some("c-gone"), &SessionPatch::default())
+        .await?;
+    check!(
+        store
+            .messages("c-gone", &MessageRange::default())
+            .await?
+            .is_empty()
+            && again.rev > 1,
+        "a recreated session is not new"
+    );
+    // a summary of the same range replaces the stored one in search too
+    let summary = |text: &str| Turn {
+        summary: Some(NewSummary {
+            from: 0,
+            to: 0,
+            strategy: "summary".into(),
+            model: None,
+            text: text.into(),
+            tokens: 3,
+        }),
+        ..Turn::default()
+    };
+    store
+        .commit_turn("c-gone", &summary("alpha giraffe"), &[])
+        .await?;
+    store
+        .commit_turn("c-gone", &summary("beta okapi"), &[])
+        .await?;
+    check!(
+        store
+            .relevant_memory("giraffe", &SearchOptions::default())
+            .await?
+            .is_empty(),
+        "a replaced summary is still found"
+    );
+    check!(
+        store
+            .relevant_memory("okapi", &SearchOptions::default())
+            .await?
+            .len()
+            == 1,
+        "the new summary is not found"
+    );
+    check!(
+        store.summaries("c-gone").await?.len() == 1,
+        "two summaries of one range"
+    );
+    store.delete_session("c-gone").await?;
+    check!(
+        store
+            .backend
+            .list(&Range::prefix("t/giraffe/", 1))
+            .await?
+            .is_empty(),
+        "postings of a replaced summary outlived the session"
+    );
+    Ok(())
+}
+
 async fn concurrent_appends(store: &Store) -> Result<()> {
     store
         .create_session(Some("c-race"), &SessionPatch::default())
@@ -511,9 +654,18 @@ async fn memory_and_transfer(store: &Store) -> Result<()> {
     let report = store.import(&data, ImportMode::Error).await?;
     check!(report.imported == ["c-turn"], "import report {report:?}");
     let back = store.export(Some(&["c-turn".to_string()])).await?;
+    // the same, but for the revision: importing is a change
+    let unrevised = |mut e: super::Export| {
+        e.sessions.iter_mut().for_each(|s| s.session.rev = 0);
+        e.sessions
+    };
     check!(
-        back.sessions == export.sessions,
+        unrevised(back.clone()) == unrevised(export.clone()),
         "export → import → export changed the session"
+    );
+    check!(
+        back.sessions[0].session.rev > export.sessions[0].session.rev,
+        "an import did not raise the revision"
     );
     check!(
         store

@@ -7,6 +7,7 @@
 //! | `!meta` | `{ schema }` |
 //! | `!stats` | search-index totals `{ docs, totalLen }` |
 //! | `s/<session>` | [`SessionRecord`](super::SessionRecord) |
+//! | `v/<hash of session>/<rev>` | `""` — the claim of a session's current revision (left after a delete, so a writer that read the deleted session fails) |
 //! | `u/<updated ms>/<session>` | `""` — the listing by last update (checked against `s/`) |
 //! | `m/<session>/<seq>` | [`MessageRecord`](super::MessageRecord) |
 //! | `y/<session>/<to>/<from>` | [`SummaryRecord`](super::SummaryRecord) |
@@ -46,6 +47,9 @@ pub fn check_session_id(id: &str) -> Result<()> {
     }
 }
 
+/// The largest sequence number, range end or time a key holds (15 digits; below 2^53, so exact in JS).
+pub const MAX_NUM: u64 = 999_999_999_999_999;
+
 /// A number as 15 digits (milliseconds until the year 33658; sequence numbers).
 pub fn num(n: f64) -> String {
     format!("{:015}", n.clamp(0.0, 999_999_999_999_999.0) as u64)
@@ -67,6 +71,18 @@ pub fn escape(s: &str) -> String {
 /// `s/<session>`.
 pub fn session(id: &str) -> String {
     format!("s/{id}")
+}
+/// `v/<hash>/` — the revision claims of a session (the id hashed: no key names a deleted session).
+pub fn revisions(id: &str) -> String {
+    format!("v/{}/", hash_id(&["session", id]))
+}
+/// `v/<hash>/<rev>`.
+pub fn revision(id: &str, rev: u64) -> String {
+    format!("{}{}", revisions(id), num(rev as f64))
+}
+/// The revision of a `v/` key.
+pub fn revision_number(key: &str) -> Option<u64> {
+    key.rsplit('/').next()?.parse().ok()
 }
 /// `u/<updated>/<session>`.
 pub fn updated(time: f64, id: &str) -> String {

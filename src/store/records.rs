@@ -25,6 +25,9 @@ pub struct SessionRecord {
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown> | null"))]
     pub metadata: Value,
+    /// Revision: 1 when created, one more with each change (writers that raced are retried).
+    #[serde(default)]
+    pub rev: u64,
 }
 
 /// What `session.update()` changes; absent fields stay as they are.

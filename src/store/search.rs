@@ -58,7 +58,8 @@ pub fn fact_doc(fact_id: &str) -> String {
     format!("f{fact_id}")
 }
 
-fn summary_doc(s: &SummaryRecord) -> String {
+/// The doc id of a summary (one per covered range: a new summary of the same range replaces it).
+pub fn summary_doc(s: &SummaryRecord) -> String {
     format!("y{}-{}", s.from, s.to)
 }
 
@@ -79,6 +80,8 @@ pub(super) struct Batch {
     store: Store,
     stats: Stats,
     changed: bool,
+    /// Documents removed in this batch (a second removal of one must not count twice).
+    removed: std::collections::HashSet<String>,
 }
 
 impl Batch {
@@ -99,6 +102,7 @@ impl Batch {
             store: store.clone(),
             stats,
             changed: false,
+            removed: Default::default(),
         })
     }
 
@@ -153,6 +157,9 @@ impl Batch {
     /// Removes a document and its postings.
     pub async fn remove(&mut self, ops: &mut Vec<Op>, session: &str, doc: &str) -> Result<()> {
         let key = keys::doc(session, doc);
+        if !self.removed.insert(key.clone()) {
+            return Ok(());
+        }
         if let Some(d) = self.store.get_json::<Doc>(&key).await? {
             self.forget(ops, session, doc, &d);
             ops.push(Op::Delete { key });
@@ -296,6 +303,11 @@ impl Store {
                 .backend
                 .list(&Range::prefix(&keys::postings(&term), MAX_POSTINGS))
                 .await?;
+            // a term in more documents than are read is as common as a stopword (and a partial
+            // read would favour sessions whose ids sort first): it does not rank
+            if rows.len() >= MAX_POSTINGS as usize {
+                continue;
+            }
             let df = rows.len() as f64;
             let n = (stats.docs as f64).max(df);
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();

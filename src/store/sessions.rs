@@ -178,7 +178,10 @@ impl Store {
         patch: &SessionPatch,
     ) -> Result<SessionRecord> {
         let given = id;
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                self.env.back_off(attempt).await;
+            }
             let id = match given {
                 Some(id) => id.to_string(),
                 None => (self.env.random_id)(),
@@ -192,36 +195,58 @@ impl Store {
                 updated: now,
                 model: None,
                 metadata: Value::Null,
+                rev: 0,
             };
             apply_patch(&mut rec, patch)?;
-            let ops = [
-                put_absent(&keys::session(&id), &rec)?,
-                put(&keys::updated(now, &id), &"")?,
-            ];
+            // a deleted session of the same id left its last revision claimed: start above it
+            let base = self.last_rev(&id).await?;
+            let mut ops = session_ops(None, base, &mut rec)?;
+            ops.push(put_absent(&keys::session(&id), &rec)?);
             if self.backend.commit(&ops).await? {
                 return Ok(rec);
             }
             // a caller-given id that exists is that session; a random id that collided is retried
-            if given.is_some() {
+            if let (Some(_), Some(existing)) = (given, self.session(&id).await?) {
                 return match patch == &SessionPatch::default() {
-                    true => self.existing(&rec.id).await,
-                    false => self.update_session(&rec.id, patch).await,
+                    true => Ok(existing),
+                    false => self.update_session(&id, patch).await,
                 };
             }
         }
         Err(conflict("creating the session"))
     }
 
+    /// The latest claimed revision of a session id (0 when none).
+    pub(super) async fn last_rev(&self, id: &str) -> Result<u64> {
+        let rows = self
+            .backend
+            .list(&Range::prefix(&keys::revisions(id), 1).reversed())
+            .await?;
+        Ok(rows
+            .first()
+            .and_then(|(k, _)| keys::revision_number(k))
+            .unwrap_or(0))
+    }
+
     /// Changes a session's title, model or metadata.
     pub async fn update_session(&self, id: &str, patch: &SessionPatch) -> Result<SessionRecord> {
-        let mut rec = self.existing(id).await?;
-        let old = keys::updated(rec.updated, id);
-        apply_patch(&mut rec, patch)?;
-        rec.updated = self.now().max(rec.updated + 1.0);
-        let mut ops = vec![Op::Delete { key: old }];
-        ops.extend(touch_ops(&rec)?);
-        self.commit(&ops).await?;
-        Ok(rec)
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                self.env.back_off(attempt).await;
+            }
+            let old = self.existing(id).await?;
+            let mut rec = old.clone();
+            apply_patch(&mut rec, patch)?;
+            rec.updated = self.now().max(old.updated + 1.0);
+            if self
+                .backend
+                .commit(&session_ops(Some(&old), old.rev, &mut rec)?)
+                .await?
+            {
+                return Ok(rec);
+            }
+        }
+        Err(conflict("updating the session"))
     }
 
     /// Sessions, most recently updated first, `limit` at a time (default 50, at most 1,000).
@@ -482,6 +507,10 @@ impl Store {
                 tokens: s.tokens,
                 created: now,
             };
+            // a summary of the same range replaces the stored one, and its search entries
+            index
+                .remove(&mut ops, id, &search::summary_doc(&rec))
+                .await?;
             ops.push(put(&keys::summary(id, s.from, s.to), &rec)?);
             index.add_summary(&mut ops, &rec)?;
             receipt.summary = Some(rec);
@@ -492,12 +521,7 @@ impl Store {
         index.finish(&mut ops)?;
         let mut touched = session.clone();
         touched.updated = now;
-        if touched.updated != session.updated {
-            ops.push(Op::Delete {
-                key: keys::updated(session.updated, id),
-            });
-        }
-        ops.extend(touch_ops(&touched)?);
+        ops.extend(session_ops(Some(session), session.rev, &mut touched)?);
         Ok((ops, receipt))
     }
 
@@ -548,23 +572,35 @@ impl Store {
     /// Deletes a session and everything that belongs to it (messages, summaries, facts, usage,
     /// search entries), in one batch. `false` when there was no such session.
     pub async fn delete_session(&self, id: &str) -> Result<bool> {
-        let Some(session) = self.session(id).await? else {
-            return Ok(false);
-        };
-        let mut ops = vec![
-            Op::Delete {
-                key: keys::session(id),
-            },
-            Op::Delete {
-                key: keys::updated(session.updated, id),
-            },
-        ];
-        self.record_deletes(&mut ops, id).await?;
-        let mut index = search::Batch::new(self).await?;
-        index.remove_session(&mut ops, id).await?;
-        index.finish(&mut ops)?;
-        self.commit(&ops).await?;
-        Ok(true)
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                self.env.back_off(attempt).await;
+            }
+            let Some(session) = self.session(id).await? else {
+                return Ok(false);
+            };
+            // the next revision stays claimed: a writer that read the session before fails
+            let mut ops = vec![
+                put_absent(&keys::revision(id, session.rev + 1), &"")?,
+                Op::Delete {
+                    key: keys::revision(id, session.rev),
+                },
+                Op::Delete {
+                    key: keys::session(id),
+                },
+                Op::Delete {
+                    key: keys::updated(session.updated, id),
+                },
+            ];
+            self.record_deletes(&mut ops, id).await?;
+            let mut index = search::Batch::new(self).await?;
+            index.remove_session(&mut ops, id).await?;
+            index.finish(&mut ops)?;
+            if self.backend.commit(&ops).await? {
+                return Ok(true);
+            }
+        }
+        Err(conflict("deleting the session"))
     }
 }
 
@@ -611,6 +647,18 @@ fn check_turn(turn: &Turn) -> Result<()> {
             ));
         }
     }
+    let too_big = |n: u64| n > keys::MAX_NUM;
+    if turn.summary.as_ref().is_some_and(|s| too_big(s.to))
+        || turn
+            .facts
+            .iter()
+            .any(|f| f.source.iter().any(|&n| too_big(n)))
+    {
+        return Err(Error::invalid_argument(format!(
+            "message numbers (seq) are at most {}",
+            keys::MAX_NUM
+        )));
+    }
     if let Some(s) = &turn.summary {
         if s.from > s.to {
             return Err(Error::invalid_argument(format!(
@@ -654,12 +702,32 @@ fn apply_patch(rec: &mut SessionRecord, patch: &SessionPatch) -> Result<()> {
     Ok(())
 }
 
-/// Writes the session record and its listing entry.
-fn touch_ops(rec: &SessionRecord) -> Result<Vec<Op>> {
-    Ok(vec![
-        put(&keys::session(&rec.id), rec)?,
-        put(&keys::updated(rec.updated, &rec.id), &"")?,
-    ])
+/// The writes of a session record at its next revision (`base + 1`): the claim of that revision
+/// (if another writer took it since `base` was read, the whole batch fails and is retried), the
+/// previous claim dropped, the record (`s/`) and its listing entry moved. Creating adds its own
+/// if-absent put of `s/` after these.
+pub(super) fn session_ops(
+    old: Option<&SessionRecord>,
+    base: u64,
+    rec: &mut SessionRecord,
+) -> Result<Vec<Op>> {
+    rec.rev = base + 1;
+    let mut ops = vec![put_absent(&keys::revision(&rec.id, rec.rev), &"")?];
+    if base > 0 {
+        ops.push(Op::Delete {
+            key: keys::revision(&rec.id, base),
+        });
+    }
+    if let Some(old) = old.filter(|o| o.updated != rec.updated) {
+        ops.push(Op::Delete {
+            key: keys::updated(old.updated, &old.id),
+        });
+    }
+    if old.is_some() {
+        ops.push(put(&keys::session(&rec.id), rec)?);
+    }
+    ops.push(put(&keys::updated(rec.updated, &rec.id), &"")?);
+    Ok(ops)
 }
 
 pub(super) fn conflict(what: &str) -> Error {

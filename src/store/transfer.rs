@@ -10,7 +10,7 @@
 use super::keys;
 use super::records::*;
 use super::search::Batch;
-use super::sessions::{put, Store};
+use super::sessions::{put, put_absent, session_ops, Store};
 use super::Op;
 use crate::error::{Error, ErrorCode, Result};
 use crate::messages::parse_message;
@@ -143,18 +143,21 @@ impl Store {
         let mut index = Batch::new(self).await?;
         for (s, old) in export.sessions.iter().zip(stored) {
             let id = &s.session.id;
-            if let Some(old) = old {
+            let mut rec = s.session.clone();
+            if let Some(old) = &old {
                 if mode == ImportMode::Skip {
                     report.skipped.push(id.clone());
                     continue;
                 }
-                ops.push(Op::Delete {
-                    key: keys::updated(old.updated, id),
-                });
                 self.record_deletes(&mut ops, id).await?;
                 index.remove_session(&mut ops, id).await?;
+                ops.extend(session_ops(Some(old), old.rev, &mut rec)?);
+            } else {
+                // created here, above the revision a deleted session of this id left claimed
+                ops.extend(session_ops(None, self.last_rev(id).await?, &mut rec)?);
+                ops.push(put_absent(&keys::session(id), &rec)?);
             }
-            session_ops(&mut ops, &mut index, s)?;
+            records_ops(&mut ops, &mut index, s)?;
             pending.push(id.clone());
             if ops.len() >= IMPORT_CHUNK {
                 self.write_chunk(&mut ops, &mut index, &mut pending, &mut report)
@@ -211,10 +214,10 @@ impl Store {
 /// Records per batch when importing (a session is never split).
 const IMPORT_CHUNK: usize = 4000;
 
-fn session_ops(ops: &mut Vec<Op>, index: &mut Batch, s: &SessionExport) -> Result<()> {
+/// The writes of a session's messages, summaries, facts and usage (the record is written by
+/// `session_ops`).
+fn records_ops(ops: &mut Vec<Op>, index: &mut Batch, s: &SessionExport) -> Result<()> {
     let id = &s.session.id;
-    ops.push(put(&keys::session(id), &s.session)?);
-    ops.push(put(&keys::updated(s.session.updated, id), &"")?);
     for m in &s.messages {
         ops.push(put(&keys::message(id, m.seq), m)?);
     }
@@ -308,9 +311,20 @@ fn check_session(s: &SessionExport) -> Result<()> {
             )))
         }
     };
+    let bounded = |what: &str, n: u64| {
+        if n <= keys::MAX_NUM {
+            Ok(())
+        } else {
+            Err(Error::invalid_argument(format!(
+                "{what} {n} is over {}",
+                keys::MAX_NUM
+            )))
+        }
+    };
     let mut last: Option<u64> = None;
     for (i, m) in s.messages.iter().enumerate() {
         mine("message", &m.session_id)?;
+        bounded("a message's seq", m.seq)?;
         if last.is_some_and(|l| m.seq <= l) {
             return Err(Error::invalid_argument(format!(
                 "messages[{i}]: seq {} is not after the previous one",
@@ -321,6 +335,7 @@ fn check_session(s: &SessionExport) -> Result<()> {
         parse_message(&m.message, i)
             .map_err(|e| Error::invalid_argument(format!("messages[{i}]: {}", e.message)))?;
     }
+    let mut fact_ids = HashSet::new();
     for f in &s.facts {
         mine("fact", &f.session_id)?;
         if f.id.is_empty()
@@ -335,11 +350,28 @@ fn check_session(s: &SessionExport) -> Result<()> {
                 f.id
             )));
         }
+        if !fact_ids.insert(f.id.as_str()) {
+            return Err(Error::invalid_argument(format!(
+                "fact id '{}' appears twice",
+                f.id
+            )));
+        }
+        f.source
+            .iter()
+            .try_for_each(|&n| bounded("a fact's source", n))?;
     }
+    let mut ranges = HashSet::new();
     for y in &s.summaries {
         mine("summary", &y.session_id)?;
+        bounded("a summary's to", y.to)?;
         if y.from > y.to {
             return Err(Error::invalid_argument("a summary's from is after its to"));
+        }
+        if !ranges.insert((y.from, y.to)) {
+            return Err(Error::invalid_argument(format!(
+                "two summaries cover {}–{}",
+                y.from, y.to
+            )));
         }
     }
     for u in &s.usage {

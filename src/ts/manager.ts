@@ -171,11 +171,7 @@ export function contextManagerClass(d: Deps) {
     }
     /** The stored record: title, created, updated, model, metadata. */
     info(): Promise<SessionRecord> {
-      return this.#run(async (w, h) => {
-        const s = await w.storeGetSession(h, this.id);
-        if (!s) throw contextwiseError('SESSION_NOT_FOUND', `session '${this.id}' was deleted`);
-        return s;
-      });
+      return this.#run((w, h) => w.storeGetSession(h, this.id));
     }
     /** Changes the title, model or metadata. */
     update(patch: { title?: string; model?: string; metadata?: Record<string, unknown> | null }): Promise<SessionRecord> {
@@ -278,7 +274,14 @@ export function contextManagerClass(d: Deps) {
       await d.ready?.();
       const opened = await openBackend(d.rt, store, appName);
       const h = storeHandle(opened);
-      const info = await h().then((handle) => d.call(() => handle.info() as StorageInfo));
+      let info: StorageInfo;
+      try {
+        info = await h().then((handle) => d.call(() => handle.info() as StorageInfo));
+      } catch (e) {
+        // a store this version cannot use (STORAGE_VERSION, STORAGE_CORRUPT …): release it
+        await opened.backend?.close().catch(() => {});
+        throw e;
+      }
       if (onEvent) {
         try { (onEvent as (e: ContextEvent) => void)({ type: 'storage', ...info, fallback: opened.fallback }); } catch { /* the app's handler */ }
       }

@@ -59,11 +59,16 @@ function whileBusy(f: () => void): void {
  */
 export function openSqlite(file: string): StoreAdapter & { driver: string; close(): void } {
   const { db, driver } = openSqliteFile(file);
-  db.exec('PRAGMA busy_timeout = 5000');
-  // switching a new file to WAL and creating the table can meet another process doing the same;
-  // SQLite then answers "locked" without waiting, so try again for a while
-  whileBusy(() => db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;'));
-  whileBusy(() => db.exec('CREATE TABLE IF NOT EXISTS contextwise_kv (k TEXT PRIMARY KEY NOT NULL, v TEXT NOT NULL) WITHOUT ROWID'));
+  try {
+    db.exec('PRAGMA busy_timeout = 5000');
+    // switching a new file to WAL and creating the table can meet another process doing the same;
+    // SQLite then answers "locked" without waiting, so try again for a while
+    whileBusy(() => db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;'));
+    whileBusy(() => db.exec('CREATE TABLE IF NOT EXISTS contextwise_kv (k TEXT PRIMARY KEY NOT NULL, v TEXT NOT NULL) WITHOUT ROWID'));
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const getQ = db.prepare('SELECT v FROM contextwise_kv WHERE k = ?');
   const asc = db.prepare('SELECT k, v FROM contextwise_kv WHERE k >= ? AND k < ? ORDER BY k ASC LIMIT ?');
   const desc = db.prepare('SELECT k, v FROM contextwise_kv WHERE k >= ? AND k < ? ORDER BY k DESC LIMIT ?');
@@ -120,7 +125,8 @@ const SCHEMA_LOCK = 0x636f6e74; // "cont"
 export async function openPostgres(connectionString: string, app: string): Promise<StoreAdapter & { close(): Promise<void> }> {
   const pg = load('pg') as { Pool: new (o: object) => PgPool } | undefined;
   if (!pg) throw new StoreUnavailable('Postgres needs the pg package: npm install pg');
-  const pool = new pg.Pool({ connectionString, max: 4 });
+  // bounded waits: every call settles even when the server stops answering
+  const pool = new pg.Pool({ connectionString, max: 4, connectionTimeoutMillis: 10_000, query_timeout: 60_000 });
   pool.on('error', () => { /* an idle client lost its connection; the next query reconnects */ });
   const client = await pool.connect().catch((e) => {
     void pool.end().catch(() => {});

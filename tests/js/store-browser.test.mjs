@@ -75,8 +75,8 @@ test('store 1: the store contract passes over IndexedDB', { timeout: 60_000 }, a
       try { return { passed: await cw.__storeContractForTesting('indexeddb', app) }; } catch (e) { return { error: h.describe(e) }; }
     }, 'store-contract');
     assert.equal(r.error, undefined, JSON.stringify(r.error));
-    assert.equal(r.passed.length, 7, JSON.stringify(r.passed));
-    assert.equal(new Set(r.passed).size, 7);
+    assert.equal(r.passed.length, 8, JSON.stringify(r.passed));
+    assert.equal(new Set(r.passed).size, 8);
     assert.ok(r.passed.every((s) => typeof s === 'string' && s.length > 0));
   } finally { await c.close(); }
 });
