@@ -165,7 +165,8 @@ pub fn count_messages(
             };
         overhead_raw += frame;
         images_raw += img;
-        let n = scale(text + img + frame);
+        // images follow the provider's own documented formula: the text estimate's factor is not theirs
+        let n = scale(text + frame) + img.max(0) as u64;
         sum += n;
         per_message.push(n);
     }
@@ -188,7 +189,7 @@ pub fn count_messages(
         per_message,
         overhead: scale(overhead_raw),
         tools: tools_scaled,
-        images: scale(images_raw),
+        images: images_raw.max(0) as u64,
         estimated,
         encoding: enc.name().as_str(),
         model: model.model.clone(),

@@ -82,9 +82,14 @@ test('images: OpenAI tiles, patches and Anthropic pixels/750', () => {
   assert.equal(r.estimated, false, 'known size and detail: exact');
   assert.equal(cw.countMessages(imageMsg('https://example.com/cat.png', 'high'), { model: 'gpt-4o' }).estimated, true);
   const claude = cw.countMessages([{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngDataUrl(1092, 1092).split(',')[1] } }] }], { model: 'claude-sonnet-4-5' });
-  const f = cw.models.get('claude-sonnet-4-5').tokenizer.factor;
-  assert.equal(claude.images, Math.round(1590 * f));
+  // Anthropic's documented formula, (width × height) / 750 — the text estimate's factor does not apply
+  assert.equal(claude.images, Math.ceil(1092 * 1092 / 750));
   assert.equal(claude.estimated, true);
+  const anthropicImage = (w, h) => [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngDataUrl(w, h).split(',')[1] } }] }];
+  const wide = cw.countMessages(anthropicImage(1024, 768), { model: 'claude-sonnet-4-5' });
+  assert.equal(wide.images, 1049); // 1024 × 768 / 750 = 1048.6
+  const empty = cw.countMessages([{ role: 'user', content: [] }], { model: 'claude-sonnet-4-5' });
+  assert.equal(wide.total, empty.total + 1049, 'the image adds its documented count to the total, unscaled');
 });
 
 // The cookbook's function-definition recipe, transcribed.
