@@ -44,10 +44,13 @@ webGlue(path.join(pkg, 'web/contextwise_wasm.js'));
 for (const dir of ['web', 'node']) {
   const dts = path.join(pkg, dir, 'contextwise_wasm.d.ts');
   const text = fs.readFileSync(dts, 'utf8');
+  // the web glue's init() names DOM types (RequestInfo, BufferSource, WebAssembly): a project
+  // without the DOM lib (a server bundled for the edge) still type-checks
+  const libs = (dir === 'web' ? '/// <reference lib="dom" />\n' : '') + (text.includes('Symbol.dispose') ? '/// <reference lib="esnext.disposable" />\n' : '');
   const factory = '\n/** A fresh, independent instance of this module (scripts/glue-factory.mjs). */\n' +
     "export function __contextwise_instance(): typeof import('./contextwise_wasm.js');\n" +
-    '/** The compiled wasm module of this instance. */\nexport function __contextwise_module(): WebAssembly.Module;\n';
-  fs.writeFileSync(dts, (text.includes('Symbol.dispose') ? `/// <reference lib="esnext.disposable" />\n${text}` : text) + factory);
+    `/** The compiled wasm module of this instance. */\nexport function __contextwise_module(): ${dir === 'web' ? 'WebAssembly.Module' : 'unknown'};\n`;
+  fs.writeFileSync(dts, libs + text + factory);
 }
 
 // 2. rank files

@@ -1,5 +1,6 @@
 // The packed package (npm pack) installed into scratch projects and used there: Node ESM, Node
-// CommonJS, a plain ES module page with no bundler, and a Vite-built page in headless Chromium.
+// CommonJS, TypeScript in every module resolution mode, a plain ES module page with no bundler,
+// and a Vite-built page in headless Chromium.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -80,6 +81,54 @@ async function countInBrowser(url) {
     await browser.close();
   }
 }
+
+// What a user writes, type-checked in strict mode the way each kind of project resolves the package.
+const TS_ESM = `import { countTokens, isContextwiseError, createProvider, ContextManager, type Session, type ContextwiseError } from 'contextwise';
+export async function main(): Promise<number> {
+  const p = createProvider({ kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' });
+  try { await p.chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }); } catch (e) {
+    if (isContextwiseError(e) && e.code === 'PROVIDER_HTTP' && e.status) console.log(e.status, e.retryable);
+  }
+  const m = await ContextManager.open({ appName: 'x', store: 'memory' });
+  const s: Session = await m.session();
+  const err: ContextwiseError | undefined = undefined;
+  void [s.id, err];
+  return countTokens('hello', { encoding: 'o200k_base' });
+}
+`;
+const TS_CJS = `import cw = require('contextwise');
+export async function main(): Promise<number> {
+  try { cw.countTokens('x', { model: 'nope' }); } catch (e) {
+    if (cw.isContextwiseError(e) && e.code === 'PROVIDER_HTTP' && e.status) console.log(e.status);
+  }
+  const m: cw.ContextManager = await cw.ContextManager.open({ appName: 'x', store: { kind: 'sqlite', path: 'x.sqlite' } });
+  void m;
+  return cw.countTokens('hello', { encoding: 'o200k_base' });
+}
+`;
+
+test('TypeScript (strict) finds the right types in every module resolution mode, with and without the DOM lib', () => {
+  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+  const modes = [
+    ['bundler, DOM', { module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [] }, 'esm'],
+    ['bundler, no DOM', { module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022'], types: ['node'] }, 'esm'],
+    ['node16 ESM, no DOM', { module: 'node16', moduleResolution: 'node16', lib: ['ES2022'], types: ['node'] }, 'esm'],
+    ['node16 CommonJS, no DOM', { module: 'node16', moduleResolution: 'node16', lib: ['ES2022'], types: ['node'] }, 'cjs'],
+    ['nodenext ESM, DOM', { module: 'nodenext', moduleResolution: 'nodenext', lib: ['ES2022', 'DOM'], types: ['node'] }, 'esm'],
+    ['nodenext CommonJS, DOM', { module: 'nodenext', moduleResolution: 'nodenext', lib: ['ES2022', 'DOM'], types: ['node'] }, 'cjs'],
+    ['node10 CommonJS, no DOM', { module: 'commonjs', moduleResolution: 'node10', lib: ['ES2022'], types: ['node'] }, 'cjs'],
+  ];
+  const dir = project('types', { type: 'module' }, { 'code.ts': TS_ESM, 'code.cts': TS_CJS });
+  const failures = [];
+  for (const [name, options, kind] of modes) {
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', skipLibCheck: false, typeRoots: [path.join(root, 'node_modules/@types')], ...options },
+      files: [kind === 'esm' ? 'code.ts' : 'code.cts'],
+    }));
+    try { sh('node', [tsc, '-p', 'tsconfig.json'], dir); } catch (e) { failures.push(`${name}:\n${e.stdout}`); }
+  }
+  assert.deepEqual(failures, []);
+});
 
 test('plain ES module page, no bundler, in headless Chromium', async () => {
   const dir = project('plain', {}, {
