@@ -109,8 +109,16 @@ function where(connectionString: string): string {
   }
 }
 
+/** Checks an app name: it names a database and a file. */
+function checkAppName(appName: unknown): asserts appName is string {
+  if (typeof appName !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(appName) || /^\.+$/.test(appName)) {
+    throw contextwiseError('INVALID_CONFIG', 'appName must be 1–100 characters of A–Z, a–z, 0–9, ".", "_", "-" (and not only dots)');
+  }
+}
+
 /** Opens the store a configuration names. */
 async function openBackend(rt: StoreRuntime, store: unknown, appName: string): Promise<Opened> {
+  checkAppName(appName);
   if (store === undefined) {
     return rt.node ? sqlite(rt, rt.node.defaultSqlitePath(appName)) : indexedDb(appName);
   }
@@ -267,9 +275,7 @@ export function contextManagerClass(d: Deps) {
       } catch (e) { throw contextwiseError('INVALID_CONFIG', `ContextManager.open options could not be read: it threw (${describe(e)})`); }
       const unknown = keys.find((k) => !CONFIG_KEYS.has(k));
       if (unknown) throw contextwiseError('INVALID_CONFIG', `ContextManager.open: unknown option '${unknown.slice(0, 40)}' (known: ${[...CONFIG_KEYS].join(', ')})`);
-      if (typeof appName !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(appName)) {
-        throw contextwiseError('INVALID_CONFIG', 'appName must be 1–100 characters of A–Z, a–z, 0–9, ".", "_", "-"');
-      }
+      checkAppName(appName);
       if (onEvent !== undefined && typeof onEvent !== 'function') throw contextwiseError('INVALID_CONFIG', 'onEvent must be a function');
       await d.ready?.();
       const opened = await openBackend(d.rt, store, appName);
