@@ -155,7 +155,7 @@ const size = (label, file) => {
 size('contextwise wasm (web build, everything)', path.join(root, 'pkg/web/contextwise_wasm_bg.wasm'));
 size('tiktoken wasm (full)', path.join(root, 'node_modules/tiktoken/tiktoken_bg.wasm'));
 size('tiktoken wasm (lite, tokenizer only)', path.join(root, 'node_modules/tiktoken/lite/tiktoken_bg.wasm'));
-for (const enc of ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base']) size(`contextwise ranks/${enc}.cwr`, path.join(root, `pkg/ranks/${enc}.cwr`));
+for (const enc of ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base']) size(`contextwise ranks/${enc}.bin`, path.join(root, `pkg/ranks/${enc}.bin`));
 for (const enc of ['cl100k_base', 'o200k_base']) size(`tiktoken encoders/${enc}.json`, path.join(root, `node_modules/tiktoken/encoders/${enc}.json`));
 
 // ---- condensation ----

@@ -12,7 +12,7 @@ fn main() {
         .map_or("tests/fixtures/corpus/multilingual.txt", |s| s);
     let chars: usize = args.get(3).map_or(300_000, |s| s.parse().unwrap());
     let reps: usize = args.get(4).map_or(5, |s| s.parse().unwrap());
-    let ranks = std::fs::read(format!("pkg/ranks/{}.cwr", name.as_str())).unwrap();
+    let ranks = std::fs::read(format!("pkg/ranks/{}.bin", name.as_str())).unwrap();
     let enc = Encoding::from_rank_file(name, &ranks).unwrap();
     let text: String = std::fs::read_to_string(file)
         .unwrap()

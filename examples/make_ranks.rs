@@ -1,4 +1,4 @@
-//! Writes `<dir>/<encoding>.cwr` for every encoding, from the OpenAI rank files that the
+//! Writes `<dir>/<encoding>.bin` for every encoding, from the OpenAI rank files that the
 //! tiktoken-rs crate carries. Run by `npm run build`: `cargo run --example make_ranks -- pkg/ranks`.
 
 #[path = "../tests/support/ranks.rs"]
@@ -11,7 +11,7 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("create output dir");
     for name in contextwise::tokens::encoding::ALL_ENCODINGS {
         let file = ranks::rank_file_bytes(name.as_str());
-        let path = format!("{dir}/{}.cwr", name.as_str());
+        let path = format!("{dir}/{}.bin", name.as_str());
         std::fs::write(&path, &file).expect("write rank file");
         println!("{path}: {} bytes", file.len());
     }

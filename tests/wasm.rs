@@ -7,7 +7,7 @@ use contextwise::bindings::{models, risk, tokens, EngineHandle};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-const CL100K: &[u8] = include_bytes!("../pkg/ranks/cl100k_base.cwr");
+const CL100K: &[u8] = include_bytes!("../pkg/ranks/cl100k_base.bin");
 
 thread_local! {
     static ENGINE: std::rc::Rc<EngineHandle> = std::rc::Rc::new(EngineHandle::new());

@@ -6,7 +6,7 @@ use crate::error::Error;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-/// Loads an encoding from the bytes of its rank file (`pkg/ranks/<name>.cwr`).
+/// Loads an encoding from the bytes of its rank file (`pkg/ranks/<name>.bin`).
 /// `loadEncoding(name, source?)` in the entry points finds the bytes and calls this.
 #[wasm_bindgen(js_name = loadEncodingBytes)]
 pub fn load_encoding_bytes(name: &str, bytes: &[u8]) -> Result<(), JsValue> {

@@ -7,7 +7,7 @@
 //! | `!meta` | `{ schema }` |
 //! | `!stats` | search-index totals `{ docs, totalLen }` |
 //! | `s/<session>` | [`SessionRecord`](super::SessionRecord) |
-//! | `v/<hash of session>/<rev>` | `""` — the claim of a session's current revision (left after a delete, so a writer that read the deleted session fails) |
+//! | `v/<hash of session>/<rev>` | `""` — claims of a session's latest 64 revisions (kept after a delete, so a writer that read the deleted session fails) |
 //! | `u/<updated ms>/<session>` | `""` — the listing by last update (checked against `s/`) |
 //! | `m/<session>/<seq>` | [`MessageRecord`](super::MessageRecord) |
 //! | `y/<session>/<to>/<from>` | [`SummaryRecord`](super::SummaryRecord) |

@@ -13,8 +13,11 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// How many times a turn is retried when another writer took the same sequence number.
-const MAX_ATTEMPTS: usize = 64;
+/// Most attempts of a write that keeps colliding with other writers (the time budget below
+/// usually ends it first).
+const MAX_ATTEMPTS: usize = 1000;
+/// How long a write keeps retrying after collisions before it is STORAGE_CONFLICT (ms).
+const RETRY_BUDGET_MS: f64 = 15_000.0;
 /// Entries read per page when scanning.
 pub(super) const PAGE: u32 = 500;
 
@@ -31,10 +34,10 @@ pub struct Env {
 }
 
 impl Env {
-    /// Waits a random time that grows with the attempt (up to ~64 ms), so writers that collided
-    /// do not collide again in lockstep and none is starved.
+    /// Waits a random time that doubles with the attempt (up to ~0.5 s), so writers that collided
+    /// do not collide again in lockstep — even when a busy machine stretches each attempt.
     pub(super) async fn back_off(&self, attempt: usize) {
-        let cap = 1u32 << attempt.min(6) as u32;
+        let cap = 1u32 << attempt.min(9) as u32;
         let id = (self.random_id)();
         let hex: String = id.chars().filter(char::is_ascii_hexdigit).take(8).collect();
         let r = u32::from_str_radix(&hex, 16).unwrap_or(0);
@@ -98,6 +101,19 @@ impl Store {
         };
         store.schema = super::migrate::run(&store).await?;
         Ok(store)
+    }
+
+    /// Before attempt `attempt` of a write begun at `started`: backs off after a collision;
+    /// `false` once the retry budget is spent.
+    async fn retry(&self, attempt: usize, started: f64) -> bool {
+        if attempt == 0 {
+            return true;
+        }
+        if (self.env.now)() - started > RETRY_BUDGET_MS {
+            return false;
+        }
+        self.env.back_off(attempt).await;
+        true
     }
 
     /// Whole milliseconds since the epoch (stored times are whole, so keys and values agree),
@@ -178,9 +194,10 @@ impl Store {
         patch: &SessionPatch,
     ) -> Result<SessionRecord> {
         let given = id;
+        let started = (self.env.now)();
         for attempt in 0..MAX_ATTEMPTS {
-            if attempt > 0 {
-                self.env.back_off(attempt).await;
+            if !self.retry(attempt, started).await {
+                break;
             }
             let id = match given {
                 Some(id) => id.to_string(),
@@ -230,9 +247,10 @@ impl Store {
 
     /// Changes a session's title, model or metadata.
     pub async fn update_session(&self, id: &str, patch: &SessionPatch) -> Result<SessionRecord> {
+        let started = (self.env.now)();
         for attempt in 0..MAX_ATTEMPTS {
-            if attempt > 0 {
-                self.env.back_off(attempt).await;
+            if !self.retry(attempt, started).await {
+                break;
             }
             let old = self.existing(id).await?;
             let mut rec = old.clone();
@@ -394,9 +412,10 @@ impl Store {
     ) -> Result<TurnReceipt> {
         check_turn(turn)?;
         let indexes = !turn.facts.is_empty() || turn.summary.is_some();
+        let started = (self.env.now)();
         for attempt in 0..MAX_ATTEMPTS {
-            if attempt > 0 {
-                self.env.back_off(attempt).await;
+            if !self.retry(attempt, started).await {
+                break;
             }
             // the reads a turn depends on go to the database together
             let ((session, seq), index) = join2(
@@ -572,26 +591,24 @@ impl Store {
     /// Deletes a session and everything that belongs to it (messages, summaries, facts, usage,
     /// search entries), in one batch. `false` when there was no such session.
     pub async fn delete_session(&self, id: &str) -> Result<bool> {
+        let started = (self.env.now)();
         for attempt in 0..MAX_ATTEMPTS {
-            if attempt > 0 {
-                self.env.back_off(attempt).await;
+            if !self.retry(attempt, started).await {
+                break;
             }
             let Some(session) = self.session(id).await? else {
                 return Ok(false);
             };
             // the next revision stays claimed: a writer that read the session before fails
-            let mut ops = vec![
-                put_absent(&keys::revision(id, session.rev + 1), &"")?,
-                Op::Delete {
-                    key: keys::revision(id, session.rev),
-                },
+            let mut ops = claim_ops(id, session.rev + 1)?;
+            ops.extend([
                 Op::Delete {
                     key: keys::session(id),
                 },
                 Op::Delete {
                     key: keys::updated(session.updated, id),
                 },
-            ];
+            ]);
             self.record_deletes(&mut ops, id).await?;
             let mut index = search::Batch::new(self).await?;
             index.remove_session(&mut ops, id).await?;
@@ -702,22 +719,35 @@ fn apply_patch(rec: &mut SessionRecord, patch: &SessionPatch) -> Result<()> {
     Ok(())
 }
 
+/// Revision claims kept per session. A claim must outlive every writer that could still have read
+/// the revision before it: were it deleted at once, a writer holding a stale read could claim the
+/// same number again and overwrite newer data (an ABA). A writer is stale by at most the commits
+/// made during one of its attempts; 64 is far beyond that.
+const CLAIMS_KEPT: u64 = 64;
+
+/// Claims revision `rev` (the batch fails if another writer did) and drops the claim that falls
+/// out of the kept window.
+fn claim_ops(id: &str, rev: u64) -> Result<Vec<Op>> {
+    let mut ops = vec![put_absent(&keys::revision(id, rev), &"")?];
+    if rev > CLAIMS_KEPT {
+        ops.push(Op::Delete {
+            key: keys::revision(id, rev - CLAIMS_KEPT),
+        });
+    }
+    Ok(ops)
+}
+
 /// The writes of a session record at its next revision (`base + 1`): the claim of that revision
 /// (if another writer took it since `base` was read, the whole batch fails and is retried), the
-/// previous claim dropped, the record (`s/`) and its listing entry moved. Creating adds its own
-/// if-absent put of `s/` after these.
+/// record (`s/`) and its listing entry moved. Creating adds its own if-absent put of `s/` after
+/// these.
 pub(super) fn session_ops(
     old: Option<&SessionRecord>,
     base: u64,
     rec: &mut SessionRecord,
 ) -> Result<Vec<Op>> {
     rec.rev = base + 1;
-    let mut ops = vec![put_absent(&keys::revision(&rec.id, rec.rev), &"")?];
-    if base > 0 {
-        ops.push(Op::Delete {
-            key: keys::revision(&rec.id, base),
-        });
-    }
+    let mut ops = claim_ops(&rec.id, rec.rev)?;
     if let Some(old) = old.filter(|o| o.updated != rec.updated) {
         ops.push(Op::Delete {
             key: keys::updated(old.updated, &old.id),
@@ -733,7 +763,10 @@ pub(super) fn session_ops(
 pub(super) fn conflict(what: &str) -> Error {
     Error::new(
         ErrorCode::StorageConflict,
-        format!("{what} kept colliding with other writers ({MAX_ATTEMPTS} attempts); nothing of it was stored; try again"),
+        format!(
+            "{what} kept colliding with other writers (retried for {} s, at most {MAX_ATTEMPTS} attempts); nothing of it was stored; try again",
+            RETRY_BUDGET_MS / 1000.0
+        ),
     )
 }
 

@@ -124,7 +124,7 @@ impl Encoding {
             return Err(Error::new(
                 ErrorCode::InvalidRanks,
                 format!(
-                    "rank data has {} ranks but {} has {}; pass the file pkg/ranks/{}.cwr",
+                    "rank data has {} ranks but {} has {}; pass the file pkg/ranks/{}.bin",
                     data.slots(),
                     name.as_str(),
                     name.expected_slots(),

@@ -1,4 +1,4 @@
-//! The compact binary rank format (`.cwr`) shipped in `pkg/ranks/`.
+//! The compact binary rank format ("CWR", files `<encoding>.bin`) shipped in `pkg/ranks/`.
 //!
 //! Layout (all integers little-endian):
 //! ```text
@@ -125,7 +125,7 @@ fn bad(name: &str, what: &str) -> Error {
         ErrorCode::InvalidRanks,
         format!(
             "rank data for '{name}' is not a valid contextwise rank file ({what}); \
-             pass the bytes of pkg/ranks/{name}.cwr from the same contextwise version"
+             pass the bytes of pkg/ranks/{name}.bin from the same contextwise version"
         ),
     )
 }

@@ -6,7 +6,7 @@ import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { cw, root, get_encoding } from './helpers.mjs';
 
-const rankPath = (n) => `${root}/pkg/ranks/${n}.cwr`;
+const rankPath = (n) => `${root}/pkg/ranks/${n}.bin`;
 
 test('concurrent loadEncoding calls share one load', async () => {
   // p50k_base is loaded by no other test in this file before this one.
@@ -25,13 +25,13 @@ test('loadEncoding from bytes, ArrayBuffer, path, file URL and an http URL', asy
   await cw.loadEncoding('cl100k_base', rankPath('cl100k_base'));
   await cw.loadEncoding('cl100k_base', pathToFileURL(rankPath('cl100k_base')));
   const server = http.createServer((req, res) => {
-    if (req.url === '/cl100k_base.cwr') { res.writeHead(200); res.end(bytes); } else { res.writeHead(404); res.end(); }
+    if (req.url === '/cl100k_base.bin') { res.writeHead(200); res.end(bytes); } else { res.writeHead(404); res.end(); }
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   try {
     const base = `http://127.0.0.1:${server.address().port}`;
-    await cw.loadEncoding('cl100k_base', `${base}/cl100k_base.cwr`);
-    await assert.rejects(cw.loadEncoding('cl100k_base', `${base}/missing.cwr`), (e) => e.code === 'ENCODING_LOAD_FAILED' && /HTTP 404/.test(e.message));
+    await cw.loadEncoding('cl100k_base', `${base}/cl100k_base.bin`);
+    await assert.rejects(cw.loadEncoding('cl100k_base', `${base}/missing.bin`), (e) => e.code === 'ENCODING_LOAD_FAILED' && /HTTP 404/.test(e.message));
   } finally {
     await new Promise((r) => server.close(r));
   }

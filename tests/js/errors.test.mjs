@@ -39,7 +39,7 @@ const cases = [
   ['register with an unknown encoding', () => cw.models.register({ id: 'x', provider: 'p', tokenizer: { encoding: 'bogus' }, contextWindow: 10, maxOutputTokens: 5 }), 'INVALID_CONFIG', /tokenizer\.encoding/],
   ['register with output > window', () => cw.models.register({ id: 'x', provider: 'p', tokenizer: { encoding: 'o200k_base' }, contextWindow: 10, maxOutputTokens: 50 }), 'INVALID_CONFIG', /maxOutputTokens/],
   ['calibrate with a negative count', () => cw.calibrate('claude-sonnet-4-5', -3, 10), 'INVALID_ARGUMENT'],
-  ['corrupt rank bytes', () => cw.loadEncodingBytes('cl100k_base', new Uint8Array([1, 2, 3])), 'INVALID_RANKS', /pkg\/ranks\/cl100k_base\.cwr/],
+  ['corrupt rank bytes', () => cw.loadEncodingBytes('cl100k_base', new Uint8Array([1, 2, 3])), 'INVALID_RANKS', /pkg\/ranks\/cl100k_base\.bin/],
   ['tools not an array', () => cw.countMessages([{ role: 'user', content: 'x' }], { model: 'gpt-4o', tools: { a: 1 } }), 'INVALID_ARGUMENT', /tools must be an array/],
   ['negative cache capacity', () => cw.configureCountCache({ capacity: -1 }), 'INVALID_CONFIG'],
 ];
@@ -54,13 +54,13 @@ for (const [name, fn, code, re] of cases) {
 test('rank bytes of another encoding are rejected, and the loaded one keeps working', async () => {
   const fs = await import('node:fs');
   const { root } = await import('./helpers.mjs');
-  const p50k = fs.readFileSync(`${root}/pkg/ranks/p50k_base.cwr`);
+  const p50k = fs.readFileSync(`${root}/pkg/ranks/p50k_base.bin`);
   throwsCode(assert, () => cw.loadEncodingBytes('o200k_base', p50k), 'INVALID_RANKS', /ranks but o200k_base has/);
   ok();
 });
 
 test('a failed load rejects with ENCODING_LOAD_FAILED and can be retried', async () => {
-  await assert.rejects(cw.loadEncoding('r50k_base', '/nonexistent/r50k_base.cwr'), (e) => e.code === 'ENCODING_LOAD_FAILED' && /pass the bytes/.test(e.message));
+  await assert.rejects(cw.loadEncoding('r50k_base', '/nonexistent/r50k_base.bin'), (e) => e.code === 'ENCODING_LOAD_FAILED' && /pass the bytes/.test(e.message));
   await cw.loadEncoding('r50k_base');
   assert.equal(cw.countTokens('hello', { encoding: 'r50k_base' }), 1);
 });

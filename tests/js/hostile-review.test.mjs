@@ -97,7 +97,7 @@ test('an abort during a retry wait settles at once, and no listener is left on t
 test('typed arrays with a hostile length getter are ContextwiseErrors or copied safely', async () => {
   const fs = await import('node:fs');
   const { pkgRoot } = await import('./helpers.mjs');
-  const buf = new Uint8Array(fs.readFileSync(`${pkgRoot}/pkg/ranks/p50k_base.cwr`));
+  const buf = new Uint8Array(fs.readFileSync(`${pkgRoot}/pkg/ranks/p50k_base.bin`));
   cw.loadEncodingBytes('p50k_base', buf);
   buf.fill(0); // the caller reuses its buffer
   assert.throws(() => cw.__forceTrapForTesting(), isCw('INTERNAL'));

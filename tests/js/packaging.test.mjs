@@ -32,7 +32,7 @@ test.before(() => {
   tarball = path.join(scratch, info.filename);
   const files = info.files.map((f) => f.path);
   for (const must of ['pkg/web/index.js', 'pkg/web/index.d.ts', 'pkg/web/contextwise_wasm_bg.wasm', 'pkg/node/index.js',
-    'pkg/node/index.mjs', 'pkg/ranks/cl100k_base.cwr', 'pkg/ranks/o200k_base.cwr', 'pkg/ranks/p50k_base.cwr', 'pkg/ranks/r50k_base.cwr']) {
+    'pkg/node/index.mjs', 'pkg/ranks/cl100k_base.bin', 'pkg/ranks/o200k_base.bin', 'pkg/ranks/p50k_base.bin', 'pkg/ranks/r50k_base.bin']) {
     assert.ok(files.includes(must), `tarball lacks ${must}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('target/')), 'only pkg/ is published');
@@ -151,7 +151,7 @@ test('Vite-built page in headless Chromium', async () => {
   sh(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], dir);
   const assets = fs.readdirSync(path.join(dir, 'dist/assets'));
   assert.ok(assets.some((f) => f.endsWith('.wasm')), `wasm emitted: ${assets}`);
-  assert.ok(assets.some((f) => f.startsWith('o200k_base') && f.endsWith('.cwr')), `rank files emitted: ${assets}`);
+  assert.ok(assets.some((f) => f.startsWith('o200k_base') && f.endsWith('.bin')), `rank files emitted: ${assets}`);
   const server = await serve(path.join(dir, 'dist'));
   try {
     assert.deepEqual(await countInBrowser(`${server.url}/index.html`), { n: expected });

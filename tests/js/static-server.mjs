@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
-  '.json': 'application/json', '.css': 'text/css', '.cwr': 'application/octet-stream', '.svg': 'image/svg+xml' };
+  '.json': 'application/json', '.css': 'text/css', '.cwr': 'application/octet-stream', '.bin': 'application/octet-stream', '.svg': 'image/svg+xml' };
 
 export async function serve(dir, port = 0) {
   const server = http.createServer((req, res) => {
