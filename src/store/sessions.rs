@@ -143,16 +143,20 @@ impl Store {
 
     /// Every value under `prefix`, page by page.
     pub(super) async fn scan<T: DeserializeOwned>(&self, prefix: &str) -> Result<Vec<(String, T)>> {
+        self.scan_range(Range::prefix(prefix, PAGE)).await
+    }
+
+    /// Every entry of a range (its `limit` ignored), read a page at a time.
+    async fn scan_range<T: DeserializeOwned>(&self, mut range: Range) -> Result<Vec<(String, T)>> {
+        range.limit = PAGE;
         let mut out = Vec::new();
-        let mut range = Range::prefix(prefix, PAGE);
         loop {
             let rows = self.backend.list(&range).await?;
-            let done = rows.len() < PAGE as usize;
             for (k, v) in &rows {
                 out.push((k.clone(), parse(k, v)?));
             }
             match rows.last() {
-                Some((k, _)) if !done => range.start = format!("{k} "),
+                Some((k, _)) if rows.len() == PAGE as usize => range.start = format!("{k} "),
                 _ => return Ok(out),
             }
         }
@@ -289,7 +293,11 @@ impl Store {
         'pages: loop {
             let rows = self.backend.list(&range).await?;
             let exhausted = rows.len() < range.limit as usize;
-            for ((key, _), record) in rows.iter().zip(self.sessions_of(&rows).await) {
+            let ids: Vec<&str> = rows
+                .iter()
+                .map(|(k, _)| keys::updated_session(k).unwrap_or_default())
+                .collect();
+            for ((key, _), record) in rows.iter().zip(self.sessions_by_id(&ids).await) {
                 match record? {
                     // an entry left by a concurrent update no longer matches its session
                     Some(s) if keys::updated(s.updated, &s.id) == *key => {
@@ -315,10 +323,10 @@ impl Store {
         Ok(SessionListing { sessions, cursor })
     }
 
-    /// The session records of listing entries, read together.
-    async fn sessions_of(&self, rows: &[(String, String)]) -> Vec<Result<Option<SessionRecord>>> {
-        let reads = rows.iter().map(|(key, _)| {
-            let key = keys::session(keys::updated_session(key).unwrap_or_default());
+    /// The stored record of each id (or `None`), read together (the caller bounds how many).
+    pub(super) async fn sessions_by_id(&self, ids: &[&str]) -> Vec<Result<Option<SessionRecord>>> {
+        let reads = ids.iter().map(|id| {
+            let key = keys::session(id);
             Box::pin(async move { self.get_json::<SessionRecord>(&key).await }) as Boxed<'_, _>
         });
         join_all(reads.collect()).await
@@ -355,22 +363,12 @@ impl Store {
         }
         match range.limit {
             Some(_) => self.list_json(&r).await,
-            None => Ok(self.scan_from(r).await?),
-        }
-    }
-
-    async fn scan_from<T: DeserializeOwned>(&self, mut range: Range) -> Result<Vec<T>> {
-        range.limit = PAGE;
-        let mut out = Vec::new();
-        loop {
-            let rows = self.backend.list(&range).await?;
-            for (k, v) in &rows {
-                out.push(parse(k, v)?);
-            }
-            match rows.last() {
-                Some((k, _)) if rows.len() == PAGE as usize => range.start = format!("{k} "),
-                _ => return Ok(out),
-            }
+            None => Ok(self
+                .scan_range(r)
+                .await?
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect()),
         }
     }
 

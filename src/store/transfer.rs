@@ -200,10 +200,7 @@ impl Store {
     async fn stored_sessions(&self, ids: &[&str]) -> Result<Vec<Option<SessionRecord>>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(256) {
-            let reads = chunk
-                .iter()
-                .map(|id| Box::pin(self.session(id)) as super::join::Boxed<'_, _>);
-            for r in super::join::join_all(reads.collect()).await {
+            for r in self.sessions_by_id(chunk).await {
                 out.push(r?);
             }
         }

@@ -477,7 +477,7 @@ export function bind(rt: Runtime) {
   }
 
   const defaultInstance = instance();
-  const managers = contextManagerClass({ ready: rt.ready, wasm: rt.wasm, call, callAsync, generation: () => generation, rt: { node: rt.nodeStores } });
+  const managers = contextManagerClass({ ready: rt.ready, wasm: rt.wasm, call, callAsync, generation: () => generation, start, rt: { node: rt.nodeStores } });
   return {
     ...defaultInstance,
     /** Sessions and memory, persisted (IndexedDB, SQLite, Postgres or an adapter). */

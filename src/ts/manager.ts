@@ -8,7 +8,7 @@ import type {
 } from './contextwise_wasm.js';
 import { wrapAdapter, type StoreAdapter, type WrappedBackend } from './adapter.js';
 import { hasIndexedDb, openIndexedDb } from './idb.js';
-import { budget, contextwiseError, describe, isContextwiseError, plain, str, DEFAULT_LIMITS } from './input.js';
+import { contextwiseError, describe, isContextwiseError, plain, str, type Budget } from './input.js';
 
 /** Where a manager keeps its memory. */
 export type StoreOption =
@@ -50,6 +50,8 @@ interface Deps {
   callAsync<T>(f: (w: Exports) => Promise<T>): Promise<T>;
   call<T>(f: (w: Exports) => T): T;
   generation(): number;
+  /** A reading budget for one call, with the bounds `configureLimits` set. */
+  start(call: string): Budget;
   rt: StoreRuntime;
 }
 
@@ -57,7 +59,6 @@ interface Deps {
 export interface Opened { backend: WrappedBackend | null; kind: StorageInfo['kind']; persistent: boolean; detail: string; fallback: boolean; closed?: boolean }
 
 const memory = (detail: string, fallback: boolean): Opened => ({ backend: null, kind: 'memory', persistent: false, detail, fallback });
-const arg = (call: string) => budget(call, DEFAULT_LIMITS);
 
 function isAdapter(s: unknown): s is StoreAdapter {
   try { return typeof s === 'object' && s !== null && typeof (s as StoreAdapter).get === 'function'; } catch { return false; }
@@ -117,7 +118,7 @@ function checkAppName(appName: unknown): asserts appName is string {
 }
 
 /** Opens the store a configuration names. */
-async function openBackend(rt: StoreRuntime, store: unknown, appName: string): Promise<Opened> {
+async function openBackend(rt: StoreRuntime, store: unknown, appName: string, b: Budget): Promise<Opened> {
   checkAppName(appName);
   if (store === undefined) {
     return rt.node ? sqlite(rt, rt.node.defaultSqlitePath(appName)) : indexedDb(appName);
@@ -130,7 +131,7 @@ async function openBackend(rt: StoreRuntime, store: unknown, appName: string): P
     const detail = backend.atomic ? "the app's store adapter" : "the app's store adapter, without batch(): writes are applied one by one, not atomically";
     return { backend, kind: 'adapter', persistent: true, detail, fallback: false };
   }
-  const spec = plain(store, 'store', 'INVALID_CONFIG', arg('ContextManager.open')) as Record<string, unknown> | null;
+  const spec = plain(store, 'store', 'INVALID_CONFIG', b) as Record<string, unknown> | null;
   const kind = spec && typeof spec === 'object' ? spec.kind : undefined;
   if (kind === 'indexeddb') return indexedDb(appName, spec!.blockedTimeoutMs as number | undefined);
   if (kind === 'sqlite') {
@@ -145,6 +146,7 @@ async function openBackend(rt: StoreRuntime, store: unknown, appName: string): P
 const CONFIG_KEYS = new Set(['appName', 'store', 'onEvent']);
 
 export function contextManagerClass(d: Deps) {
+  const arg = d.start;
   /** The store handle in the current wasm instance (reopened over the same backend after a trap). */
   function storeHandle(opened: Opened) {
     let handle: Promise<Wasm.StoreHandle> | undefined;
@@ -278,7 +280,7 @@ export function contextManagerClass(d: Deps) {
       checkAppName(appName);
       if (onEvent !== undefined && typeof onEvent !== 'function') throw contextwiseError('INVALID_CONFIG', 'onEvent must be a function');
       await d.ready?.();
-      const opened = await openBackend(d.rt, store, appName);
+      const opened = await openBackend(d.rt, store, appName, d.start('ContextManager.open'));
       const h = storeHandle(opened);
       let info: StorageInfo;
       try {
@@ -376,7 +378,7 @@ export function contextManagerClass(d: Deps) {
 
   /** Test-only: the store contract (src/store/contract.rs) against a store over an empty database. */
   async function storeContract(store: StoreOption, appName = 'contract'): Promise<string[]> {
-    const opened = await openBackend(d.rt, store, appName);
+    const opened = await openBackend(d.rt, store, appName, d.start('ContextManager.open'));
     if (opened.fallback) throw contextwiseError('STORAGE_FAILED', opened.detail);
     try {
       return await d.callAsync((w) => w.storeContract(opened.backend));

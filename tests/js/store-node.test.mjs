@@ -768,3 +768,17 @@ Module._load = function (request, ...rest) {
       await m.close();
     }
   });
+
+test('the store API reads its arguments within configureLimits\' bounds, and works again after', async () => {
+  const m = await ContextManager.open({ appName: 'limits', store: 'memory' });
+  const s = await m.session('limited');
+  const before = cw.configureLimits();
+  try {
+    cw.configureLimits({ maxInputChars: 100 });
+    await rejectsCode(s.append({ role: 'user', content: 'x'.repeat(500) }), 'INPUT_TOO_LARGE');
+    await rejectsCode(m.relevantMemory('y'.repeat(500)), 'INPUT_TOO_LARGE');
+  } finally {
+    cw.configureLimits(before);
+  }
+  assert.equal((await s.append({ role: 'user', content: 'x'.repeat(500) })).seq, 0);
+});
