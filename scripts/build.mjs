@@ -49,7 +49,8 @@ for (const dir of ['web', 'node']) {
   const libs = (dir === 'web' ? '/// <reference lib="dom" />\n' : '') + (text.includes('Symbol.dispose') ? '/// <reference lib="esnext.disposable" />\n' : '');
   const factory = '\n/** A fresh, independent instance of this module (scripts/glue-factory.mjs). */\n' +
     "export function __contextwise_instance(): typeof import('./contextwise_wasm.js');\n" +
-    `/** The compiled wasm module of this instance. */\nexport function __contextwise_module(): ${dir === 'web' ? 'WebAssembly.Module' : 'unknown'};\n`;
+    `/** The compiled wasm module of this instance. */\nexport function __contextwise_module(): ${dir === 'web' ? 'WebAssembly.Module' : 'unknown'};\n` +
+    (dir === 'node' ? '/** Where the wasm and rank files were found. */\nexport const __contextwise_files: { wasm: string; ranks: Record<EncodingName, string> };\n' : '');
   fs.writeFileSync(dts, libs + text + factory);
 }
 
@@ -64,7 +65,7 @@ for (const [dir, entry, module] of [['web', 'web.ts', 'ES2020'], ['node', 'node.
   fs.mkdirSync(stage, { recursive: true });
   // web: also the Workers entry (workerd.ts), which imports the wasm and rank files as modules
   const shared = ['common.ts', 'input.ts', 'adapter.ts', 'idb.ts', 'manager.ts',
-    ...(dir === 'node' ? ['node-stores.ts'] : ['web-runtime.ts', 'workerd.ts', 'modules.d.ts'])];
+    ...(dir === 'node' ? ['node-stores.ts'] : ['web-runtime.ts', 'web-assets.ts', 'workerd.ts', 'edge.ts', 'modules.d.ts'])];
   for (const f of [...shared, entry]) fs.copyFileSync(path.join(root, 'src/ts', f), path.join(stage, f === entry ? 'index.ts' : f));
   fs.copyFileSync(path.join(pkg, dir, 'contextwise_wasm.d.ts'), path.join(stage, 'contextwise_wasm.d.ts'));
   fs.writeFileSync(path.join(stage, 'tsconfig.json'), JSON.stringify({

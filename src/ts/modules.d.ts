@@ -1,4 +1,8 @@
-// What the Workers entry imports as modules (wrangler's default rules).
+// What the Workers and edge entries import as modules (wrangler's default rules; `?module`).
+declare module '*.wasm?module' {
+  const module: WebAssembly.Module;
+  export default module;
+}
 declare module '*.wasm' {
   const module: WebAssembly.Module;
   export default module;

@@ -6,6 +6,7 @@ import type { StoreAdapter, BatchOp, KeyRange } from './adapter.js';
 import { contextwiseError, describe } from './input.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 
 /** The part of better-sqlite3 and node:sqlite that is used (the two agree on it). */
 interface SqliteDb {
@@ -17,12 +18,22 @@ interface SqliteDb {
 /** Thrown when the driver is not installed (the manager then falls back to memory and says so). */
 export class StoreUnavailable extends Error {}
 
+const notFound = (e: unknown) => ['MODULE_NOT_FOUND', 'ERR_UNKNOWN_BUILTIN_MODULE'].includes((e as { code?: string })?.code ?? '');
+
+/** An optional driver; `undefined` when it is not installed. */
 function load(name: string): unknown {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(name);
   } catch (e) {
-    if ((e as { code?: string })?.code === 'MODULE_NOT_FOUND' || (e as { code?: string })?.code === 'ERR_UNKNOWN_BUILTIN_MODULE') return undefined;
+    if (!notFound(e)) throw e;
+  }
+  // Bundled (a Next.js server bundle): the bundler's `require` knows only the modules it bundled,
+  // so the driver is required from the app's own node_modules.
+  try {
+    return createRequire(path.join(process.cwd(), 'index.js'))(name);
+  } catch (e) {
+    if (notFound(e)) return undefined;
     throw e;
   }
 }

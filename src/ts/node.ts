@@ -28,7 +28,7 @@ async function read(source: URL | string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(s.startsWith('file:') ? fileURLToPath(s) : s));
 }
 
-const ownRanks = (name: EncodingName) => path.join(__dirname, '..', 'ranks', `${name}.bin`);
+const ownRanks = (name: EncodingName) => glue.__contextwise_files.ranks[name];
 /** Node loads encodings by itself on first use, from the package's own files. */
 function withLoader(instance: typeof glue): typeof glue {
   instance.setRankLoader((name: string) => {
