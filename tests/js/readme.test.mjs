@@ -18,7 +18,7 @@ const run = promisify(execFile);
 const scratch = path.join(root, 'tests/scratch/readme');
 const blocks = readmeBlocks();
 
-// Run by tests/js/matrix.test.mjs, each in a fresh project of its kind.
+// Run by tests/js/matrix.test.mjs (Cloudflare Workers: workers.test.mjs), each in a fresh project of its kind.
 const IN_MATRIX = ['install', 'next-client', 'next-route', 'next-edge', 'vite', 'worker', 'workers'];
 // Checked here, by kind.
 const NODE = ['quick', 'node', 'condense', 'providers', 'routing', 'instances', 'sessions', 'typescript'];
@@ -32,8 +32,9 @@ test('every code block of the README is tagged, once, and run by a test', () => 
   const ids = blocks.filter((b) => b.id).map((b) => b.id);
   assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'duplicate ids');
   assert.deepEqual([...ids].sort(), [...IN_MATRIX, ...NODE, ...OTHER].sort(), 'every id is run by one of the tests');
-  const matrix = fs.readFileSync(path.join(root, 'tests/js/matrix.test.mjs'), 'utf8');
-  for (const id of IN_MATRIX) assert.match(matrix, new RegExp(`readmeExample\\('${id}'\\)`), `matrix.test.mjs runs "${id}"`);
+  const others = fs.readdirSync(path.join(root, 'tests/js')).filter((f) => f.endsWith('.test.mjs') && f !== 'readme.test.mjs')
+    .map((f) => fs.readFileSync(path.join(root, 'tests/js', f), 'utf8')).join('\n');
+  for (const id of IN_MATRIX) assert.match(others, new RegExp(`readmeExample\\('${id}'\\)`), `a test file runs the README's "${id}"`);
 });
 
 // What a block takes as given, defined before it; public API addresses go to local servers.

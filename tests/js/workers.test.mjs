@@ -9,15 +9,19 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
 import { root, get_encoding, cw } from './helpers.mjs';
+import { readmeExample } from './readme.mjs';
 
 const wrangler = path.join(root, '.cache/wrangler/node_modules/.bin/wrangler');
 const dir = path.join(root, 'tests/scratch/workerd');
 const sample = 'Workers count the same: ünïcödé, code `let x = 1;`, emoji 👍🏽.';
 const expected = (enc) => { const e = get_encoding(enc); const n = e.encode(sample, [], []).length; e.free(); return n; };
 
+// The worker: the README's example answers POST /readme, as written; the rest checks more.
 const WORKER = `import { init, loadEncoding, countTokens, countMessages, ContextManager } from 'contextwise';
+import readme from './readme.js';
 export default {
   async fetch(request) {
+    if (new URL(request.url).pathname === '/readme') return readme.fetch(request);
     try {
       await init();
       await loadEncoding('o200k_base');
@@ -54,6 +58,7 @@ test('Cloudflare Worker (wrangler dev, workerd): zero configuration', { timeout:
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'scratch-workerd', private: true, type: 'module' }));
   fs.writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "scratch-workerd"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n');
   fs.writeFileSync(path.join(dir, 'src/index.js'), WORKER);
+  fs.writeFileSync(path.join(dir, 'src/readme.js'), readmeExample('workers'));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: dir, stdio: 'ignore' });
 
   const port = await freePort();
@@ -75,6 +80,8 @@ test('Cloudflare Worker (wrangler dev, workerd): zero configuration', { timeout:
     const body = await res.json();
     assert.equal(body.error, undefined, body.error);
     assert.deepEqual(body, { o200k: expected('o200k_base'), cl100k: expected('cl100k_base'), chat: cw.countMessages([{ role: 'user', content: sample }], { model: 'gpt-4o' }).total, stored: 1, storage: 'memory' });
+    const readme = await fetch(`http://127.0.0.1:${port}/readme`, { method: 'POST', body: sample });
+    assert.deepEqual(await readme.json(), { tokens: expected('o200k_base') }, 'the README example');
   } finally {
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
     await new Promise((r) => { if (child.exitCode !== null) r(); else { child.on('exit', r); setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} r(); }, 5000); } });
