@@ -22,17 +22,18 @@ fs.rmSync(pkg, { recursive: true, force: true });
 for (const [target, dir] of [['web', 'web'], ['nodejs', 'node']]) {
   run('wasm-bindgen', ['--target', target, '--out-dir', path.join(pkg, dir), '--out-name', 'contextwise_wasm', wasmIn]);
 }
-// Both targets get the same wasm binary (only the JS glue differs): optimize it once, copy it.
+// Both targets get the same wasm binary (only the JS glue differs): optimize it once and ship it
+// once, in pkg/web (the Node glue reads it from there).
 const bg = (dir) => path.join(pkg, dir, 'contextwise_wasm_bg.wasm');
-if (fs.readFileSync(bg('web')).equals(fs.readFileSync(bg('node')))) {
-  // binaryen from npm: Debian's older wasm-opt breaks the externref table of reference-types builds.
-  run(path.join(root, 'node_modules/binaryen/bin/wasm-opt'), ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
-    '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
-    '--strip-debug', '--strip-producers', bg('web'), '-o', bg('web')]);
-  fs.copyFileSync(bg('web'), bg('node'));
-} else {
-  console.warn('web and nodejs wasm differ; leaving them unoptimized');
+if (!fs.readFileSync(bg('web')).equals(fs.readFileSync(bg('node')))) {
+  throw new Error('wasm-bindgen wrote different wasm for web and nodejs; the Node glue reads the web one (scripts/glue-factory.mjs)');
 }
+// binaryen from npm: Debian's older wasm-opt breaks the externref table of reference-types builds.
+run(path.join(root, 'node_modules/binaryen/bin/wasm-opt'), ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+  '--strip-debug', '--strip-producers', bg('web'), '-o', bg('web')]);
+fs.rmSync(bg('node'));
+fs.rmSync(`${bg('node')}.d.ts`);
 
 // Glue as a factory of instances, so a trapped instance can be replaced (scripts/glue-factory.mjs).
 const { nodeGlue, webGlue } = await import('./glue-factory.mjs');

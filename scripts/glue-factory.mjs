@@ -24,14 +24,15 @@ export function nodeGlue(file) {
   text = text.replace(load, 'const wasmModule = __cwModule;\n');
   const header = text.startsWith('/* @ts-self-types') ? text.slice(0, text.indexOf('\n') + 1) : '';
   fs.writeFileSync(file, `${header}'use strict';
-// Where the package's files are: next to this file when it runs as installed. A bundler that moves
+// Where the package's files are (the wasm is shipped once, in ../web/): beside this folder when it
+// runs as installed. A bundler that moves
 // the code (Next.js' server bundles, Turbopack and webpack) rewrites \`__dirname\` to a folder without
 // them, so they are then looked for in node_modules from the working directory up. The paths are
 // written out literally so that output tracing (Next.js' standalone output) copies the files.
 const __cwFiles = (() => {
   const fs = require('fs'), path = require('path');
   const own = {
-    wasm: path.join(__dirname, 'contextwise_wasm_bg.wasm'),
+    wasm: path.join(__dirname, '..', 'web', 'contextwise_wasm_bg.wasm'),
     ranks: {
       cl100k_base: path.join(__dirname, '..', 'ranks', 'cl100k_base.bin'),
       o200k_base: path.join(__dirname, '..', 'ranks', 'o200k_base.bin'),
@@ -42,10 +43,10 @@ const __cwFiles = (() => {
   if (fs.existsSync(own.wasm)) return own;
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'node_modules', 'contextwise', 'pkg');
-    if (fs.existsSync(path.join(pkg, 'node', 'contextwise_wasm_bg.wasm'))) {
+    if (fs.existsSync(path.join(pkg, 'web', 'contextwise_wasm_bg.wasm'))) {
       const ranks = {};
       for (const name of Object.keys(own.ranks)) ranks[name] = path.join(pkg, 'ranks', name + '.bin');
-      return { wasm: path.join(pkg, 'node', 'contextwise_wasm_bg.wasm'), ranks };
+      return { wasm: path.join(pkg, 'web', 'contextwise_wasm_bg.wasm'), ranks };
     }
     if (path.dirname(dir) === dir) return own; // not found: reading it names the missing file
   }
