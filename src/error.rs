@@ -68,11 +68,13 @@ pub enum ErrorCode {
     SessionNotFound,
     /// An export file that is not valid; nothing was imported.
     InvalidImport,
+    /// A turn's prompt cannot fit the model's window even after condensation; nothing was sent.
+    ContextOverflow,
 }
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::UnknownModel,
         ErrorCode::UnknownEncoding,
         ErrorCode::EncodingNotLoaded,
@@ -103,6 +105,7 @@ impl ErrorCode {
         ErrorCode::StorageVersion,
         ErrorCode::SessionNotFound,
         ErrorCode::InvalidImport,
+        ErrorCode::ContextOverflow,
     ];
 
     /// The code of a stable string, e.g. `"PROVIDER_HTTP"`.
@@ -143,6 +146,7 @@ impl ErrorCode {
             ErrorCode::StorageVersion => "STORAGE_VERSION",
             ErrorCode::SessionNotFound => "SESSION_NOT_FOUND",
             ErrorCode::InvalidImport => "INVALID_IMPORT",
+            ErrorCode::ContextOverflow => "CONTEXT_OVERFLOW",
         }
     }
 }

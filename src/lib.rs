@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod image_size;
 pub mod instance;
+pub mod manager;
 pub mod messages;
 pub mod models;
 pub mod providers;

@@ -12,7 +12,7 @@ export type ErrorCode =
   | 'PROVIDER_HTTP' | 'PROVIDER_TIMEOUT' | 'PROVIDER_NETWORK' | 'PROVIDER_PARSE' | 'PROVIDER_STREAM_CUT'
   | 'PROVIDER_REDIRECT' | 'RESPONSE_TOO_LARGE' | 'ABORTED'
   | 'STORAGE_QUOTA' | 'STORAGE_BLOCKED' | 'STORAGE_FAILED' | 'STORAGE_CONFLICT' | 'STORAGE_CORRUPT' | 'STORAGE_VERSION'
-  | 'SESSION_NOT_FOUND' | 'INVALID_IMPORT';
+  | 'SESSION_NOT_FOUND' | 'INVALID_IMPORT' | 'CONTEXT_OVERFLOW';
 
 /** Every error contextwise throws: a real `Error` with `name === 'ContextwiseError'` and a `code`. */
 export interface ContextwiseError extends Error {
