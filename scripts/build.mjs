@@ -88,6 +88,8 @@ const names = Object.keys(createRequire(import.meta.url)(path.join(pkg, 'node/in
 fs.writeFileSync(path.join(pkg, 'node/index.mjs'),
   `// ESM entry for Node: the CommonJS build, re-exported.\nimport cjs from './index.js';\nexport const { ${names.join(', ')} } = cjs;\n`);
 
+run(process.execPath, ['scripts/build-integrations.mjs']);   // 5. contextwise/ai-sdk, contextwise/langchain → pkg/integrations
+
 for (const f of ['web/contextwise_wasm_bg.wasm', 'ranks/cl100k_base.bin', 'ranks/o200k_base.bin']) {
   console.log(`${f}: ${fs.statSync(path.join(pkg, f)).size} bytes`);
 }

@@ -18,8 +18,9 @@ const run = promisify(execFile);
 const scratch = path.join(root, 'tests/scratch/readme');
 const blocks = readmeBlocks();
 
-// Run by tests/js/matrix.test.mjs (Cloudflare Workers: workers.test.mjs), each in a fresh project of its kind.
-const IN_MATRIX = ['install', 'next-client', 'next-route', 'next-edge', 'vite', 'worker', 'workers'];
+// Run by tests/js/matrix.test.mjs (Cloudflare Workers: workers.test.mjs; the AI SDK and LangChain.js:
+// integrations.test.mjs), each in a fresh project of its kind.
+const IN_MATRIX = ['install', 'next-client', 'next-route', 'next-edge', 'vite', 'worker', 'workers', 'ai-sdk', 'langchain'];
 // Checked here, by kind.
 const NODE = ['quick', 'node', 'condense', 'providers', 'routing', 'instances', 'sessions', 'typescript'];
 const OTHER = ['adapter-interface', 'export-format', 'repo'];
