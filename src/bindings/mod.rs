@@ -1,6 +1,7 @@
 //! The `#[wasm_bindgen]` facade: convert from JS, call the engine, convert back. No logic.
 
 pub mod condense;
+pub mod manager;
 pub mod models;
 pub mod provider;
 pub mod risk;
@@ -60,6 +61,11 @@ impl Default for EngineHandle {
 }
 
 impl EngineHandle {
+    /// The engine, for calls that borrow it briefly between awaits.
+    fn cell(&self) -> &RefCell<Engine> {
+        &self.inner
+    }
+
     /// Runs `f` on this instance's engine.
     fn with<T>(&self, f: impl FnOnce(&mut Engine) -> Result<T, Error>) -> Result<T, JsValue> {
         with_engine(&self.inner, f)

@@ -93,6 +93,13 @@ pub async fn open_store(
     Ok(StoreHandle { store, info })
 }
 
+impl StoreHandle {
+    /// The store (the manager's turns use it too).
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
 #[wasm_bindgen]
 impl StoreHandle {
     /// `{ kind, persistent, detail, schema }`.

@@ -151,6 +151,75 @@ export interface RouterConfig {
   tools?: ToolDefinition[];
 }
 
+/** The turn loop's part of `ContextManager.open` options. */
+export interface ManagerOptions {
+  /** Providers keyed by the registry's provider name (`openai`, `anthropic`, `deepseek`, `ollama`, `local`, …); keys stay in memory. */
+  providers?: Record<string, ProviderOptions>;
+  /** The router (default: every turn to the cheapest registered model a provider is given for). */
+  router?: RouterConfig;
+  /** Per-model limits, e.g. `{ 'deepseek-coder': { maxContextTokens: 10000 } }`. */
+  limits?: Record<string, { maxContextTokens?: number }>;
+  /** Share of the usable window from which a turn is condensed before sending (default 0.75). */
+  summarizationThreshold?: number;
+  /** Messages at the end always sent verbatim (default 8; fewer when they alone do not fit). */
+  preserveRecentMessages?: number;
+  /** The chain in fallback order (default: summary, extractive, truncate — extractive first without a summarizer) and the model that writes summaries (default: the cheapest configured). */
+  condensation?: { strategies?: CondenseStrategy[]; summarizer?: string; timeoutMs?: number };
+  /** Memory from earlier sessions in each turn's context (default on, 5 hits). */
+  memory?: { crossSession?: boolean; limit?: number };
+  /** A system prompt sent first in every turn (not stored as a message). */
+  system?: string;
+  /** Tokens reserved for each reply (default: the model's max output, at most 4,096 and a quarter of its window). */
+  maxOutputTokens?: number;
+}
+
+/** `session.send` options. */
+export interface SendOptions {
+  /** Use this model (no routing; the fallback chain follows it). */
+  model?: string;
+  temperature?: number;
+  /** Tokens reserved for this reply. */
+  maxTokens?: number;
+  /** Memory from earlier sessions for this turn (default: the manager's setting). */
+  memory?: boolean;
+}
+
+/** What a turn did to its context (the seed's `context_info`). */
+export interface ContextInfo {
+  riskLevel: RiskLevel;
+  utilization: number;
+  condensationApplied: boolean;
+  tokensBefore: number;
+  tokensAfter: number;
+  tokensSaved: number;
+  strategy: Strategy | null;
+  processingTimeMs: number;
+  model: string;
+  reason: string;
+  fallbacks: Fallback[];
+  attempts: Attempt[];
+  /** The usable window: the model's window (or `maxContextTokens`) minus the reply reserve. */
+  limit: number;
+  /** Memory hits from earlier sessions added to the context. */
+  memory: number;
+}
+
+/** What `session.send` resolves to. */
+export interface TurnResult {
+  /** The assistant's reply, as stored. */
+  message: ChatMessage;
+  model: string;
+  provider: string;
+  usage: Usage | null;
+  /** USD at registry prices; `null` when the model has no price. */
+  cost: number | null;
+  /** USD of this turn's summarizer calls. */
+  summarizerCost: number;
+  contextInfo: ContextInfo;
+  /** Sequence numbers of the stored user message and reply. */
+  seq: [number, number];
+}
+
 /** Names kept for the generated types (which carry the Rust names). */
 export type RiskAssessment = Assessment;
 export type CondenseStrategy = Strategy;

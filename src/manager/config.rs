@@ -243,6 +243,13 @@ impl Settings {
         })
     }
 
+    /// Every model the configuration names (router roles, rules, fallbacks, the summarizer).
+    pub fn models(&self) -> Vec<String> {
+        let mut all = router_models(&self.router);
+        all.extend(self.summarizer.iter().cloned());
+        all
+    }
+
     /// The usable limit of a model: its window, or the app's `maxContextTokens` when smaller.
     pub fn window(&self, model: &crate::models::ModelInfo) -> u64 {
         let own = model.context_window as u64;

@@ -210,7 +210,9 @@ impl HttpClient for FetchClient {
                 .ok()
                 .and_then(|f| f.dyn_into().ok())
                 .ok_or_else(|| network(provider, "AbortController.abort is missing"))?;
-            let bound = abort.bind0(&controller);
+            // bound with an undefined reason: a listener is called with the event, which would
+            // otherwise become the abort reason, and fetch would reject with an Event (not an Error)
+            let bound = abort.bind1(&controller, &JsValue::UNDEFINED);
             let add: Option<Function> = Reflect::get(user, &"addEventListener".into())
                 .ok()
                 .and_then(|f| f.dyn_into().ok());

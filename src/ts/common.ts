@@ -218,6 +218,8 @@ export function bind(rt: Runtime) {
    * A contextwise instance: its own registry additions, calibration, count and summary caches,
    * usage and routing statistics; the encodings are shared by every instance.
    */
+  /** Each instance's engine handle (the manager's turns run on the default instance's). */
+  const engineOf = new WeakMap<object, (w: Exports) => Wasm.EngineHandle>();
   function instance() {
     // what this instance's handle needs again after the wasm instance was replaced
     const registered: unknown[] = [];
@@ -473,11 +475,15 @@ export function bind(rt: Runtime) {
       /** Test-only: makes the wasm instance trap, to exercise the recovery. */
       __forceTrapForTesting: (): void => call((w) => w.forceTrap(h(w))),
     };
+    engineOf.set(api, h);
     return api;
   }
 
   const defaultInstance = instance();
-  const managers = contextManagerClass({ ready: rt.ready, wasm: rt.wasm, call, callAsync, generation: () => generation, start, rt: { node: rt.nodeStores } });
+  const managers = contextManagerClass({
+    ready: rt.ready, wasm: rt.wasm, call, callAsync, generation: () => generation, start, rt: { node: rt.nodeStores },
+    engine: (w) => engineOf.get(defaultInstance)!(w), loadEncoding: (name) => loadEncoding(name as EncodingName),
+  });
   return {
     ...defaultInstance,
     /** Sessions and memory, persisted (IndexedDB, SQLite, Postgres or an adapter). */

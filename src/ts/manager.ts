@@ -5,10 +5,11 @@ import type * as Wasm from './contextwise_wasm.js';
 import type {
   ChatMessage, SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord,
   FactRecord, UsageRecord, MemoryHit, SearchOptions, Export, ImportReport, StorageInfo,
+  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback,
 } from './contextwise_wasm.js';
 import { wrapAdapter, type StoreAdapter, type WrappedBackend } from './adapter.js';
 import { hasIndexedDb, openIndexedDb } from './idb.js';
-import { contextwiseError, describe, isContextwiseError, plain, str, type Budget } from './input.js';
+import { contextwiseError, describe, isContextwiseError, linkSignal, plain, split, str, type Budget } from './input.js';
 
 /** Where a manager keeps its memory. */
 export type StoreOption =
@@ -18,11 +19,18 @@ export type StoreOption =
   | { kind: 'postgres'; connectionString: string }
   | StoreAdapter;
 
-/** What a manager reports through `onEvent`. */
-export type ContextEvent = { type: 'storage' } & StorageInfo & { fallback: boolean };
+/** What a manager reports through `onEvent`: the store it opened, and what each turn does. */
+export type ContextEvent =
+  | ({ type: 'storage' } & StorageInfo & { fallback: boolean })
+  | { type: 'route.decided'; sessionId: string; decision: RouteDecision }
+  | { type: 'condensation.triggered'; sessionId: string; model: string; tokens: number; threshold: number; message: string }
+  | { type: 'condensation.done'; sessionId: string; model: string; tokensBefore: number; tokensAfter: number; strategy: Strategy; fallbacks: Fallback[]; timeMs: number; message: string }
+  | { type: 'provider.retry'; sessionId: string; model: string; attempts: number }
+  | { type: 'provider.fallback'; sessionId: string; from: string; to: string | null; code: string; message: string }
+  | { type: 'storage.error'; sessionId: string; code: string; message: string };
 
-/** `ContextManager.open` options (the turn loop's options arrive with it). */
-export interface ContextManagerConfig {
+/** `ContextManager.open` options: the store, and (for `session.send`) providers, router, limits and condensation. */
+export interface ContextManagerConfig extends ManagerOptions {
   /** Names the database (IndexedDB `contextwise:<appName>`, `.contextwise/<appName>.sqlite`, the Postgres rows). */
   appName: string;
   /** Default: IndexedDB in browsers, SQLite in Node; memory (said so) when that is unavailable. */
@@ -46,6 +54,10 @@ type Exports = typeof Wasm;
 interface Deps {
   /** Browsers: instantiates the wasm (`init()`); the manager's `open` waits for it. */
   ready?(): Promise<void>;
+  /** The default instance's engine in the current wasm instance. */
+  engine(w: Exports): Wasm.EngineHandle;
+  /** Loads an encoding (browsers: before the first turn). */
+  loadEncoding(name: string): Promise<unknown>;
   wasm(): Exports;
   callAsync<T>(f: (w: Exports) => Promise<T>): Promise<T>;
   call<T>(f: (w: Exports) => T): T;
@@ -143,7 +155,8 @@ async function openBackend(rt: StoreRuntime, store: unknown, appName: string, b:
     "store must be 'indexeddb', 'memory', 'sqlite', { kind: 'sqlite', path }, { kind: 'postgres', connectionString } or an adapter with get/put/delete/list");
 }
 
-const CONFIG_KEYS = new Set(['appName', 'store', 'onEvent']);
+const TURN_KEYS = ['providers', 'router', 'limits', 'summarizationThreshold', 'preserveRecentMessages', 'condensation', 'memory', 'system', 'maxOutputTokens'] as const;
+const CONFIG_KEYS = new Set<string>(['appName', 'store', 'onEvent', ...TURN_KEYS]);
 
 export function contextManagerClass(d: Deps) {
   const arg = d.start;
@@ -163,6 +176,22 @@ export function contextManagerClass(d: Deps) {
     };
   }
 
+  /** The turn configuration in the current wasm instance (checked again after a trap). */
+  function managerHandle(turn: ManagerOptions) {
+    let handle: Wasm.ManagerHandle | undefined;
+    let gen = -1;
+    return () => {
+      if (!handle || gen !== d.generation()) {
+        handle = d.call((w) => w.openManager(d.engine(w), turn));
+        gen = d.generation();
+      }
+      return handle;
+    };
+  }
+
+  /** Runs one turn; turns of one session run one after another, in the order they were asked for. */
+  type Turns = (id: string, input: unknown, opts: unknown) => Promise<TurnResult>;
+
   /**
    * One conversation: its messages in order, summaries, facts and usage, persisted in the
    * manager's store.
@@ -171,10 +200,22 @@ export function contextManagerClass(d: Deps) {
     /** The session's id. */
     readonly id: string;
     readonly #h: () => Promise<Wasm.StoreHandle>;
+    readonly #turns: Turns;
     /** @internal */
-    constructor(id: string, h: () => Promise<Wasm.StoreHandle>) {
+    constructor(id: string, h: () => Promise<Wasm.StoreHandle>, turns: Turns) {
       this.id = id;
       this.#h = h;
+      this.#turns = turns;
+    }
+    /**
+     * One turn: stores `input` (the user's text or message), routes, adds memory from earlier
+     * sessions, condenses to the model's window when the threshold says so, calls the provider
+     * (retries, then the fallback chain), stores the reply with usage, facts and any new summary,
+     * and resolves to `{ message, model, usage, cost, contextInfo, … }`. Turns of a session are
+     * queued, never interleaved. `signal` aborts the call (the user's message stays stored).
+     */
+    send(input: string | ChatMessage, opts?: SendOptions & { signal?: AbortSignal }): Promise<TurnResult> {
+      return this.#turns(this.id, input, opts);
     }
     #run<T>(f: (w: Exports, h: Wasm.StoreHandle) => Promise<T>): Promise<T> {
       return this.#h().then((h) => d.callAsync((w) => f(w, h)));
@@ -258,11 +299,44 @@ export function contextManagerClass(d: Deps) {
   class ContextManager {
     readonly #h: () => Promise<Wasm.StoreHandle>;
     readonly #opened: Opened;
+    readonly #manager: (() => Wasm.ManagerHandle) | undefined;
+    readonly #onEvent: ((e: ContextEvent) => void) | undefined;
+    readonly #queues = new Map<string, Promise<unknown>>();
     /** @internal */
-    constructor(h: () => Promise<Wasm.StoreHandle>, opened: Opened) {
+    constructor(h: () => Promise<Wasm.StoreHandle>, opened: Opened, manager?: () => Wasm.ManagerHandle, onEvent?: (e: ContextEvent) => void) {
       this.#h = h;
       this.#opened = opened;
+      this.#manager = manager;
+      this.#onEvent = onEvent;
     }
+
+    readonly #turn: Turns = (id, input, opts) => {
+      let run: () => Promise<TurnResult>;
+      try {
+        const b = arg('send');
+        const i = typeof input === 'string' ? str(input, 'input', b) : plain(input, 'message', 'INVALID_MESSAGE', b);
+        const { data, extra } = split(opts, 'send options', 'INVALID_ARGUMENT', b, ['signal'] as const);
+        const manager = this.#manager;
+        if (!manager) {
+          throw contextwiseError('INVALID_CONFIG', "session.send needs providers: ContextManager.open({ appName, providers: { openai: { kind: 'openai', baseUrl, apiKey } }, router: { models: { primary: 'gpt-4o' } } })");
+        }
+        const onEvent = this.#onEvent;
+        // events reach the app after the wasm call returns to the event loop, never inside it
+        const emit = (e: unknown) => { if (onEvent) queueMicrotask(() => { try { onEvent(e as ContextEvent); } catch { /* the app's handler */ } }); };
+        run = () => {
+          const link = linkSignal(extra.signal, 'send options.signal');
+          return this.#h()
+            .then((h) => d.callAsync((w) => w.managerSend(d.engine(w), h, manager(), id, i as string | ChatMessage, data as SendOptions | undefined, link.signal, emit)))
+            .finally(link.done);
+        };
+      } catch (e) { return Promise.reject(e); }
+      const prev = this.#queues.get(id) ?? Promise.resolve();
+      const next = prev.then(run, run);
+      this.#queues.set(id, next);
+      const forget = () => { if (this.#queues.get(id) === next) this.#queues.delete(id); };
+      next.then(forget, forget);
+      return next;
+    };
 
     /**
      * Opens the store (creating or upgrading its schema) and returns the manager. When the
@@ -280,6 +354,17 @@ export function contextManagerClass(d: Deps) {
       checkAppName(appName);
       if (onEvent !== undefined && typeof onEvent !== 'function') throw contextwiseError('INVALID_CONFIG', 'onEvent must be a function');
       await d.ready?.();
+      // the turn configuration, checked before any store is opened; provider keys stay in memory
+      const given = TURN_KEYS.filter((k) => (config as unknown as Record<string, unknown>)[k] !== undefined);
+      let manager: (() => Wasm.ManagerHandle) | undefined;
+      if (given.length) {
+        const b = d.start('ContextManager.open');
+        const turn = plain(Object.fromEntries(given.map((k) => [k, (config as unknown as Record<string, unknown>)[k]])), 'ContextManager.open', 'INVALID_CONFIG', b) as ManagerOptions;
+        manager = managerHandle(turn);
+        const encodings = d.call((w) => manager!().encodings(d.engine(w)));
+        // browsers and workers load what the configured models count with (Node loads on first use)
+        if (d.ready) for (const name of encodings) await d.loadEncoding(name);
+      }
       const opened = await openBackend(d.rt, store, appName, d.start('ContextManager.open'));
       const h = storeHandle(opened);
       let info: StorageInfo;
@@ -293,7 +378,7 @@ export function contextManagerClass(d: Deps) {
       if (onEvent) {
         try { (onEvent as (e: ContextEvent) => void)({ type: 'storage', ...info, fallback: opened.fallback }); } catch { /* the app's handler */ }
       }
-      return new ContextManager(h, opened);
+      return new ContextManager(h, opened, manager, onEvent as ((e: ContextEvent) => void) | undefined);
     }
 
     #run<T>(f: (w: Exports, h: Wasm.StoreHandle) => Promise<T>): Promise<T> {
@@ -311,7 +396,7 @@ export function contextManagerClass(d: Deps) {
         const b = arg('session');
         const sid = id === undefined ? undefined : str(id, 'session id', b);
         const p = plain(init, 'session options', 'INVALID_ARGUMENT', b);
-        return this.#run((w, h) => w.storeSession(h, sid, p as never)).then((s) => new Session(s.id, this.#h));
+        return this.#run((w, h) => w.storeSession(h, sid, p as never)).then((s) => new Session(s.id, this.#h, this.#turn));
       } catch (e) { return Promise.reject(e); }
     }
 

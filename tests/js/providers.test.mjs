@@ -125,6 +125,15 @@ test('a stream cut off mid-event is PROVIDER_STREAM_CUT; a slow stream completes
   assert.equal(result.finishReason, 'tool_use');
 }));
 
+test('an abort while waiting for the response headers rejects with ABORTED (no trap), and the provider stays usable', () => withServer('openai', async (s) => {
+  const p = cw.createProvider({ kind: 'openai', baseUrl: s.base, timeoutMs: 5000, retries: 0 });
+  s.script.push('hang');
+  const ctrl = new AbortController();
+  setTimeout(() => ctrl.abort(), 50);
+  await assert.rejects(p.chat({ model: 'gpt-4o', messages, signal: ctrl.signal }), (e) => e.code === 'ABORTED');
+  assert.equal((await p.chat({ model: 'gpt-4o', messages })).finishReason, 'stop');
+}));
+
 test('AbortSignal stops the request and the stream', () => withServer('openai', async (s) => {
   const p = cw.createProvider({ kind: 'openai', baseUrl: s.base });
   const ctrl = new AbortController();

@@ -1,0 +1,187 @@
+// session.send in Node, end to end: the built package against local OpenAI-compatible and
+// Anthropic servers that answer in the documented formats and record every request. A model
+// registered with a 4,096-token window: every request the server receives fits (counted with the
+// tiktoken npm package and OpenAI's framing); condensation runs when due; facts of the first turns
+// reach the server at the last turn; nothing is lost; the conversation resumes in a new process
+// from SQLite; turns of a session are queued; an abort keeps the user's message.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cw, get_encoding, root } from './helpers.mjs';
+import { providerServer } from './provider-servers.mjs';
+
+const { ContextManager, models } = cw;
+const run = promisify(execFile);
+const o200k = get_encoding('o200k_base');
+test.after(() => o200k.free());
+const tk = (s) => o200k.encode(s, [], []).length;
+/** OpenAI's documented count of a request body's messages. */
+const requestTokens = (body) => body.messages.reduce((n, m) => n + 3 + tk(m.role) + tk(typeof m.content === 'string' ? m.content : ''), 3);
+
+models.register({ id: 'turn-small', provider: 'local', tokenizer: { encoding: 'o200k_base', exact: true }, contextWindow: 4096, maxOutputTokens: 512, pricing: { input: 1, output: 2 } });
+models.register({ id: 'turn-summarizer', provider: 'local', tokenizer: { encoding: 'o200k_base', exact: true }, contextWindow: 16384, maxOutputTokens: 1024, pricing: { input: 0.1, output: 0.2 } });
+models.register({ id: 'turn-claude', provider: 'anthropic', tokenizer: { encoding: 'o200k_base', exact: true }, contextWindow: 8192, maxOutputTokens: 1024, pricing: { input: 3, output: 15 } });
+
+const userTurn = (i) => [
+  'I created the file src/billing/invoice.rs for the invoice generator.',
+  'We decided to use Postgres 16 for the orders service.',
+  'Never log the card CVV anywhere, not even in debug builds.',
+][i] ?? `Step ${i}: please review this handler.\n\`\`\`js\nexport async function handler${i}(req) {\n  const rows = await db.query('select * from items where owner = $1', [req.params.id]);\n  return rows.map((r) => r.name);\n}\n\`\`\`\nLatency is around ${100 + i} ms under load and the retry loop seems to fire twice.`;
+
+let openai, anthropic, dir;
+test.before(async () => {
+  openai = await providerServer('openai');
+  anthropic = await providerServer('anthropic');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-turns-'));
+});
+test.after(async () => {
+  await openai?.close();
+  await anthropic?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const config = (extra = {}) => ({
+  appName: 'turns',
+  providers: { local: { kind: 'openai', baseUrl: openai.base, apiKey: 'sk-turns-secret-key', retries: 0 } },
+  router: { models: { primary: 'turn-small' }, useHybrid: false },
+  condensation: { strategies: ['summary', 'extractive', 'truncate'], summarizer: 'turn-summarizer' },
+  ...extra,
+});
+
+test('60 turns in a 4,096-token window: every request fits, facts survive, nothing is lost, usage adds up', async () => {
+  const events = [];
+  const file = path.join(dir, 'turns.sqlite');
+  const manager = await ContextManager.open(config({ store: { kind: 'sqlite', path: file }, onEvent: (e) => events.push(e) }));
+  try {
+    const session = await manager.session('long');
+    const first = openai.requests.length;
+    let condensed = 0;
+    for (let i = 0; i < 60; i++) {
+      const r = await session.send(userTurn(i));
+      assert.equal(r.message.role, 'assistant');
+      assert.equal(r.model, 'turn-small');
+      assert.deepEqual(r.seq, [2 * i, 2 * i + 1]);
+      assert.ok(r.contextInfo.tokensAfter <= r.contextInfo.limit, JSON.stringify(r.contextInfo));
+      if (r.contextInfo.condensationApplied) condensed++;
+    }
+    assert.ok(condensed > 20, `condensation ran when due (${condensed} turns)`);
+    const sent = openai.requests.slice(first);
+    for (const req of sent) {
+      const window = req.body.model === 'turn-summarizer' ? 16384 : 4096;
+      assert.ok(requestTokens(req.body) + req.body.max_tokens <= window, `${req.body.model}: ${requestTokens(req.body)} + ${req.body.max_tokens} > ${window}`);
+      assert.equal(req.headers.authorization, 'Bearer sk-turns-secret-key');
+    }
+    const last = JSON.stringify(sent.filter((r) => r.body.model === 'turn-small').at(-1).body);
+    for (const fact of ['src/billing/invoice.rs', 'Postgres 16', 'card CVV']) assert.ok(last.includes(fact), `the last request carries ${fact}`);
+    assert.ok(sent.some((r) => r.body.model === 'turn-summarizer'), 'the summarizer was called');
+
+    const stored = await session.messages();
+    assert.equal(stored.length, 120);
+    stored.forEach((m, k) => assert.equal(m.message.role, k % 2 ? 'assistant' : 'user'));
+    // every call the server answered is stored as usage (its fixture reports 1117 / 46 tokens)
+    const usage = await session.usage();
+    assert.equal(usage.length, sent.length);
+    assert.equal(usage.reduce((n, u) => n + u.promptTokens, 0), 1117 * sent.length);
+    assert.ok(usage.some((u) => u.model === 'turn-summarizer' && u.cost > 0));
+    assert.ok((await session.facts()).some((f) => f.text.includes('Postgres 16')));
+    assert.ok((await session.summaries()).length > 0);
+
+    await new Promise((r) => setTimeout(r, 0));
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ['storage', 'route.decided', 'condensation.triggered', 'condensation.done']) assert.ok(types.has(t), t);
+    assert.match(events.find((e) => e.type === 'condensation.triggered').message, /^Compression triggered: \d+ tokens > \d+ threshold$/);
+    assert.match(events.find((e) => e.type === 'condensation.done').message, /^Original: \d+ tokens, Compressed: \d+ tokens$/);
+    assert.ok(!JSON.stringify(events).includes('sk-turns-secret-key'));
+  } finally {
+    await manager.close();
+  }
+
+  // the same conversation in a new process, from the SQLite file: it continues with its facts
+  const script = path.join(dir, 'resume.mjs');
+  fs.writeFileSync(script, `import { ContextManager, models } from ${JSON.stringify(path.join(root, 'pkg/node/index.mjs'))};
+models.register({ id: 'turn-small', provider: 'local', tokenizer: { encoding: 'o200k_base' }, contextWindow: 4096, maxOutputTokens: 512 });
+const manager = await ContextManager.open({ appName: 'turns', store: { kind: 'sqlite', path: ${JSON.stringify(file)} },
+  providers: { local: { kind: 'openai', baseUrl: ${JSON.stringify(openai.base)} } }, router: { models: { primary: 'turn-small' }, useHybrid: false } });
+const session = await manager.session('long');
+const r = await session.send('What was the database again?');
+console.log(JSON.stringify({ seq: r.seq, stored: (await session.messages()).length, condensed: r.contextInfo.condensationApplied }));
+await manager.close();
+`);
+  const before = openai.requests.length;
+  const { stdout } = await run(process.execPath, [script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(stdout), { seq: [120, 121], stored: 122, condensed: true });
+  const resumed = JSON.stringify(openai.requests.slice(before).at(-1).body);
+  assert.ok(resumed.includes('Postgres 16') && resumed.includes('src/billing/invoice.rs'), 'the resumed turn carries the facts');
+});
+
+test('turns of one session are queued in order; an abort keeps the message; other errors are typed', async () => {
+  const manager = await ContextManager.open(config({ store: 'memory' }));
+  try {
+    const s = await manager.session('queued');
+    const [a, b, c] = await Promise.all([s.send('first'), s.send('second'), s.send('third')]);
+    assert.deepEqual([a.seq, b.seq, c.seq], [[0, 1], [2, 3], [4, 5]]);
+    assert.deepEqual((await s.messages()).filter((m) => m.message.role === 'user').map((m) => m.message.content), ['first', 'second', 'third']);
+
+    openai.script.push('hang');
+    const controller = new AbortController();
+    const pending = s.send('this one is aborted', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(pending, (e) => e.code === 'ABORTED');
+    const after = await s.messages();
+    assert.equal(after.at(-1).message.content, 'this one is aborted', 'the user message stays stored');
+    // the next turn works
+    assert.equal((await s.send('and this one works')).message.role, 'assistant');
+
+    openai.script.push('400');
+    await assert.rejects(s.send('bad request'), (e) => e.code === 'PROVIDER_HTTP' && e.status === 400 && !String(e.message).includes('sk-turns-secret-key'));
+    await assert.rejects(s.send('word '.repeat(20000)), (e) => e.code === 'CONTEXT_OVERFLOW' && /stored/.test(e.message));
+    await assert.rejects(s.send({ role: 'assistant', content: 'not a user message' }), (e) => e.code === 'INVALID_MESSAGE');
+    await assert.rejects(s.send('x', { maxTokens: -1 }), (e) => e.code === 'INVALID_ARGUMENT');
+  } finally {
+    await manager.close();
+  }
+  await assert.rejects(ContextManager.open(config({ store: 'memory', summarizationThreshold: 2 })), (e) => e.code === 'INVALID_CONFIG' && /^summarizationThreshold/.test(e.message));
+  await assert.rejects(ContextManager.open(config({ store: 'memory', router: { models: { primary: 'nope-model' } } })), (e) => e.code === 'INVALID_CONFIG' && /router/.test(e.message));
+  await assert.rejects(ContextManager.open(config({ store: 'memory', providers: { local: { kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'bad\nkey' } } })), (e) => e.code === 'INVALID_CONFIG' && /^providers\.local/.test(e.message) && !e.message.includes('bad\nkey'));
+  const plain = await ContextManager.open({ appName: 'no-providers', store: 'memory' });
+  await assert.rejects((await plain.session()).send('hi'), (e) => e.code === 'INVALID_CONFIG' && /providers/.test(e.message));
+  await plain.close();
+});
+
+test('an Anthropic provider and a fallback to it; memory from an earlier session', async () => {
+  const manager = await ContextManager.open(config({
+    store: 'memory',
+    providers: {
+      local: { kind: 'openai', baseUrl: openai.base, retries: 0 },
+      anthropic: { kind: 'anthropic', baseUrl: anthropic.base, apiKey: 'sk-ant-turns' },
+    },
+    router: { models: { primary: 'turn-small' }, fallbacks: ['turn-claude'], useHybrid: false },
+  }));
+  try {
+    const earlier = await manager.session('earlier');
+    await earlier.commitTurn({ facts: [{ kind: 'decision', text: 'The billing service deploys to eu-west-3', subject: 'billing region' }] });
+    const s = await manager.session('later');
+    const before = openai.requests.length;
+    const r = await s.send('Where does the billing service deploy?');
+    assert.equal(r.contextInfo.memory, 1);
+    assert.match(JSON.stringify(openai.requests.at(-1).body.messages), /eu-west-3/);
+    assert.equal(openai.requests.length, before + 1);
+
+    openai.script.push('500');
+    const fb = await s.send('And the orders service?');
+    assert.equal(fb.model, 'turn-claude');
+    assert.deepEqual(fb.contextInfo.attempts.map((a) => [a.model, a.ok]), [['turn-small', false], ['turn-claude', true]]);
+    const req = anthropic.requests.at(-1);
+    assert.equal(req.url, '/v1/messages');
+    assert.equal(req.headers['x-api-key'], 'sk-ant-turns');
+    assert.equal(req.body.model, 'turn-claude');
+    assert.ok(req.body.messages.every((m) => m.role === 'user' || m.role === 'assistant'), 'system goes apart in the Anthropic format');
+    assert.equal((await s.messages()).length, 4);
+  } finally {
+    await manager.close();
+  }
+});
