@@ -90,10 +90,23 @@ export async function main(): Promise<void> {
   configureLimits({ maxChars: 5 });
 
   // persistent memory
-  const manager = await ContextManager.open({ appName: 'types', store: { kind: 'sqlite', path: 'x.sqlite' }, onEvent: (e) => void e.fallback });
+  const manager = await ContextManager.open({ appName: 'types', store: { kind: 'sqlite', path: 'x.sqlite' }, onEvent: (e) => { if (e.type === 'storage') void e.fallback; else if (e.type === 'condensation.done') void [e.tokensBefore, e.tokensAfter, e.message]; } });
   const where: StorageInfo = await manager.storage();
   const session = await manager.session(undefined, { title: 'Plans' });
   const rec: MessageRecord = await session.append({ role: 'user', content: 'hi' });
+  // the turn loop
+  const talking = await ContextManager.open({
+    appName: 'types', store: 'memory',
+    providers: { openai: { kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-x' } },
+    router: { models: { primary: 'gpt-4o' } }, limits: { 'gpt-4o': { maxContextTokens: 10000 } },
+    summarizationThreshold: 0.75, preserveRecentMessages: 8,
+    condensation: { strategies: ['summary', 'extractive', 'truncate'], summarizer: 'gpt-4o-mini' }, memory: { crossSession: true },
+  });
+  const turn = await (await talking.session()).send('hello', { maxTokens: 200, signal: new AbortController().signal });
+  const ctxInfo: { riskLevel: string; tokensSaved: number; attempts: { model: string; ok: boolean }[] } = turn.contextInfo;
+  void [ctxInfo, turn.message.content, turn.usage?.promptTokens, turn.cost, turn.seq[1]];
+  // @ts-expect-error: not an option
+  await talking.session().then((s) => s.send('x', { maxTokenz: 1 }));
   const receipt: TurnReceipt = await session.commitTurn({
     messages: [{ role: 'assistant', content: 'hello' }],
     usage: [{ model: 'gpt-4o', promptTokens: 3, completionTokens: 1 }],
