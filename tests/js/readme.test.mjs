@@ -22,7 +22,7 @@ const blocks = readmeBlocks();
 // integrations.test.mjs), each in a fresh project of its kind.
 const IN_MATRIX = ['install', 'next-client', 'next-route', 'next-edge', 'vite', 'worker', 'workers', 'ai-sdk', 'langchain'];
 // Checked here, by kind.
-const NODE = ['quick', 'node', 'condense', 'providers', 'routing', 'instances', 'sessions', 'typescript'];
+const NODE = ['quick', 'node', 'condense', 'providers', 'routing', 'instances', 'sessions', 'typescript', 'turn'];
 const OTHER = ['adapter-interface', 'export-format', 'repo'];
 
 test('every code block of the README is tagged, once, and run by a test', () => {
@@ -88,6 +88,7 @@ const REPORT = {
   instances: `const { models: defaults } = await import('contextwise');
 console.log(JSON.stringify({ own: tenantA.models.get('a-model').contextWindow, leaked: (() => { try { defaults.get('a-model'); return true; } catch { return false; } })() }));`,
   sessions: `console.log(JSON.stringify({ recent: recent.map((m) => m.message.content), hits: hits.map((h) => h.text), all: (await manager.relevantMemory('which database do orders use?')).map((h) => h.text), facts: (await session.facts()).length }));`,
+  turn: `console.log(JSON.stringify({ role: message.role, model, prompt: usage.promptTokens, cost: cost > 0, info: Object.keys(contextInfo).sort(), stored: (await session.messages()).length }));`,
   typescript: `console.log(JSON.stringify({ rateLimited: globalThis.__rateLimited === true }));`,
 };
 
@@ -171,6 +172,18 @@ test('README: sessions and memory', async () => {
   // excludeSession leaves out the only session there is
   assert.deepEqual(r.hits, []);
   assert.ok(r.all.includes('The orders service uses Postgres 16'), JSON.stringify(r.all));
+});
+
+test('README: the turn loop', async () => {
+  const before = servers.openai.requests.length;
+  const r = await runBlock('turn');
+  assert.deepEqual(r, {
+    role: 'assistant', model: 'gpt-4o', prompt: 1117, cost: true, stored: 2,
+    info: ['attempts', 'condensationApplied', 'fallbacks', 'limit', 'memory', 'model', 'processingTimeMs', 'reason', 'riskLevel', 'strategy', 'tokensAfter', 'tokensBefore', 'tokensSaved', 'utilization'],
+  });
+  const req = servers.openai.requests.slice(before).at(-1);
+  assert.equal(req.body.model, 'gpt-4o');
+  assert.equal(req.headers.authorization, 'Bearer sk-readme-typescript');
 });
 
 test('README: TypeScript (type-checked strictly, then run against a server that answers 429)', async () => {
