@@ -5,9 +5,17 @@
 use super::store::StoreHandle;
 use super::{to_js, to_value, value, EngineHandle};
 use crate::error::Error;
-use crate::manager::{send, Deps, Event, ManagerConfig, SendOptions, Settings};
-use crate::platform::fetch::FetchClient;
+use crate::instance::Engine;
+use crate::manager::{
+    begin, call_chain, finish, send, Begun, Called, Deps, Event, ManagerConfig, SendOptions,
+    Settings,
+};
+use crate::platform::fetch::{FetchBody, FetchClient};
+use crate::providers::client::{open_stream, ChatStream};
+use crate::store::Store;
 use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// A manager's turn configuration, checked.
@@ -63,14 +71,8 @@ pub async fn manager_send(
 ) -> Result<JsValue, JsValue> {
     let input: Value = value(&input, "send input", Error::invalid_message)?;
     let o: SendOptions = super::options(&opts, "send")?;
-    let client = FetchClient {
-        signal: (!signal.is_undefined() && !signal.is_null()).then(|| signal.unchecked_into()),
-    };
-    let sink = |e: &Event| {
-        if let Ok(v) = to_value(e) {
-            let _ = emit.call1(&JsValue::NULL, &v);
-        }
-    };
+    let client = client_for(&signal);
+    let sink = sink(emit);
     let deps = Deps {
         engine: engine.cell(),
         store: store.store(),
@@ -81,4 +83,176 @@ pub async fn manager_send(
         .await
         .map_err(to_js)?;
     to_value(&r)
+}
+
+fn client_for(signal: &JsValue) -> FetchClient {
+    FetchClient {
+        signal: (!signal.is_undefined() && !signal.is_null())
+            .then(|| signal.clone().unchecked_into()),
+    }
+}
+
+/// Events to the JS function (which defers them to the app).
+fn sink(emit: js_sys::Function) -> impl Fn(&Event) {
+    move |e: &Event| {
+        if let Ok(v) = to_value(e) {
+            let _ = emit.call1(&JsValue::NULL, &v);
+        }
+    }
+}
+
+/// What a streamed turn keeps between calls.
+struct StreamState {
+    engine: Rc<RefCell<Engine>>,
+    store: Store,
+    settings: Settings,
+    emit: js_sys::Function,
+    begun: Rc<Begun>,
+    keep_partial: bool,
+    called: Option<Called<()>>,
+    stream: Option<ChatStream<FetchBody>>,
+    result: Option<JsValue>,
+}
+
+impl StreamState {
+    /// Stores the reply (or what arrived of it) and keeps the turn's result.
+    async fn store(
+        state: &Rc<RefCell<StreamState>>,
+        s: ChatStream<FetchBody>,
+        complete: bool,
+    ) -> Result<(), JsValue> {
+        let (engine, store, settings, emit, begun, called) = {
+            let mut st = state.borrow_mut();
+            let called = st.called.take();
+            (
+                st.engine.clone(),
+                st.store.clone(),
+                st.settings.clone(),
+                st.emit.clone(),
+                st.begun.clone(),
+                called,
+            )
+        };
+        // storing is not aborted by the caller's signal
+        let client = FetchClient { signal: None };
+        let Some(called) = called else { return Ok(()) };
+        let info = s.info;
+        let resp = if complete {
+            s.finish().map_err(to_js)?
+        } else {
+            s.partial()
+        };
+        let (called, ()) = called.with_answer((resp, info));
+        let sink = sink(emit);
+        let deps = Deps {
+            engine: &engine,
+            store: &store,
+            client: &client,
+            emit: &sink,
+        };
+        let r = finish(&deps, &settings, &begun, called, !complete).await;
+        let r = to_value(&r.map_err(to_js)?)?;
+        state.borrow_mut().result = Some(r);
+        Ok(())
+    }
+}
+
+/// A streamed turn: `next()` until it resolves to `undefined`, then `result()`.
+#[wasm_bindgen]
+pub struct TurnStream {
+    state: Rc<RefCell<StreamState>>,
+}
+
+/// Opens a streamed turn: everything `managerSend` does up to the provider call, then opens the
+/// model's stream (the fallback chain applies until a stream opens).
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen(js_name = managerStreamOpen)]
+pub async fn manager_stream_open(
+    engine: &EngineHandle,
+    store: &StoreHandle,
+    manager: &ManagerHandle,
+    session: String,
+    #[wasm_bindgen(unchecked_param_type = "string | ChatMessage")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] opts: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AbortSignal | undefined")] signal: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(event: unknown) => void")] emit: js_sys::Function,
+) -> Result<TurnStream, JsValue> {
+    let input: Value = value(&input, "stream input", Error::invalid_message)?;
+    let o: SendOptions = super::options(&opts, "stream")?;
+    let client = client_for(&signal);
+    let events = sink(emit.clone());
+    let deps = Deps {
+        engine: engine.cell(),
+        store: store.store(),
+        client: &client,
+        emit: &events,
+    };
+    let settings = &manager.settings;
+    let begun = begin(&deps, settings, &session, &input, &o)
+        .await
+        .map_err(to_js)?;
+    let called = call_chain(&deps, settings, &begun, |cfg, req| {
+        let client = &client;
+        async move { open_stream(client, &cfg, &req).await }
+    })
+    .await
+    .map_err(to_js)?;
+    let (called, stream) = called.with_answer(());
+    let state = StreamState {
+        engine: engine.rc(),
+        store: store.store().clone(),
+        settings: settings.clone(),
+        emit,
+        begun: Rc::new(begun),
+        keep_partial: o.keep_partial,
+        called: Some(called),
+        stream: Some(stream),
+        result: None,
+    };
+    Ok(TurnStream {
+        state: Rc::new(RefCell::new(state)),
+    })
+}
+
+#[wasm_bindgen]
+impl TurnStream {
+    /// The next delta, or `undefined` at the end (the turn is then stored; see `result()`).
+    /// When the stream fails or is aborted, what arrived is stored first if `keepPartial` was set.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StreamDelta | undefined>")]
+    pub fn next(&self) -> js_sys::Promise {
+        let state = self.state.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let taken = state.borrow_mut().stream.take();
+            let Some(mut s) = taken else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            match s.next().await {
+                Ok(Some(d)) => {
+                    state.borrow_mut().stream = Some(s);
+                    to_value(&d)
+                }
+                Ok(None) => {
+                    StreamState::store(&state, s, true).await?;
+                    Ok(JsValue::UNDEFINED)
+                }
+                Err(e) => {
+                    if state.borrow().keep_partial {
+                        // the error is what the caller needs to see; storing is best effort
+                        let _ = StreamState::store(&state, s, false).await;
+                    }
+                    Err(to_js(e))
+                }
+            }
+        })
+    }
+
+    /// The turn's `{ message, model, usage, cost, contextInfo, … }` once `next()` resolved to `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "TurnResult | undefined")]
+    pub fn result(&self) -> JsValue {
+        self.state
+            .borrow()
+            .result
+            .clone()
+            .unwrap_or(JsValue::UNDEFINED)
+    }
 }

@@ -66,6 +66,11 @@ impl EngineHandle {
         &self.inner
     }
 
+    /// The engine, shared (a streamed turn keeps it between calls).
+    fn rc(&self) -> Rc<RefCell<Engine>> {
+        self.inner.clone()
+    }
+
     /// Runs `f` on this instance's engine.
     fn with<T>(&self, f: impl FnOnce(&mut Engine) -> Result<T, Error>) -> Result<T, JsValue> {
         with_engine(&self.inner, f)

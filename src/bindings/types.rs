@@ -182,6 +182,8 @@ export interface SendOptions {
   maxTokens?: number;
   /** Memory from earlier sessions for this turn (default: the manager's setting). */
   memory?: boolean;
+  /** `stream` only: when it stops early (abort, leaving the loop), store what arrived of the reply. */
+  keepPartial?: boolean;
 }
 
 /** What a turn did to its context (the seed's `context_info`). */

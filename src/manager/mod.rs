@@ -18,8 +18,9 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::instance::Engine;
 use crate::messages::{parse_message, Message};
 use crate::models::ModelInfo;
+use crate::providers::client::CallInfo;
 use crate::providers::client::{chat, HttpClient};
-use crate::providers::{ChatRequest, ProviderConfig, Usage};
+use crate::providers::{ChatRequest, ChatResponse, ProviderConfig, Usage};
 use crate::risk::{RiskLevel, Thresholds};
 use crate::route::fallback::Attempt;
 use crate::route::Decision;
@@ -142,6 +143,9 @@ pub struct SendOptions {
     /// Include memory from earlier sessions (default: the manager's setting).
     #[serde(default)]
     pub memory: Option<bool>,
+    /// Streams only: when the stream stops early (an abort), store what arrived of the reply.
+    #[serde(default)]
+    pub keep_partial: bool,
 }
 
 /// What a turn did to its context (the seed's `context_info`, camelCase).
@@ -489,14 +493,69 @@ fn new_facts(turn: &[(u64, Value)], stored: &HashSet<(String, String)>, now: f64
         .collect()
 }
 
-/// One turn. The user's message is stored first, so a failure loses nothing that was typed.
-pub async fn send<C: HttpClient>(
+/// A turn up to the provider call: the user's message stored, the context assembled, the route.
+pub struct Begun {
+    session: String,
+    t0: f64,
+    user: Value,
+    user_seq: u64,
+    seqs: Vec<u64>,
+    question: String,
+    a: Assembled,
+    decision: Decision,
+    chain: Vec<ModelInfo>,
+    reserve_override: Option<u64>,
+    temperature: Option<f64>,
+}
+
+impl Begun {
+    /// The stored user message's sequence number.
+    pub fn user_seq(&self) -> u64 {
+        self.user_seq
+    }
+}
+
+/// The model that answered, the context it got, and what the turn's summaries cost.
+pub struct Called<T> {
+    info: ModelInfo,
+    fitted: Fitted,
+    /// What the call returned (an answer, or an open stream).
+    pub answer: T,
+    attempts: Vec<Attempt>,
+    summarizer_usage: Vec<NewUsage>,
+    summarizer_cost: f64,
+}
+
+impl<T> Called<T> {
+    /// The same, with the answer replaced (a stream's final response).
+    pub fn with_answer<U>(self, answer: U) -> (Called<U>, T) {
+        (
+            Called {
+                info: self.info,
+                fitted: self.fitted,
+                answer,
+                attempts: self.attempts,
+                summarizer_usage: self.summarizer_usage,
+                summarizer_cost: self.summarizer_cost,
+            },
+            self.answer,
+        )
+    }
+
+    /// The model that answered.
+    pub fn model(&self) -> &str {
+        &self.info.id
+    }
+}
+
+/// Stores the user's message, assembles the context and routes.
+pub async fn begin<C: HttpClient>(
     d: &Deps<'_, C>,
     s: &Settings,
     session: &str,
     input: &Value,
     o: &SendOptions,
-) -> Result<TurnResult> {
+) -> Result<Begun> {
     let t0 = d.client.now_ms();
     let user = user_message(input)?;
     let reserve_override = match o.max_tokens {
@@ -528,7 +587,7 @@ pub async fn send<C: HttpClient>(
 
     // route (or the model asked for), then the chain of models to try. The router sees the
     // system part and the recent turns: the task is in them, and every model of the chain gets
-    // the whole history condensed to its own window below.
+    // the whole history condensed to its own window.
     let recent_from = a
         .messages
         .len()
@@ -557,7 +616,35 @@ pub async fn send<C: HttpClient>(
         .iter()
         .map(|m| with(d.engine, |e| e.models().get(m).cloned()))
         .collect::<Result<_>>()?;
+    Ok(Begun {
+        session: session.to_string(),
+        t0,
+        user,
+        user_seq: stored_user.seq,
+        seqs,
+        question,
+        a,
+        decision,
+        chain,
+        reserve_override,
+        temperature: o.temperature,
+    })
+}
 
+/// Fits the context to each model of the chain in turn and calls it (`call`: a chat, or opening
+/// a stream); a retryable failure moves on to the next. When none answers, what the summarizer
+/// cost is stored and the last error returned, naming the stored message and the models tried.
+pub async fn call_chain<C: HttpClient, T, F, Fut>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    b: &Begun,
+    call: F,
+) -> Result<Called<T>>
+where
+    F: Fn(ProviderConfig, ChatRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let session = b.session.as_str();
     let summarizer = s.summarizer.as_ref().and_then(|m| {
         let info = with(d.engine, |e| e.models().get(m).cloned()).ok()?;
         let mut cfg = s.config.providers.get(&info.provider)?.clone();
@@ -575,7 +662,7 @@ pub async fn send<C: HttpClient>(
     let mut attempts = Vec::new();
     let mut last_error: Option<Error> = None;
     let mut answered = None;
-    for (i, info) in chain.iter().enumerate() {
+    for (i, info) in b.chain.iter().enumerate() {
         let Some(cfg) = s.config.providers.get(&info.provider) else {
             let e = Error::invalid_config(format!(
                 "no provider configured for '{}' (the provider of {})",
@@ -589,10 +676,10 @@ pub async fn send<C: HttpClient>(
             d,
             s,
             session,
-            &a,
+            &b.a,
             info,
-            &question,
-            reserve_override,
+            &b.question,
+            b.reserve_override,
             summarizer.as_ref(),
         )
         .await
@@ -609,25 +696,18 @@ pub async fn send<C: HttpClient>(
             model: info.id.clone(),
             messages: fitted.context.clone(),
             max_tokens: Some(fitted.reserve.min(u32::MAX as u64) as u32),
-            temperature: o.temperature,
+            temperature: b.temperature,
             ..ChatRequest::default()
         };
-        match chat(d.client, cfg, &req).await {
-            Ok((resp, call)) => {
-                if call.attempts > 1 {
-                    (d.emit)(&Event::ProviderRetry {
-                        session_id: session.into(),
-                        model: info.id.clone(),
-                        attempts: call.attempts,
-                    });
-                }
+        match call(cfg.clone(), req).await {
+            Ok(answer) => {
                 attempts.push(Attempt {
                     model: info.id.clone(),
                     ok: true,
                     code: None,
                     message: None,
                 });
-                answered = Some((info.clone(), fitted, resp, call));
+                answered = Some((info.clone(), fitted, answer));
                 break;
             }
             Err(e) => {
@@ -637,12 +717,11 @@ pub async fn send<C: HttpClient>(
                 })?;
                 attempts.push(failed(&info.id, &e));
                 let retryable = e.retryable();
-                let next = chain.get(i + 1).map(|m| m.id.clone());
                 if retryable {
                     (d.emit)(&Event::ProviderFallback {
                         session_id: session.into(),
                         from: info.id.clone(),
-                        to: next,
+                        to: b.chain.get(i + 1).map(|m| m.id.clone()),
                         code: e.code.as_str().into(),
                         message: e.message.clone(),
                     });
@@ -656,7 +735,7 @@ pub async fn send<C: HttpClient>(
     }
 
     // what the summarizer cost is stored with the turn, answered or not
-    let mut usage = Vec::new();
+    let mut summarizer_usage = Vec::new();
     let mut summarizer_cost = 0.0;
     if let Some(sm) = &summarizer {
         for (u, latency) in sm.calls.borrow().iter() {
@@ -665,21 +744,13 @@ pub async fn send<C: HttpClient>(
             })?
             .unwrap_or(0.0);
             summarizer_cost += cost;
-            usage.push(NewUsage {
-                model: sm.model.clone(),
-                prompt_tokens: u.map_or(0, |u| u.prompt_tokens),
-                completion_tokens: u.map_or(0, |u| u.completion_tokens),
-                cached_tokens: u.map_or(0, |u| u.cached_tokens),
-                cost,
-                latency_ms: *latency,
-            });
+            summarizer_usage.push(new_usage(&sm.model, *u, cost, *latency));
         }
     }
-
-    let Some((info, fitted, resp, call)) = answered else {
-        if !usage.is_empty() {
+    let Some((info, fitted, answer)) = answered else {
+        if !summarizer_usage.is_empty() {
             let turn = Turn {
-                usage,
+                usage: summarizer_usage,
                 ..Turn::default()
             };
             store_or_report(d, session, d.store.commit_turn(session, &turn, &[]).await)?;
@@ -689,7 +760,7 @@ pub async fn send<C: HttpClient>(
         e.message = format!(
             "{} (the message is stored as #{}; models tried: {})",
             e.message,
-            stored_user.seq,
+            b.user_seq,
             attempts
                 .iter()
                 .map(|a| a.model.as_str())
@@ -698,7 +769,52 @@ pub async fn send<C: HttpClient>(
         );
         return Err(e);
     };
+    Ok(Called {
+        info,
+        fitted,
+        answer,
+        attempts,
+        summarizer_usage,
+        summarizer_cost,
+    })
+}
 
+fn new_usage(model: &str, u: Option<Usage>, cost: f64, latency_ms: f64) -> NewUsage {
+    NewUsage {
+        model: model.to_string(),
+        prompt_tokens: u.map_or(0, |u| u.prompt_tokens),
+        completion_tokens: u.map_or(0, |u| u.completion_tokens),
+        cached_tokens: u.map_or(0, |u| u.cached_tokens),
+        cost,
+        latency_ms,
+    }
+}
+
+/// Stores the reply (or, with `partial`, what arrived of it before an abort) with the turn's
+/// usage, new facts and any new summary, in one batch; says what the turn did.
+pub async fn finish<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    b: &Begun,
+    called: Called<(ChatResponse, CallInfo)>,
+    partial: bool,
+) -> Result<TurnResult> {
+    let session = b.session.as_str();
+    let Called {
+        info,
+        fitted,
+        answer: (resp, call),
+        attempts,
+        mut summarizer_usage,
+        summarizer_cost,
+    } = called;
+    if call.attempts > 1 {
+        (d.emit)(&Event::ProviderRetry {
+            session_id: session.into(),
+            model: info.id.clone(),
+            attempts: call.attempts,
+        });
+    }
     let cost = with(d.engine, |e| {
         Ok(e.record_call(
             &info.id,
@@ -707,19 +823,18 @@ pub async fn send<C: HttpClient>(
             call.latency_ms,
         ))
     })?;
-    usage.insert(
-        0,
-        NewUsage {
-            model: info.id.clone(),
-            prompt_tokens: resp.usage.map_or(0, |u| u.prompt_tokens),
-            completion_tokens: resp.usage.map_or(0, |u| u.completion_tokens),
-            cached_tokens: resp.usage.map_or(0, |u| u.cached_tokens),
-            cost: cost.unwrap_or(0.0),
-            latency_ms: call.latency_ms,
-        },
-    );
+    let mut usage = vec![new_usage(
+        &info.id,
+        resp.usage,
+        cost.unwrap_or(0.0),
+        call.latency_ms,
+    )];
+    if partial && resp.usage.is_none() {
+        usage.clear(); // nothing reported for a stopped stream
+    }
+    usage.append(&mut summarizer_usage);
     let reply = resp.message.clone();
-    let reply_seq_guess = seqs.last().map_or(0, |s| s + 1);
+    let reply_seq_guess = b.seqs.last().map_or(0, |s| s + 1);
 
     // facts of this turn not stored yet
     let stored: HashSet<(String, String)> = d
@@ -731,7 +846,7 @@ pub async fn send<C: HttpClient>(
         .collect();
     let facts = new_facts(
         &[
-            (stored_user.seq, user.clone()),
+            (b.user_seq, b.user.clone()),
             (reply_seq_guess, reply.clone()),
         ],
         &stored,
@@ -745,8 +860,8 @@ pub async fn send<C: HttpClient>(
             let covered: Vec<u64> = c
                 .evicted
                 .iter()
-                .filter(|&&i| i >= a.prefix)
-                .filter_map(|&i| seqs.get(i - a.prefix).copied())
+                .filter(|&&i| i >= b.a.prefix)
+                .filter_map(|&i| b.seqs.get(i - b.a.prefix).copied())
                 .collect();
             if let (Some(&from), Some(&to)) = (covered.first(), covered.last()) {
                 let last_to = d.store.summaries(session).await?.last().map(|r| r.to);
@@ -802,20 +917,36 @@ pub async fn send<C: HttpClient>(
             tokens_after: fitted.after,
             tokens_saved: fitted.before.saturating_sub(fitted.after),
             strategy: condensed.map(|c| c.strategy),
-            processing_time_ms: d.client.now_ms() - t0,
+            processing_time_ms: d.client.now_ms() - b.t0,
             model: info.id.clone(),
-            reason: if info.id == decision.model {
-                decision.reason.clone()
+            reason: if info.id == b.decision.model {
+                b.decision.reason.clone()
             } else {
-                format!("{} failed; fell back to {}", decision.model, info.id)
+                format!("{} failed; fell back to {}", b.decision.model, info.id)
             },
             fallbacks: condensed.map(|c| c.fallbacks.clone()).unwrap_or_default(),
             attempts,
             limit: fitted.usable,
-            memory: a.memory,
+            memory: b.a.memory,
         },
-        seq: [stored_user.seq, reply_seq],
+        seq: [b.user_seq, reply_seq],
     })
+}
+
+/// One turn. The user's message is stored first, so a failure loses nothing that was typed.
+pub async fn send<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    session: &str,
+    input: &Value,
+    o: &SendOptions,
+) -> Result<TurnResult> {
+    let b = begin(d, s, session, input, o).await?;
+    let called = call_chain(d, s, &b, |cfg, req| async move {
+        chat(d.client, &cfg, &req).await
+    })
+    .await?;
+    finish(d, s, &b, called, false).await
 }
 
 /// A store result; a failure is also reported as an event.

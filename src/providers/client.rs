@@ -271,6 +271,11 @@ impl<B: Body> ChatStream<B> {
         }
     }
 
+    /// What arrived before the stream stopped early (an abort, a cut): the message so far.
+    pub fn partial(self) -> ChatResponse {
+        self.acc.finish()
+    }
+
     /// The final message, finish reason and usage (after `next` returned `None`).
     pub fn finish(self) -> Result<ChatResponse> {
         if !self.acc.done {

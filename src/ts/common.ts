@@ -21,7 +21,7 @@ import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOpti
 export { isContextwiseError, contextwiseError };
 export type { ErrorCode, ContextwiseError, Limits } from './input.js';
 export type { StoreAdapter, KeyRange, BatchOp } from './adapter.js';
-export type { StoreOption, ContextEvent, ContextManagerConfig } from './manager.js';
+export type { StoreOption, ContextEvent, ContextManagerConfig, TurnStream } from './manager.js';
 export type {
   SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord, FactRecord, UsageRecord,
   NewFact, NewSummary, NewUsage, MemoryHit, SearchOptions, Export, SessionExport, ImportReport, StorageInfo,

@@ -5,7 +5,7 @@ import type * as Wasm from './contextwise_wasm.js';
 import type {
   ChatMessage, SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord,
   FactRecord, UsageRecord, MemoryHit, SearchOptions, Export, ImportReport, StorageInfo,
-  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback,
+  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta,
 } from './contextwise_wasm.js';
 import { wrapAdapter, type StoreAdapter, type WrappedBackend } from './adapter.js';
 import { hasIndexedDb, openIndexedDb } from './idb.js';
@@ -155,6 +155,14 @@ async function openBackend(rt: StoreRuntime, store: unknown, appName: string, b:
     "store must be 'indexeddb', 'memory', 'sqlite', { kind: 'sqlite', path }, { kind: 'postgres', connectionString } or an adapter with get/put/delete/list");
 }
 
+/** A streamed turn: its deltas as they arrive, and the stored turn once it ends. */
+export type TurnStream = AsyncIterableIterator<StreamDelta> & { result: Promise<TurnResult> };
+/** @internal Runs turns; turns of one session run one after another, in the order they were asked for. */
+export interface Turns {
+  send(id: string, input: unknown, opts: unknown): Promise<TurnResult>;
+  stream(id: string, input: unknown, opts: unknown): TurnStream;
+}
+
 const TURN_KEYS = ['providers', 'router', 'limits', 'summarizationThreshold', 'preserveRecentMessages', 'condensation', 'memory', 'system', 'maxOutputTokens'] as const;
 const CONFIG_KEYS = new Set<string>(['appName', 'store', 'onEvent', ...TURN_KEYS]);
 
@@ -189,8 +197,6 @@ export function contextManagerClass(d: Deps) {
     };
   }
 
-  /** Runs one turn; turns of one session run one after another, in the order they were asked for. */
-  type Turns = (id: string, input: unknown, opts: unknown) => Promise<TurnResult>;
 
   /**
    * One conversation: its messages in order, summaries, facts and usage, persisted in the
@@ -215,7 +221,16 @@ export function contextManagerClass(d: Deps) {
      * queued, never interleaved. `signal` aborts the call (the user's message stays stored).
      */
     send(input: string | ChatMessage, opts?: SendOptions & { signal?: AbortSignal }): Promise<TurnResult> {
-      return this.#turns(this.id, input, opts);
+      return this.#turns.send(this.id, input, opts);
+    }
+    /**
+     * The same turn, streamed: an async iterable of deltas (`{ type: 'text', text }`, tool-call
+     * pieces) as the model writes, and `result`, the stored turn. The request goes out at once,
+     * whether or not the deltas are read. `signal` — or leaving the loop early — stops it: the
+     * user's message stays stored, and the partial reply too with `keepPartial: true`.
+     */
+    stream(input: string | ChatMessage, opts?: SendOptions & { signal?: AbortSignal; keepPartial?: boolean }): TurnStream {
+      return this.#turns.stream(this.id, input, opts);
     }
     #run<T>(f: (w: Exports, h: Wasm.StoreHandle) => Promise<T>): Promise<T> {
       return this.#h().then((h) => d.callAsync((w) => f(w, h)));
@@ -310,32 +325,102 @@ export function contextManagerClass(d: Deps) {
       this.#onEvent = onEvent;
     }
 
-    readonly #turn: Turns = (id, input, opts) => {
-      let run: () => Promise<TurnResult>;
-      try {
-        const b = arg('send');
-        const i = typeof input === 'string' ? str(input, 'input', b) : plain(input, 'message', 'INVALID_MESSAGE', b);
-        const { data, extra } = split(opts, 'send options', 'INVALID_ARGUMENT', b, ['signal'] as const);
-        const manager = this.#manager;
-        if (!manager) {
-          throw contextwiseError('INVALID_CONFIG', "session.send needs providers: ContextManager.open({ appName, providers: { openai: { kind: 'openai', baseUrl, apiKey } }, router: { models: { primary: 'gpt-4o' } } })");
-        }
-        const onEvent = this.#onEvent;
-        // events reach the app after the wasm call returns to the event loop, never inside it
-        const emit = (e: unknown) => { if (onEvent) queueMicrotask(() => { try { onEvent(e as ContextEvent); } catch { /* the app's handler */ } }); };
-        run = () => {
-          const link = linkSignal(extra.signal, 'send options.signal');
-          return this.#h()
-            .then((h) => d.callAsync((w) => w.managerSend(d.engine(w), h, manager(), id, i as string | ChatMessage, data as SendOptions | undefined, link.signal, emit)))
-            .finally(link.done);
-        };
-      } catch (e) { return Promise.reject(e); }
+    /** Runs `run` after every earlier turn of the session has settled. */
+    #enqueue<T>(id: string, run: () => Promise<T>): Promise<T> {
       const prev = this.#queues.get(id) ?? Promise.resolve();
       const next = prev.then(run, run);
       this.#queues.set(id, next);
       const forget = () => { if (this.#queues.get(id) === next) this.#queues.delete(id); };
       next.then(forget, forget);
       return next;
+    }
+
+    /** The checked input and options of a turn, the manager handle and the event sink. */
+    #prepare(call: 'send' | 'stream', input: unknown, opts: unknown) {
+      const b = arg(call);
+      const i = typeof input === 'string' ? str(input, 'input', b) : plain(input, 'message', 'INVALID_MESSAGE', b);
+      const { data, extra } = split(opts, `${call} options`, 'INVALID_ARGUMENT', b, ['signal'] as const);
+      const manager = this.#manager;
+      if (!manager) {
+        throw contextwiseError('INVALID_CONFIG', `session.${call} needs providers: ContextManager.open({ appName, providers: { openai: { kind: 'openai', baseUrl, apiKey } }, router: { models: { primary: 'gpt-4o' } } })`);
+      }
+      const onEvent = this.#onEvent;
+      // events reach the app after the wasm call returns to the event loop, never inside it
+      const emit = (e: unknown) => { if (onEvent) queueMicrotask(() => { try { onEvent(e as ContextEvent); } catch { /* the app's handler */ } }); };
+      return { input: i as string | ChatMessage, opts: data as SendOptions | undefined, signal: extra.signal, manager, emit };
+    }
+
+    readonly #turns: Turns = {
+      send: (id, input, opts) => {
+        try {
+          const p = this.#prepare('send', input, opts);
+          return this.#enqueue(id, () => {
+            const link = linkSignal(p.signal, 'send options.signal');
+            return this.#h()
+              .then((h) => d.callAsync((w) => w.managerSend(d.engine(w), h, p.manager(), id, p.input, p.opts, link.signal, p.emit)))
+              .finally(link.done);
+          });
+        } catch (e) { return Promise.reject(e); }
+      },
+      stream: (id, input, opts) => {
+        const buffer: StreamDelta[] = [];
+        let wake: (() => void) | undefined;
+        let ended = false;
+        let failure: unknown;
+        // leaving the loop early stops the stream too
+        const stop = new AbortController();
+        let result: Promise<TurnResult>;
+        try {
+          const p = this.#prepare('stream', input, opts);
+          result = this.#enqueue(id, async () => {
+            const link = linkSignal(p.signal, 'stream options.signal');
+            link.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+            let s: Wasm.TurnStream | undefined;
+            try {
+              const h = await this.#h();
+              s = await d.callAsync((w) => w.managerStreamOpen(d.engine(w), h, p.manager(), id, p.input, p.opts, stop.signal, p.emit));
+              for (;;) {
+                const delta = await d.callAsync(() => (s as Wasm.TurnStream).next() as Promise<StreamDelta | undefined>);
+                if (delta === undefined) break;
+                buffer.push(delta);
+                wake?.();
+              }
+              return s.result() as TurnResult;
+            } catch (e) {
+              failure = e;
+              throw e;
+            } finally {
+              ended = true;
+              wake?.();
+              link.done();
+              try { s?.free(); } catch { /* an instance that was replaced */ }
+            }
+          });
+        } catch (e) {
+          failure = e;
+          ended = true;
+          result = Promise.reject(e);
+        }
+        result.catch(() => {}); // observed through the iterator too
+        async function* deltas(): AsyncGenerator<StreamDelta> {
+          let finished = false;
+          try {
+            for (;;) {
+              if (buffer.length) { yield buffer.shift()!; continue; }
+              if (ended) {
+                finished = true;
+                if (failure !== undefined) throw failure;
+                return;
+              }
+              await new Promise<void>((r) => { wake = r; });
+              wake = undefined;
+            }
+          } finally {
+            if (!finished) stop.abort();
+          }
+        }
+        return Object.assign(deltas(), { result });
+      },
     };
 
     /**
@@ -396,7 +481,7 @@ export function contextManagerClass(d: Deps) {
         const b = arg('session');
         const sid = id === undefined ? undefined : str(id, 'session id', b);
         const p = plain(init, 'session options', 'INVALID_ARGUMENT', b);
-        return this.#run((w, h) => w.storeSession(h, sid, p as never)).then((s) => new Session(s.id, this.#h, this.#turn));
+        return this.#run((w, h) => w.storeSession(h, sid, p as never)).then((s) => new Session(s.id, this.#h, this.#turns));
       } catch (e) { return Promise.reject(e); }
     }
 

@@ -22,7 +22,7 @@ const tk = (s) => o200k.encode(s, [], []).length;
 /** OpenAI's documented count of a request body's messages. */
 const requestTokens = (body) => body.messages.reduce((n, m) => n + 3 + tk(m.role) + tk(typeof m.content === 'string' ? m.content : ''), 3);
 
-models.register({ id: 'turn-small', provider: 'local', tokenizer: { encoding: 'o200k_base', exact: true }, contextWindow: 4096, maxOutputTokens: 512, pricing: { input: 1, output: 2 } });
+models.register({ id: 'turn-small', provider: 'local', tokenizer: { encoding: 'o200k_base', exact: true }, contextWindow: 4096, maxOutputTokens: 512, pricing: { input: 1, output: 2 }, capabilities: { tools: true, streaming: true } });
 models.register({ id: 'turn-summarizer', provider: 'local', tokenizer: { encoding: 'o200k_base', exact: true }, contextWindow: 16384, maxOutputTokens: 1024, pricing: { input: 0.1, output: 0.2 } });
 models.register({ id: 'turn-claude', provider: 'anthropic', tokenizer: { encoding: 'o200k_base', exact: true }, contextWindow: 8192, maxOutputTokens: 1024, pricing: { input: 3, output: 15 } });
 
@@ -181,6 +181,51 @@ test('an Anthropic provider and a fallback to it; memory from an earlier session
     assert.equal(req.body.model, 'turn-claude');
     assert.ok(req.body.messages.every((m) => m.role === 'user' || m.role === 'assistant'), 'system goes apart in the Anthropic format');
     assert.equal((await s.messages()).length, 4);
+  } finally {
+    await manager.close();
+  }
+});
+
+test('session.stream: deltas as they arrive, the turn stored at the end; a stop keeps the partial reply only when asked', async () => {
+  const manager = await ContextManager.open(config({ store: 'memory' }));
+  try {
+    const s = await manager.session('streamed');
+    const stream = s.stream('Describe the picture');
+    let text = '';
+    for await (const d of stream) if (d.type === 'text') text += d.text;
+    const r = await stream.result;
+    assert.ok(text.length > 0);
+    assert.equal(r.message.content, text, 'the stored reply is what was streamed');
+    assert.equal(openai.requests.at(-1).body.stream, true);
+    assert.ok(r.usage && r.usage.promptTokens > 0, 'usage from the stream');
+    assert.deepEqual((await s.messages()).map((m) => m.message.content), ['Describe the picture', text]);
+
+    // leaving the loop early: the user's message stays, no reply without keepPartial
+    openai.script.push('slow');
+    const early = s.stream('Again, slowly');
+    for await (const d of early) { void d; break; }
+    await assert.rejects(early.result, (e) => e.code === 'ABORTED');
+    assert.deepEqual((await s.messages()).slice(2).map((m) => m.message.role), ['user']);
+
+    // an abort with keepPartial: what arrived is stored
+    openai.script.push('slow');
+    const controller = new AbortController();
+    const partial = s.stream('Once more', { signal: controller.signal, keepPartial: true });
+    let got = '';
+    await assert.rejects((async () => {
+      for await (const d of partial) {
+        if (d.type === 'text') got += d.text;
+        if (got.length > 5) controller.abort();
+      }
+    })(), (e) => e.code === 'ABORTED');
+    const stored = await s.messages();
+    assert.equal(stored.at(-2).message.content, 'Once more');
+    assert.equal(stored.at(-1).message.role, 'assistant');
+    assert.ok(got.startsWith(stored.at(-1).message.content) || stored.at(-1).message.content.startsWith(got), 'the partial reply');
+
+    // and the session goes on
+    const next = await s.send('Thanks');
+    assert.equal(next.seq[0], stored.length);
   } finally {
     await manager.close();
   }
