@@ -288,6 +288,37 @@ fn two_hundred_turns_fit_keep_facts_and_lose_nothing() {
         .any(|f| f.text.contains("Postgres 16")));
     assert!(!block_on(st.summaries(&session)).unwrap().is_empty());
 
+    // stats: the stored totals equal the usage stored, per model; condensations and fallbacks counted
+    let st_stats = block_on(contextwise::manager::stats(&st, &e)).unwrap();
+    for (model, m) in &st_stats.models {
+        let of = |f: fn(&contextwise::store::UsageRecord) -> u64| {
+            usage
+                .iter()
+                .filter(|u| &u.model == model)
+                .map(f)
+                .sum::<u64>()
+        };
+        assert_eq!(m.prompt_tokens, of(|u| u.prompt_tokens), "{model}");
+        assert_eq!(m.completion_tokens, of(|u| u.completion_tokens), "{model}");
+        assert_eq!(
+            m.requests,
+            usage.iter().filter(|u| &u.model == model).count() as u64
+        );
+    }
+    assert_eq!(st_stats.turns, 200);
+    assert_eq!(
+        st_stats.models["small-model"].errors, 5,
+        "five turns failed on the primary"
+    );
+    assert_eq!(st_stats.fallbacks, 5);
+    assert_eq!(st_stats.condensations.count, condensed_turns);
+    assert!(st_stats.models["cheap-summarizer"].summaries > 0);
+    let table = contextwise::manager::stats::format(&st_stats);
+    assert!(
+        table.starts_with("model") && table.contains("small-model") && table.contains("turns 200"),
+        "{table}"
+    );
+
     // events for monitoring
     let ev = events.borrow();
     assert!(ev.iter().any(|e| matches!(e, Event::CondensationTriggered { message, .. } if message.starts_with("Compression triggered: "))));

@@ -256,3 +256,25 @@ impl TurnStream {
             .unwrap_or(JsValue::UNDEFINED)
     }
 }
+
+/// What the turns did, from the store: per model requests, errors, tokens, cost and latency;
+/// routing savings; condensations; this process's count-cache hit ratio.
+#[wasm_bindgen(js_name = managerStats, unchecked_return_type = "ManagerStats")]
+pub async fn manager_stats(engine: &EngineHandle, store: &StoreHandle) -> Result<JsValue, JsValue> {
+    let s = crate::manager::stats(store.store(), engine.cell())
+        .await
+        .map_err(to_js)?;
+    to_value(&s)
+}
+
+/// `manager_stats` as a short text table.
+#[wasm_bindgen(js_name = managerFormatStats)]
+pub async fn manager_format_stats(
+    engine: &EngineHandle,
+    store: &StoreHandle,
+) -> Result<String, JsValue> {
+    let s = crate::manager::stats(store.store(), engine.cell())
+        .await
+        .map_err(to_js)?;
+    Ok(crate::manager::stats::format(&s))
+}

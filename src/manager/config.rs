@@ -243,6 +243,15 @@ impl Settings {
         })
     }
 
+    /// The model savings are measured against: the router's `complex` model, else its primary.
+    pub fn reference_model(&self) -> Option<String> {
+        let r = &self.router.models;
+        r.complex
+            .clone()
+            .or_else(|| r.primary.clone())
+            .or_else(|| self.router.default.clone())
+    }
+
     /// Every model the configuration names (router roles, rules, fallbacks, the summarizer).
     pub fn models(&self) -> Vec<String> {
         let mut all = router_models(&self.router);

@@ -5,8 +5,10 @@
 //! the event sink are given.
 
 pub mod config;
+pub mod stats;
 
 pub use config::{ManagerConfig, Settings};
+pub use stats::{ManagerStats, Totals};
 
 use crate::condense::facts::extract_local;
 use crate::condense::llm::Summarizer;
@@ -524,6 +526,8 @@ pub struct Called<T> {
     attempts: Vec<Attempt>,
     summarizer_usage: Vec<NewUsage>,
     summarizer_cost: f64,
+    /// What this turn adds to `stats()`.
+    delta: Totals,
 }
 
 impl<T> Called<T> {
@@ -537,6 +541,7 @@ impl<T> Called<T> {
                 attempts: self.attempts,
                 summarizer_usage: self.summarizer_usage,
                 summarizer_cost: self.summarizer_cost,
+                delta: self.delta,
             },
             self.answer,
         )
@@ -662,6 +667,7 @@ where
     let mut attempts = Vec::new();
     let mut last_error: Option<Error> = None;
     let mut answered = None;
+    let mut delta = Totals::default();
     for (i, info) in b.chain.iter().enumerate() {
         let Some(cfg) = s.config.providers.get(&info.provider) else {
             let e = Error::invalid_config(format!(
@@ -715,6 +721,7 @@ where
                     en.record_error(&info.id);
                     Ok(())
                 })?;
+                delta.error(&info.id);
                 attempts.push(failed(&info.id, &e));
                 let retryable = e.retryable();
                 if retryable {
@@ -745,6 +752,7 @@ where
             .unwrap_or(0.0);
             summarizer_cost += cost;
             summarizer_usage.push(new_usage(&sm.model, *u, cost, *latency));
+            delta.call(&sm.model, call_figures(*u, cost, *latency), true);
         }
     }
     let Some((info, fitted, answer)) = answered else {
@@ -755,6 +763,8 @@ where
             };
             store_or_report(d, session, d.store.commit_turn(session, &turn, &[]).await)?;
         }
+        delta.failed_turns += 1;
+        record_stats(d, session, &delta).await;
         let mut e =
             last_error.unwrap_or_else(|| Error::invalid_config("the router chose no model"));
         e.message = format!(
@@ -776,7 +786,42 @@ where
         attempts,
         summarizer_usage,
         summarizer_cost,
+        delta,
     })
+}
+
+fn call_figures(u: Option<Usage>, cost: f64, latency_ms: f64) -> stats::Call {
+    stats::Call {
+        prompt: u.map_or(0, |u| u.prompt_tokens),
+        completion: u.map_or(0, |u| u.completion_tokens),
+        cached: u.map_or(0, |u| u.cached_tokens),
+        cost,
+        latency_ms,
+    }
+}
+
+/// Adds a turn's figures to the stored totals; a failure is reported, never thrown (the turn is stored).
+async fn record_stats<C: HttpClient>(d: &Deps<'_, C>, session: &str, delta: &Totals) {
+    let r = async {
+        let mut t: Totals = d.store.turn_stats().await?.unwrap_or_default();
+        t.merge(delta);
+        d.store.put_turn_stats(&t).await
+    }
+    .await;
+    let _ = store_or_report(d, session, r);
+}
+
+/// The totals of every turn stored (`manager.stats()`), with this process's count-cache hit ratio.
+pub async fn stats(store: &Store, engine: &RefCell<Engine>) -> Result<ManagerStats> {
+    let t: Totals = store.turn_stats().await?.unwrap_or_default();
+    let c = with(engine, |e| Ok(e.cache_stats()))?;
+    let lookups = c.hits + c.misses;
+    let ratio = if lookups == 0 {
+        0.0
+    } else {
+        c.hits as f64 / lookups as f64
+    };
+    Ok(t.report(ratio))
 }
 
 fn new_usage(model: &str, u: Option<Usage>, cost: f64, latency_ms: f64) -> NewUsage {
@@ -807,6 +852,7 @@ pub async fn finish<C: HttpClient>(
         attempts,
         mut summarizer_usage,
         summarizer_cost,
+        mut delta,
     } = called;
     if call.attempts > 1 {
         (d.emit)(&Event::ProviderRetry {
@@ -900,6 +946,25 @@ pub async fn finish<C: HttpClient>(
         d.store.commit_turn(session, &turn, &[reply_tokens]).await,
     )?;
     let reply_seq = receipt.messages.first().map_or(reply_seq_guess, |m| m.seq);
+    let figures = call_figures(resp.usage, cost.unwrap_or(0.0), call.latency_ms);
+    delta.call(&info.id, figures, false);
+    let reference = s
+        .reference_model()
+        .and_then(|m| with(d.engine, |e| e.models().get(&m).cloned()).ok());
+    delta.turn(
+        &info,
+        reference.as_ref(),
+        figures,
+        info.id != b.decision.model,
+    );
+    if let Some(c) = &fitted.condensed {
+        delta.condensation(
+            c.strategy.as_str(),
+            fitted.before.saturating_sub(fitted.after),
+            c.fallbacks.len(),
+        );
+    }
+    record_stats(d, session, &delta).await;
     let thresholds = Thresholds::default();
     let condensed = fitted.condensed.as_ref();
     Ok(TurnResult {

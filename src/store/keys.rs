@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `!meta` | `{ schema }` |
 //! | `!stats` | search-index totals `{ docs, totalLen }` |
+//! | `!turns` | the turn loop's totals (`manager.stats()`) |
 //! | `s/<session>` | [`SessionRecord`](super::SessionRecord) |
 //! | `v/<hash of session>/<rev>` | `""` — claims of a session's latest 64 revisions (kept after a delete, so a writer that read the deleted session fails) |
 //! | `u/<updated ms>/<session>` | `""` — the listing by last update (checked against `s/`) |
@@ -23,6 +24,8 @@ use crate::error::{Error, Result};
 pub const META: &str = "!meta";
 /// Key of the search-index totals.
 pub const STATS: &str = "!stats";
+/// Key of the turn loop's totals.
+pub const TURN_STATS: &str = "!turns";
 
 /// The end (exclusive) of the range of keys starting with `prefix` ('~' is the largest
 /// printable ASCII character and never appears in a key).

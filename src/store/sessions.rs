@@ -129,6 +129,24 @@ impl Store {
         self.schema
     }
 
+    /// The turn loop's totals (`manager.stats()`), once a turn was recorded.
+    pub async fn turn_stats<T: DeserializeOwned>(&self) -> Result<Option<T>> {
+        self.get_json(keys::TURN_STATS).await
+    }
+
+    /// Writes the turn loop's totals back (the manager reads, adds a turn and writes; two
+    /// processes finishing turns at the same moment may each miss the other's last turn).
+    pub async fn put_turn_stats<T: serde::Serialize>(&self, v: &T) -> Result<()> {
+        let value = serde_json::to_string(v)
+            .map_err(|e| Error::new(ErrorCode::Internal, format!("turn stats: {e}")))?;
+        self.commit(&[Op::Put {
+            key: keys::TURN_STATS.to_string(),
+            value,
+            if_absent: false,
+        }])
+        .await
+    }
+
     pub(super) async fn get_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
         match self.backend.get(key).await? {
             None => Ok(None),

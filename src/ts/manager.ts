@@ -5,7 +5,7 @@ import type * as Wasm from './contextwise_wasm.js';
 import type {
   ChatMessage, SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord,
   FactRecord, UsageRecord, MemoryHit, SearchOptions, Export, ImportReport, StorageInfo,
-  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta,
+  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta, ManagerStats,
 } from './contextwise_wasm.js';
 import { wrapAdapter, type StoreAdapter, type WrappedBackend } from './adapter.js';
 import { hasIndexedDb, openIndexedDb } from './idb.js';
@@ -531,6 +531,20 @@ export function contextManagerClass(d: Deps) {
         const sid = str(id, 'session id', arg('deleteSession'));
         return this.#run((w, h) => w.storeDeleteSession(h, sid));
       } catch (e) { return Promise.reject(e); }
+    }
+
+    /**
+     * What the turns did, kept in the store (so it survives a reload): per model `requests`,
+     * `errors`, tokens, `cost`, `avgLatencyMs` / `p95LatencyMs`; turns, the share answered by
+     * cheaper models and the estimated saving; condensations; the count cache's hit ratio.
+     */
+    stats(): Promise<ManagerStats> {
+      return this.#h().then((h) => d.callAsync((w) => w.managerStats(d.engine(w), h)));
+    }
+
+    /** `stats()` as a short text table, for CLIs, logs and the demo. */
+    formatStats(): Promise<string> {
+      return this.#h().then((h) => d.callAsync((w) => w.managerFormatStats(d.engine(w), h)));
     }
 
     /** Calibration factors per model, as stored by turns. */

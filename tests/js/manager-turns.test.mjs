@@ -90,6 +90,23 @@ test('60 turns in a 4,096-token window: every request fits, facts survive, nothi
     assert.ok((await session.facts()).some((f) => f.text.includes('Postgres 16')));
     assert.ok((await session.summaries()).length > 0);
 
+    // stats: kept in the store, equal to the usage stored (summaries included)
+    const stats = await manager.stats();
+    assert.equal(stats.turns, 60);
+    for (const [model, m] of Object.entries(stats.models)) {
+      const mine = usage.filter((u) => u.model === model);
+      assert.equal(m.requests, mine.length, model);
+      assert.equal(m.promptTokens, mine.reduce((n, u) => n + u.promptTokens, 0), model);
+      assert.ok(Math.abs(m.cost - mine.reduce((n, u) => n + u.cost, 0)) < 1e-9, model);
+      assert.ok(m.p95LatencyMs >= m.avgLatencyMs * 0 && m.avgLatencyMs > 0);
+    }
+    assert.equal(stats.condensations.count, condensed);
+    assert.ok(stats.countCacheHitRatio > 0.5, 'counts of the growing conversation come from the cache');
+    const table = await manager.formatStats();
+    assert.match(table, /^model\s+requests\s+errors/);
+    assert.match(table, /turn-small/);
+    assert.match(table, /turns 60 /);
+
     await new Promise((r) => setTimeout(r, 0));
     const types = new Set(events.map((e) => e.type));
     for (const t of ['storage', 'route.decided', 'condensation.triggered', 'condensation.done']) assert.ok(types.has(t), t);
@@ -108,12 +125,12 @@ const manager = await ContextManager.open({ appName: 'turns', store: { kind: 'sq
   providers: { local: { kind: 'openai', baseUrl: ${JSON.stringify(openai.base)} } }, router: { models: { primary: 'turn-small' }, useHybrid: false } });
 const session = await manager.session('long');
 const r = await session.send('What was the database again?');
-console.log(JSON.stringify({ seq: r.seq, stored: (await session.messages()).length, condensed: r.contextInfo.condensationApplied }));
+console.log(JSON.stringify({ seq: r.seq, stored: (await session.messages()).length, condensed: r.contextInfo.condensationApplied, turns: (await manager.stats()).turns }));
 await manager.close();
 `);
   const before = openai.requests.length;
   const { stdout } = await run(process.execPath, [script], { encoding: 'utf8' });
-  assert.deepEqual(JSON.parse(stdout), { seq: [120, 121], stored: 122, condensed: true });
+  assert.deepEqual(JSON.parse(stdout), { seq: [120, 121], stored: 122, condensed: true, turns: 61 }, 'stats survive in the store');
   const resumed = JSON.stringify(openai.requests.slice(before).at(-1).body);
   assert.ok(resumed.includes('Postgres 16') && resumed.includes('src/billing/invoice.rs'), 'the resumed turn carries the facts');
 });
