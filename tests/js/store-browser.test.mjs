@@ -7,6 +7,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { pkgRoot } from './helpers.mjs';
 import { serve, launchChromium } from './static-server.mjs';
+import { pageContext, run } from './page-runner.mjs';
 
 let site, browser;
 before(async () => {
@@ -18,44 +19,7 @@ after(async () => {
   await site?.close();
 });
 
-/** A browser context (shared IndexedDB) whose pages are closed by `close()`. */
-async function context() {
-  const ctx = await browser.newContext();
-  return {
-    async page() {
-      const page = await ctx.newPage();
-      await page.goto(`${site.url}/store-blank`); // any document of the package's origin (a 404 page is fine)
-      return page;
-    },
-    async close() {
-      for (const p of ctx.pages()) await p.close().catch(() => {});
-      await ctx.close();
-    },
-  };
-}
-
-/**
- * Runs `fn(cw, arg, h)` in `page` after `await cw.init()`. `h.S` is state kept by the page between
- * calls; `h.describe(e)` an error as data; `h.plain(v)` a result as JSON-able data (Maps → objects).
- */
-function run(page, fn, arg) {
-  return page.evaluate(async ({ src, arg }) => {
-    const cw = await import('/pkg/web/index.js');
-    await cw.init();
-    const describe = (e) => (e instanceof Error
-      ? { name: e.name, code: e.code, message: e.message }
-      : { notAnError: true, text: String(e) });
-    const plain = (v) => {
-      if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, plain(x)]));
-      if (Array.isArray(v)) return v.map(plain);
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-      return v;
-    };
-    const h = { S: (globalThis.__S ??= {}), describe, plain };
-    // eslint-disable-next-line no-new-func
-    return new Function('cw', 'arg', 'h', `return (${src})(cw, arg, h);`)(cw, arg, h);
-  }, { src: fn.toString(), arg });
-}
+const context = () => pageContext(browser, site, '/store-blank');
 
 /** In a page: opens a raw IndexedDB connection → the IDBDatabase (upgrade: `fn(db)` in onupgradeneeded). */
 const RAW_OPEN = `(name, version, upgrade) => new Promise((resolve, reject) => {
