@@ -278,3 +278,35 @@ pub async fn manager_format_stats(
         .map_err(to_js)?;
     Ok(crate::manager::stats::format(&s))
 }
+
+/// The next turn's route, tokens, risk and (with `plan`) condensation plan, for `input` not yet
+/// sent; nothing is stored or sent.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen(js_name = managerPreview, unchecked_return_type = "TurnPreview")]
+pub async fn manager_preview(
+    engine: &EngineHandle,
+    store: &StoreHandle,
+    manager: &ManagerHandle,
+    session: String,
+    #[wasm_bindgen(unchecked_param_type = "string | ChatMessage | undefined")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] opts: JsValue,
+    plan: bool,
+) -> Result<JsValue, JsValue> {
+    let input: Option<Value> = if input.is_undefined() || input.is_null() {
+        None
+    } else {
+        Some(value(&input, "input", Error::invalid_message)?)
+    };
+    let o: SendOptions = super::options(&opts, "assess")?;
+    let client = FetchClient { signal: None };
+    let deps = Deps {
+        engine: engine.cell(),
+        store: store.store(),
+        client: &client,
+        emit: &|_| {},
+    };
+    let p = crate::manager::preview(&deps, &manager.settings, &session, input.as_ref(), &o, plan)
+        .await
+        .map_err(to_js)?;
+    to_value(&p)
+}

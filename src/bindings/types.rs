@@ -228,6 +228,8 @@ export type CondenseStrategy = Strategy;
 export type CondensationPlan = Plan;
 export type CondenseResult = Condensed;
 export type StreamDelta = Delta;
+/** What the next turn would send (`session.assess()`, `session.plan()`). */
+export type TurnPreview = Preview;
 /** A routing decision; `routedChat` adds every model it tried. */
 export type RouteDecision = Decision & { attempts?: Attempt[] };
 "#;

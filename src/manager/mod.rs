@@ -332,6 +332,38 @@ async fn assemble(
     })
 }
 
+/// The condensation options of a turn for `info`.
+#[allow(clippy::too_many_arguments)]
+fn condense_options(
+    s: &Settings,
+    info: &ModelInfo,
+    a: &Assembled,
+    question: &str,
+    target: u64,
+    keep: usize,
+    max_message: Option<u64>,
+    reserve: u64,
+    summarizer_model: Option<String>,
+) -> CondenseOptions {
+    CondenseOptions {
+        model: info.id.clone(),
+        target: Some(target as f64),
+        keep_recent: Some(keep as f64),
+        strategy: Some(s.strategy),
+        question: Some(question.to_string()),
+        pinned: (0..a.prefix).collect(),
+        reserve_output: Some(reserve as f64),
+        max_message_tokens: max_message.map(|m| m as f64),
+        summarizer_model,
+        ..CondenseOptions::default()
+    }
+}
+
+/// The size a condensed context is brought down to: 60 % of the usable window (less with a low threshold).
+fn condense_target(s: &Settings, usable: u64) -> u64 {
+    (usable as f64 * (s.threshold * 0.8).min(0.6)) as u64
+}
+
 /// Makes the context fit `model`: unchanged below the threshold, condensed above it; fewer
 /// verbatim turns, then truncated long messages, when the recent part alone is too large.
 #[allow(clippy::too_many_arguments)]
@@ -382,23 +414,22 @@ async fn fit<C: HttpClient>(
         threshold,
         message: format!("Compression triggered: {before} tokens > {threshold} threshold"),
     });
-    let target = (usable as f64 * (s.threshold * 0.8).min(0.6)) as u64;
+    let target = condense_target(s, usable);
     let t0 = d.client.now_ms();
     let mut keep = s.keep_recent;
     let mut max_message = None;
     loop {
-        let o = CondenseOptions {
-            model: info.id.clone(),
-            target: Some(target as f64),
-            keep_recent: Some(keep as f64),
-            strategy: Some(s.strategy),
-            question: Some(question.to_string()),
-            pinned: (0..a.prefix).collect(),
-            reserve_output: Some(reserve as f64),
-            max_message_tokens: max_message.map(|m| m as f64),
-            summarizer_model: summarizer.map(|p| p.model.clone()),
-            ..CondenseOptions::default()
-        };
+        let o = condense_options(
+            s,
+            info,
+            a,
+            question,
+            target,
+            keep,
+            max_message,
+            reserve,
+            summarizer.map(|p| p.model.clone()),
+        );
         let (prepared, cache) = with(d.engine, |e| e.prepare_condensation(&all, &o))?;
         let now = || d.client.now_ms();
         let c = run_condensation(prepared, summarizer, &cache, &now, false).await?;
@@ -553,6 +584,69 @@ impl<T> Called<T> {
     }
 }
 
+/// The context of a turn, its route and the chain of models to try.
+struct Routed {
+    a: Assembled,
+    decision: Decision,
+    chain: Vec<ModelInfo>,
+}
+
+/// Assembles the context (system, memory, the conversation) and routes it. `record`: a real turn
+/// (routing statistics and the `route.decided` event), not a preview.
+async fn assemble_and_route<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    session: &str,
+    question: &str,
+    history: Vec<Value>,
+    o: &SendOptions,
+    record: bool,
+) -> Result<Routed> {
+    let memory = o.memory.unwrap_or(s.config.memory.cross_session);
+    let a = assemble(d.store, s, session, question, history, memory).await?;
+    // the router sees the system part and the recent turns: the task is in them, and every
+    // model of the chain gets the whole history condensed to its own window
+    let recent_from = a
+        .messages
+        .len()
+        .saturating_sub(s.keep_recent.max(1))
+        .max(a.prefix);
+    let routed = Value::Array(
+        a.messages[..a.prefix]
+            .iter()
+            .chain(&a.messages[recent_from..])
+            .cloned()
+            .collect(),
+    );
+    let mut decision = with(d.engine, |e| {
+        if record {
+            e.route(&routed, &s.router)
+        } else {
+            crate::route::route(e, &mut Default::default(), &routed, &s.router)
+        }
+    })?;
+    if let Some(m) = &o.model {
+        let info = with(d.engine, |e| e.models().get(m).cloned())?;
+        decision.reason = format!("{} was asked for", info.id);
+        decision.fallbacks.retain(|f| *f != info.id);
+        decision.fallbacks.insert(0, info.id.clone());
+        decision.model = info.id;
+        decision.provider = info.provider;
+    }
+    if record {
+        (d.emit)(&Event::RouteDecided {
+            session_id: session.into(),
+            decision: decision.clone(),
+        });
+    }
+    let chain: Vec<ModelInfo> = decision
+        .fallbacks
+        .iter()
+        .map(|m| with(d.engine, |e| e.models().get(m).cloned()))
+        .collect::<Result<_>>()?;
+    Ok(Routed { a, decision, chain })
+}
+
 /// Stores the user's message, assembles the context and routes.
 pub async fn begin<C: HttpClient>(
     d: &Deps<'_, C>,
@@ -579,48 +673,9 @@ pub async fn begin<C: HttpClient>(
     let stored_user = d.store.append(session, user.clone(), tokens).await?;
     let history = d.store.messages(session, &MessageRange::default()).await?;
     let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
-    let memory = o.memory.unwrap_or(s.config.memory.cross_session);
-    let a = assemble(
-        d.store,
-        s,
-        session,
-        &question,
-        history.into_iter().map(|r| r.message).collect(),
-        memory,
-    )
-    .await?;
-
-    // route (or the model asked for), then the chain of models to try. The router sees the
-    // system part and the recent turns: the task is in them, and every model of the chain gets
-    // the whole history condensed to its own window.
-    let recent_from = a
-        .messages
-        .len()
-        .saturating_sub(s.keep_recent.max(1))
-        .max(a.prefix);
-    let routed: Vec<Value> = a.messages[..a.prefix]
-        .iter()
-        .chain(&a.messages[recent_from..])
-        .cloned()
-        .collect();
-    let mut decision = with(d.engine, |e| e.route(&Value::Array(routed), &s.router))?;
-    if let Some(m) = &o.model {
-        let info = with(d.engine, |e| e.models().get(m).cloned())?;
-        decision.reason = format!("{} was asked for", info.id);
-        decision.fallbacks.retain(|f| *f != info.id);
-        decision.fallbacks.insert(0, info.id.clone());
-        decision.model = info.id;
-        decision.provider = info.provider;
-    }
-    (d.emit)(&Event::RouteDecided {
-        session_id: session.into(),
-        decision: decision.clone(),
-    });
-    let chain: Vec<ModelInfo> = decision
-        .fallbacks
-        .iter()
-        .map(|m| with(d.engine, |e| e.models().get(m).cloned()))
-        .collect::<Result<_>>()?;
+    let history = history.into_iter().map(|r| r.message).collect();
+    let Routed { a, decision, chain } =
+        assemble_and_route(d, s, session, &question, history, o, true).await?;
     Ok(Begun {
         session: session.to_string(),
         t0,
@@ -995,6 +1050,135 @@ pub async fn finish<C: HttpClient>(
             memory: b.a.memory,
         },
         seq: [b.user_seq, reply_seq],
+    })
+}
+
+/// What the next turn would send, computed without sending or storing anything.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    /// The model the router would choose.
+    pub model: String,
+    /// Why.
+    pub reason: String,
+    /// Tokens of the assembled context (system, memory, conversation, the pending input).
+    pub tokens: u64,
+    /// The model's window, or `maxContextTokens` when smaller.
+    pub window: u64,
+    /// Tokens reserved for the reply.
+    pub reserve: u64,
+    /// `window - reserve`.
+    pub limit: u64,
+    /// `tokens / limit`.
+    pub utilization: f64,
+    /// The risk level.
+    pub risk_level: RiskLevel,
+    /// What to do about it.
+    pub action: crate::risk::RiskAction,
+    /// True when the turn would be condensed (`utilization` ≥ `summarizationThreshold`).
+    pub condensation_needed: bool,
+    /// Memory hits from earlier sessions that would be added.
+    pub memory: usize,
+    /// The condensation plan (`plan()` only): what would be kept, summarized or dropped, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub plan: Option<crate::condense::plan::Plan>,
+}
+
+/// The next turn's context, route, risk and (with `with_plan`) condensation plan; `input` is a
+/// message not yet sent. Nothing is stored, no provider is called, routing statistics are unchanged.
+pub async fn preview<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    session: &str,
+    input: Option<&Value>,
+    o: &SendOptions,
+    with_plan: bool,
+) -> Result<Preview> {
+    let mut history: Vec<Value> = d
+        .store
+        .messages(session, &MessageRange::default())
+        .await?
+        .into_iter()
+        .map(|r| r.message)
+        .collect();
+    if let Some(i) = input {
+        history.push(user_message(i)?);
+    }
+    let question = history
+        .iter()
+        .rev()
+        .filter_map(|m| parse_message(m, 0).ok())
+        .find(|m| m.role == crate::messages::Role::User)
+        .map(|m| m.text())
+        .unwrap_or_default();
+    let Routed { a, decision, chain } =
+        assemble_and_route(d, s, session, &question, history, o, false).await?;
+    let info = chain
+        .first()
+        .cloned()
+        .ok_or_else(|| Error::invalid_config("the router chose no model"))?;
+    let all = Value::Array(a.messages.clone());
+    let tokens = with(d.engine, |e| {
+        e.count_messages(
+            &all,
+            &ChatOptions {
+                model: info.id.clone(),
+                tools: None,
+            },
+        )
+        .map(|c| c.total)
+    })?;
+    let window = s.window(&info);
+    let reserve = match o.max_tokens {
+        Some(n) if n.is_finite() && n >= 1.0 => n as u64,
+        _ => s.reserve(&info, window),
+    }
+    .min(window - 1);
+    let limit = window - reserve;
+    let utilization = tokens as f64 / limit as f64;
+    let risk_level = Thresholds::default().level(utilization);
+    let needed = utilization >= s.threshold;
+    let plan = if with_plan {
+        // not due: a target of the whole usable window, so the plan keeps everything
+        let target = if needed {
+            condense_target(s, limit)
+        } else {
+            limit
+        };
+        let co = condense_options(
+            s,
+            &info,
+            &a,
+            &question,
+            target,
+            s.keep_recent,
+            None,
+            reserve,
+            s.summarizer.clone(),
+        );
+        Some(
+            with(d.engine, |e| e.prepare_condensation(&all, &co))?
+                .0
+                .plan,
+        )
+    } else {
+        None
+    };
+    Ok(Preview {
+        model: info.id.clone(),
+        reason: decision.reason,
+        tokens,
+        window,
+        reserve,
+        limit,
+        utilization,
+        risk_level,
+        action: risk_level.action(),
+        condensation_needed: needed,
+        memory: a.memory,
+        plan,
     })
 }
 

@@ -5,7 +5,7 @@ import type * as Wasm from './contextwise_wasm.js';
 import type {
   ChatMessage, SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord,
   FactRecord, UsageRecord, MemoryHit, SearchOptions, Export, ImportReport, StorageInfo,
-  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta, ManagerStats,
+  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta, ManagerStats, TurnPreview, Plan,
 } from './contextwise_wasm.js';
 import { wrapAdapter, type StoreAdapter, type WrappedBackend } from './adapter.js';
 import { hasIndexedDb, openIndexedDb } from './idb.js';
@@ -161,6 +161,7 @@ export type TurnStream = AsyncIterableIterator<StreamDelta> & { result: Promise<
 export interface Turns {
   send(id: string, input: unknown, opts: unknown): Promise<TurnResult>;
   stream(id: string, input: unknown, opts: unknown): TurnStream;
+  preview(id: string, input: unknown, opts: unknown, plan: boolean): Promise<TurnPreview>;
 }
 
 const TURN_KEYS = ['providers', 'router', 'limits', 'summarizationThreshold', 'preserveRecentMessages', 'condensation', 'memory', 'system', 'maxOutputTokens'] as const;
@@ -231,6 +232,38 @@ export function contextManagerClass(d: Deps) {
      */
     stream(input: string | ChatMessage, opts?: SendOptions & { signal?: AbortSignal; keepPartial?: boolean }): TurnStream {
       return this.#turns.stream(this.id, input, opts);
+    }
+    /**
+     * What the next turn would send — with `input` as the message not yet sent (a live count
+     * while the user types): the model the router picks, `tokens`, `limit`, `utilization`,
+     * `riskLevel`, `action`, `condensationNeeded`, memory hits. Nothing is stored or sent.
+     */
+    assess(input?: string | ChatMessage, opts?: SendOptions): Promise<TurnPreview> {
+      return this.#turns.preview(this.id, input, opts, false);
+    }
+    /** `assess()` with the condensation plan: what would be kept, summarized or dropped, and why. */
+    plan(input?: string | ChatMessage, opts?: SendOptions): Promise<TurnPreview & { plan: Plan }> {
+      return this.#turns.preview(this.id, input, opts, true) as Promise<TurnPreview & { plan: Plan }>;
+    }
+    /** The latest summary of the conversation's older part, or `null`. */
+    async summary(): Promise<SummaryRecord | null> {
+      return (await this.summaries()).at(-1) ?? null;
+    }
+    /**
+     * A new session that starts as a copy of this one up to message `seq` (default: all of it):
+     * branch a conversation to try another direction. The copy is stored in one batch.
+     */
+    async fork(seq?: number, init?: { title?: string; metadata?: Record<string, unknown> | null }): Promise<Session> {
+      if (seq !== undefined && !(Number.isInteger(seq) && seq >= 0)) throw contextwiseError('INVALID_ARGUMENT', `fork: seq must be a message's sequence number (an integer ≥ 0), got ${String(seq)}`);
+      const [info, all] = await Promise.all([this.info(), this.messages()]);
+      const upto = all.filter((m) => seq === undefined || m.seq <= seq);
+      if (seq !== undefined && !upto.some((m) => m.seq === seq)) throw contextwiseError('INVALID_ARGUMENT', `fork: session ${this.id} has no message ${seq}`);
+      const b = arg('fork');
+      const patch = plain({ title: init?.title ?? (info.title ? `${info.title} (fork)` : undefined), metadata: init?.metadata ?? { forkOf: this.id, at: seq ?? upto.at(-1)?.seq ?? null } }, 'fork options', 'INVALID_ARGUMENT', b);
+      const child = await this.#run((w, h) => w.storeSession(h, undefined, patch as never));
+      const fork = new Session(child.id, this.#h, this.#turns);
+      if (upto.length) await fork.commitTurn({ messages: upto.map((m) => m.message) });
+      return fork;
     }
     #run<T>(f: (w: Exports, h: Wasm.StoreHandle) => Promise<T>): Promise<T> {
       return this.#h().then((h) => d.callAsync((w) => f(w, h)));
@@ -351,6 +384,16 @@ export function contextManagerClass(d: Deps) {
     }
 
     readonly #turns: Turns = {
+      preview: (id, input, opts, plan) => {
+        try {
+          const b = arg(plan ? 'plan' : 'assess');
+          const i = input === undefined ? undefined : typeof input === 'string' ? str(input, 'input', b) : plain(input, 'message', 'INVALID_MESSAGE', b);
+          const o = plain(opts, 'assess options', 'INVALID_ARGUMENT', b) as SendOptions | undefined;
+          const manager = this.#manager;
+          if (!manager) throw contextwiseError('INVALID_CONFIG', 'session.assess needs the turn configuration: ContextManager.open({ appName, providers, router })');
+          return this.#h().then((h) => d.callAsync((w) => w.managerPreview(d.engine(w), h, manager(), id, i as string | ChatMessage | undefined, o, plan)));
+        } catch (e) { return Promise.reject(e); }
+      },
       send: (id, input, opts) => {
         try {
           const p = this.#prepare('send', input, opts);

@@ -247,3 +247,46 @@ test('session.stream: deltas as they arrive, the turn stored at the end; a stop 
     await manager.close();
   }
 });
+
+test('assess, plan, summary and fork: the next turn previewed without sending, a branch of a conversation', async () => {
+  const manager = await ContextManager.open(config({ store: 'memory' }));
+  try {
+    const s = await manager.session('preview');
+    const requests = openai.requests.length;
+    const empty = await s.assess('hello there');
+    assert.equal(empty.model, 'turn-small');
+    assert.equal(empty.tokens, requestTokens({ messages: [{ role: 'user', content: 'hello there' }] }));
+    assert.deepEqual([empty.window, empty.reserve, empty.limit], [4096, 512, 3584]);
+    assert.equal(empty.riskLevel, 'SAFE');
+    assert.equal(empty.condensationNeeded, false);
+    assert.equal(openai.requests.length, requests, 'nothing sent');
+    assert.equal((await s.messages()).length, 0, 'nothing stored');
+
+    for (let i = 0; i < 40; i++) await s.send(userTurn(i));
+    const stored = await s.messages();
+    const next = 'And now the last question';
+    const p = await s.plan(next);
+    const all = [...stored.map((m) => m.message), { role: 'user', content: next }];
+    assert.equal(p.tokens, requestTokens({ messages: all }), 'the preview counts the whole conversation and the pending message');
+    assert.equal(p.condensationNeeded, p.utilization >= 0.75);
+    assert.ok(p.condensationNeeded, JSON.stringify({ tokens: p.tokens, utilization: p.utilization }));
+    assert.ok(p.plan.messages.some((m) => m.action !== 'keep'), 'the plan evicts older turns');
+    assert.equal(p.plan.messages.at(-1).action, 'keep', 'the new message is kept');
+    assert.equal((await s.messages()).length, stored.length, 'a plan stores nothing');
+
+    const summary = await s.summary();
+    assert.ok(summary === null || (summary.from <= summary.to && summary.text.length > 0));
+
+    const fork = await s.fork(5);
+    assert.notEqual(fork.id, s.id);
+    const copied = await fork.messages();
+    assert.deepEqual(copied.map((m) => m.message), stored.slice(0, 6).map((m) => m.message));
+    assert.deepEqual((await fork.info()).metadata, { forkOf: 'preview', at: 5 });
+    const r = await fork.send('A different direction');
+    assert.deepEqual(r.seq, [6, 7]);
+    assert.equal((await s.messages()).length, stored.length, 'the original is unchanged');
+    await assert.rejects(s.fork(9999), (e) => e.code === 'INVALID_ARGUMENT');
+  } finally {
+    await manager.close();
+  }
+});
