@@ -221,3 +221,45 @@ fn invalid_ids_and_unknown_sessions_are_typed_errors() {
     let b = block_on(store.create_session(None, &SessionPatch::default())).unwrap();
     assert_ne!(a.id, b.id);
 }
+
+#[test]
+fn only_the_last_message_can_be_removed_and_its_number_is_used_again() {
+    let store = block_on(Store::open(Rc::new(MemoryBackend::new()), Env::system())).unwrap();
+    block_on(store.create_session(Some("r"), &Default::default())).unwrap();
+    for text in ["question", "first answer"] {
+        block_on(store.append(
+            "r",
+            json!({ "role": "user", "content": text }),
+            BTreeMap::new(),
+        ))
+        .unwrap();
+    }
+    let e = block_on(store.remove_last_message("r", 0)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidArgument, "{e:?}");
+    let rev = block_on(store.existing("r")).unwrap().rev;
+    block_on(store.remove_last_message("r", 1)).unwrap();
+    assert!(
+        block_on(store.existing("r")).unwrap().rev > rev,
+        "a new revision: a writer holding the old one retries"
+    );
+    let again = block_on(store.append(
+        "r",
+        json!({ "role": "assistant", "content": "second answer" }),
+        BTreeMap::new(),
+    ))
+    .unwrap();
+    assert_eq!(again.seq, 1);
+    let all = block_on(store.messages("r", &Default::default())).unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|m| m.message["content"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["question", "second answer"]
+    );
+    assert_eq!(
+        block_on(store.remove_last_message("nope", 0))
+            .unwrap_err()
+            .code,
+        ErrorCode::SessionNotFound
+    );
+}

@@ -7,8 +7,8 @@ use super::{to_js, to_value, value, EngineHandle};
 use crate::error::Error;
 use crate::instance::Engine;
 use crate::manager::{
-    begin, call_chain, finish, send, Begun, Called, Deps, Event, ManagerConfig, SendOptions,
-    Settings,
+    begin, call_chain, finish, regenerate, send, Begun, Called, Deps, Event, ManagerConfig,
+    SendOptions, Settings,
 };
 use crate::platform::fetch::{FetchBody, FetchClient};
 use crate::providers::client::{open_stream, ChatStream};
@@ -309,4 +309,30 @@ pub async fn manager_preview(
         .await
         .map_err(to_js)?;
     to_value(&p)
+}
+
+/// Replaces the session's last reply with a new answer to the same user message.
+#[wasm_bindgen(js_name = managerRegenerate, unchecked_return_type = "TurnResult")]
+pub async fn manager_regenerate(
+    engine: &EngineHandle,
+    store: &StoreHandle,
+    manager: &ManagerHandle,
+    session: String,
+    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] opts: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AbortSignal | undefined")] signal: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(event: unknown) => void")] emit: js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    let o: SendOptions = super::options(&opts, "regenerate")?;
+    let client = client_for(&signal);
+    let sink = sink(emit);
+    let deps = Deps {
+        engine: engine.cell(),
+        store: store.store(),
+        client: &client,
+        emit: &sink,
+    };
+    let r = regenerate(&deps, &manager.settings, &session, &o)
+        .await
+        .map_err(to_js)?;
+    to_value(&r)
 }

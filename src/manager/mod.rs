@@ -657,21 +657,50 @@ pub async fn begin<C: HttpClient>(
 ) -> Result<Begun> {
     let t0 = d.client.now_ms();
     let user = user_message(input)?;
-    let reserve_override = match o.max_tokens {
-        None => None,
-        Some(n) if n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= 1e9 => Some(n as u64),
-        Some(n) => {
-            return Err(Error::invalid_argument(format!(
-                "maxTokens must be a whole number ≥ 1, got {n}"
-            )))
-        }
-    };
-    let question = parse_message(&user, 0)?.text();
+    let reserve_override = reserve_option(o)?;
     let tokens = with(d.engine, |e| {
         Ok(message_tokens(e.encodings(), &parse_message(&user, 0)?))
     })?;
     let stored_user = d.store.append(session, user.clone(), tokens).await?;
     let history = d.store.messages(session, &MessageRange::default()).await?;
+    continue_turn(
+        d,
+        s,
+        session,
+        user,
+        stored_user.seq,
+        history,
+        o,
+        t0,
+        reserve_override,
+    )
+    .await
+}
+
+fn reserve_option(o: &SendOptions) -> Result<Option<u64>> {
+    match o.max_tokens {
+        None => Ok(None),
+        Some(n) if n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= 1e9 => Ok(Some(n as u64)),
+        Some(n) => Err(Error::invalid_argument(format!(
+            "maxTokens must be a whole number ≥ 1, got {n}"
+        ))),
+    }
+}
+
+/// A turn from its stored user message on: the context assembled and routed.
+#[allow(clippy::too_many_arguments)]
+async fn continue_turn<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    session: &str,
+    user: Value,
+    user_seq: u64,
+    history: Vec<crate::store::MessageRecord>,
+    o: &SendOptions,
+    t0: f64,
+    reserve_override: Option<u64>,
+) -> Result<Begun> {
+    let question = parse_message(&user, 0)?.text();
     let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
     let history = history.into_iter().map(|r| r.message).collect();
     let Routed { a, decision, chain } =
@@ -680,7 +709,7 @@ pub async fn begin<C: HttpClient>(
         session: session.to_string(),
         t0,
         user,
-        user_seq: stored_user.seq,
+        user_seq,
         seqs,
         question,
         a,
@@ -689,6 +718,58 @@ pub async fn begin<C: HttpClient>(
         reserve_override,
         temperature: o.temperature,
     })
+}
+
+/// Replaces the session's last reply: it is removed (its usage stays counted — it was paid for)
+/// and the turn of the user's message before it runs again.
+pub async fn begin_regenerate<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    session: &str,
+    o: &SendOptions,
+) -> Result<Begun> {
+    let t0 = d.client.now_ms();
+    let reserve_override = reserve_option(o)?;
+    let mut history = d
+        .store
+        .messages(
+            session,
+            &MessageRange {
+                last: Some(2),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let role = |r: &crate::store::MessageRecord| {
+        r.message
+            .get("role")
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
+    let ok = history.len() == 2
+        && role(&history[0]).as_deref() == Some("user")
+        && role(&history[1]).as_deref() == Some("assistant");
+    if !ok {
+        return Err(Error::invalid_argument(format!(
+            "regenerate needs a session whose last message is a reply to a user message; session {session} ends otherwise"
+        )));
+    }
+    let reply = history.pop().expect("two messages");
+    d.store.remove_last_message(session, reply.seq).await?;
+    let user = history.pop().expect("two messages");
+    let all = d.store.messages(session, &MessageRange::default()).await?;
+    continue_turn(
+        d,
+        s,
+        session,
+        user.message,
+        user.seq,
+        all,
+        o,
+        t0,
+        reserve_override,
+    )
+    .await
 }
 
 /// Fits the context to each model of the chain in turn and calls it (`call`: a chat, or opening
@@ -1208,4 +1289,19 @@ fn store_or_report<T, C: HttpClient>(d: &Deps<'_, C>, session: &str, r: Result<T
         });
     }
     r
+}
+
+/// Replaces the last reply with a new one for the same user message (`session.regenerate()`).
+pub async fn regenerate<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    session: &str,
+    o: &SendOptions,
+) -> Result<TurnResult> {
+    let b = begin_regenerate(d, s, session, o).await?;
+    let called = call_chain(d, s, &b, |cfg, req| async move {
+        chat(d.client, &cfg, &req).await
+    })
+    .await?;
+    finish(d, s, &b, called, false).await
 }

@@ -129,6 +129,36 @@ impl Store {
         self.schema
     }
 
+    /// Removes message `seq` when it is the session's last (regenerating a reply). Another writer
+    /// that appended meanwhile makes it `INVALID_ARGUMENT` (the message is no longer the last);
+    /// colliding writers are retried like every session write.
+    pub async fn remove_last_message(&self, id: &str, seq: u64) -> Result<()> {
+        keys::check_session_id(id)?;
+        let started = (self.env.now)();
+        for attempt in 0..MAX_ATTEMPTS {
+            if !self.retry(attempt, started).await {
+                break;
+            }
+            let (old, next) = join2(self.existing(id), self.next_seq(id)).await;
+            let old = old?;
+            if next? != seq + 1 {
+                return Err(Error::invalid_argument(format!(
+                    "message {seq} is not the last of session {id} (another message came after it)"
+                )));
+            }
+            let mut rec = old.clone();
+            rec.updated = self.now().max(old.updated + 1.0);
+            let mut ops = session_ops(Some(&old), old.rev, &mut rec)?;
+            ops.push(Op::Delete {
+                key: keys::message(id, seq),
+            });
+            if self.backend.commit(&ops).await? {
+                return Ok(());
+            }
+        }
+        Err(conflict("removing the last message"))
+    }
+
     /// The turn loop's totals (`manager.stats()`), once a turn was recorded.
     pub async fn turn_stats<T: DeserializeOwned>(&self) -> Result<Option<T>> {
         self.get_json(keys::TURN_STATS).await

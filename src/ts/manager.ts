@@ -162,6 +162,7 @@ export interface Turns {
   send(id: string, input: unknown, opts: unknown): Promise<TurnResult>;
   stream(id: string, input: unknown, opts: unknown): TurnStream;
   preview(id: string, input: unknown, opts: unknown, plan: boolean): Promise<TurnPreview>;
+  regenerate(id: string, opts: unknown): Promise<TurnResult>;
 }
 
 const TURN_KEYS = ['providers', 'router', 'limits', 'summarizationThreshold', 'preserveRecentMessages', 'condensation', 'memory', 'system', 'maxOutputTokens'] as const;
@@ -244,6 +245,13 @@ export function contextManagerClass(d: Deps) {
     /** `assess()` with the condensation plan: what would be kept, summarized or dropped, and why. */
     plan(input?: string | ChatMessage, opts?: SendOptions): Promise<TurnPreview & { plan: Plan }> {
       return this.#turns.preview(this.id, input, opts, true) as Promise<TurnPreview & { plan: Plan }>;
+    }
+    /**
+     * Replaces the last reply with a new answer to the same user message (the old reply is
+     * removed; its usage stays counted). Queued like `send`.
+     */
+    regenerate(opts?: SendOptions & { signal?: AbortSignal }): Promise<TurnResult> {
+      return this.#turns.regenerate(this.id, opts);
     }
     /** The latest summary of the conversation's older part, or `null`. */
     async summary(): Promise<SummaryRecord | null> {
@@ -369,9 +377,9 @@ export function contextManagerClass(d: Deps) {
     }
 
     /** The checked input and options of a turn, the manager handle and the event sink. */
-    #prepare(call: 'send' | 'stream', input: unknown, opts: unknown) {
+    #prepare(call: 'send' | 'stream' | 'regenerate', input: unknown, opts: unknown) {
       const b = arg(call);
-      const i = typeof input === 'string' ? str(input, 'input', b) : plain(input, 'message', 'INVALID_MESSAGE', b);
+      const i = call === 'regenerate' ? undefined : typeof input === 'string' ? str(input, 'input', b) : plain(input, 'message', 'INVALID_MESSAGE', b);
       const { data, extra } = split(opts, `${call} options`, 'INVALID_ARGUMENT', b, ['signal'] as const);
       const manager = this.#manager;
       if (!manager) {
@@ -392,6 +400,17 @@ export function contextManagerClass(d: Deps) {
           const manager = this.#manager;
           if (!manager) throw contextwiseError('INVALID_CONFIG', 'session.assess needs the turn configuration: ContextManager.open({ appName, providers, router })');
           return this.#h().then((h) => d.callAsync((w) => w.managerPreview(d.engine(w), h, manager(), id, i as string | ChatMessage | undefined, o, plan)));
+        } catch (e) { return Promise.reject(e); }
+      },
+      regenerate: (id, opts) => {
+        try {
+          const p = this.#prepare('regenerate', undefined, opts);
+          return this.#enqueue(id, () => {
+            const link = linkSignal(p.signal, 'regenerate options.signal');
+            return this.#h()
+              .then((h) => d.callAsync((w) => w.managerRegenerate(d.engine(w), h, p.manager(), id, p.opts, link.signal, p.emit)))
+              .finally(link.done);
+          });
         } catch (e) { return Promise.reject(e); }
       },
       send: (id, input, opts) => {

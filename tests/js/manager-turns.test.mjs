@@ -286,6 +286,22 @@ test('assess, plan, summary and fork: the next turn previewed without sending, a
     assert.deepEqual(r.seq, [6, 7]);
     assert.equal((await s.messages()).length, stored.length, 'the original is unchanged');
     await assert.rejects(s.fork(9999), (e) => e.code === 'INVALID_ARGUMENT');
+
+    // regenerate: the last reply replaced, same user message, same sequence numbers
+    const before = await fork.messages();
+    const sentBefore = openai.requests.length;
+    const again = await fork.regenerate();
+    assert.deepEqual(again.seq, [6, 7]);
+    const afterRegen = await fork.messages();
+    assert.equal(afterRegen.length, before.length);
+    assert.deepEqual(afterRegen.slice(0, -1), before.slice(0, -1));
+    assert.equal(openai.requests.length, sentBefore + 1);
+    assert.equal(openai.requests.at(-1).body.messages.at(-1).content, 'A different direction', 'the same user message is answered again');
+    assert.deepEqual(openai.requests.at(-1).body.messages, openai.requests[sentBefore - 1].body.messages, 'the same context as the first answer: the old reply is not in it');
+    const fresh = await manager.session('nothing-to-regenerate');
+    await assert.rejects(fresh.regenerate(), (e) => e.code === 'INVALID_ARGUMENT');
+    await fresh.append({ role: 'user', content: 'only a question' });
+    await assert.rejects(fresh.regenerate(), (e) => e.code === 'INVALID_ARGUMENT' && /last message is a reply/.test(e.message));
   } finally {
     await manager.close();
   }
