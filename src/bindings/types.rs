@@ -165,7 +165,7 @@ export interface ManagerOptions {
   preserveRecentMessages?: number;
   /** The chain in fallback order (default: summary, extractive, truncate — extractive first without a summarizer) and the model that writes summaries (default: the cheapest configured). */
   condensation?: { strategies?: CondenseStrategy[]; summarizer?: string; timeoutMs?: number };
-  /** Memory from earlier sessions in each turn's context (default on, 5 hits). */
+  /** Memory from earlier sessions in each turn's context (5 hits by default). Default on in browsers, off in Node, where a store usually holds every user's sessions. */
   memory?: { crossSession?: boolean; limit?: number };
   /** A system prompt sent first in every turn (not stored as a message). */
   system?: string;

@@ -33,6 +33,7 @@ pub struct ModelTotals {
 
 /// Condensation totals.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default)]
 pub struct CondensationTotals {
     /// Turns whose context was condensed.

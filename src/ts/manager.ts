@@ -507,6 +507,9 @@ export function contextManagerClass(d: Deps) {
       if (given.length) {
         const b = d.start('ContextManager.open');
         const turn = plain(Object.fromEntries(given.map((k) => [k, (config as unknown as Record<string, unknown>)[k]])), 'ContextManager.open', 'INVALID_CONFIG', b) as ManagerOptions;
+        // a server's store holds every user's sessions: memory across sessions is opt-in there
+        // (one appName per user keeps it apart); a browser's store is its user's alone
+        if (d.rt.node && turn.memory?.crossSession === undefined) turn.memory = { ...turn.memory, crossSession: false };
         manager = managerHandle(turn);
         const encodings = d.call((w) => manager!().encodings(d.engine(w)));
         // browsers and workers load what the configured models count with (Node loads on first use)

@@ -177,6 +177,7 @@ test('an Anthropic provider and a fallback to it; memory from an earlier session
       anthropic: { kind: 'anthropic', baseUrl: anthropic.base, apiKey: 'sk-ant-turns' },
     },
     router: { models: { primary: 'turn-small' }, fallbacks: ['turn-claude'], useHybrid: false },
+    memory: { crossSession: true },
   }));
   try {
     const earlier = await manager.session('earlier');
@@ -187,6 +188,17 @@ test('an Anthropic provider and a fallback to it; memory from an earlier session
     assert.equal(r.contextInfo.memory, 1);
     assert.match(JSON.stringify(openai.requests.at(-1).body.messages), /eu-west-3/);
     assert.equal(openai.requests.length, before + 1);
+    // a server's default: no memory across sessions (every user's sessions share the store)
+    const plainManager = await ContextManager.open(config({ store: 'memory' }));
+    try {
+      const other = await plainManager.session('earlier');
+      await other.commitTurn({ facts: [{ kind: 'decision', text: 'The billing service deploys to eu-west-3', subject: 'billing region' }] });
+      const r0 = await (await plainManager.session('later')).send('Where does the billing service deploy?');
+      assert.equal(r0.contextInfo.memory, 0);
+      assert.doesNotMatch(JSON.stringify(openai.requests.at(-1).body.messages), /eu-west-3/);
+    } finally {
+      await plainManager.close();
+    }
 
     openai.script.push('500');
     const fb = await s.send('And the orders service?');
