@@ -483,6 +483,7 @@ export function bind(rt: Runtime) {
   const managers = contextManagerClass({
     ready: rt.ready, wasm: rt.wasm, call, callAsync, generation: () => generation, start, rt: { node: rt.nodeStores },
     engine: (w) => engineOf.get(defaultInstance)!(w), loadEncoding: (name) => loadEncoding(name as EncodingName),
+    providerDefaults: rt.providerDefaults,
   });
   return {
     ...defaultInstance,

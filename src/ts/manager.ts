@@ -5,7 +5,7 @@ import type * as Wasm from './contextwise_wasm.js';
 import type {
   ChatMessage, SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord,
   FactRecord, UsageRecord, MemoryHit, SearchOptions, Export, ImportReport, StorageInfo,
-  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta, ManagerStats, TurnPreview, Plan,
+  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta, ManagerStats, TurnPreview, Plan, ProviderOptions,
 } from './contextwise_wasm.js';
 import { wrapAdapter, type StoreAdapter, type WrappedBackend } from './adapter.js';
 import { hasIndexedDb, openIndexedDb } from './idb.js';
@@ -58,6 +58,8 @@ interface Deps {
   engine(w: Exports): Wasm.EngineHandle;
   /** Loads an encoding (browsers: before the first turn). */
   loadEncoding(name: string): Promise<unknown>;
+  /** What the runtime adds to a provider configuration (browsers: Anthropic's browser-access header). */
+  providerDefaults?(cfg: ProviderOptions): ProviderOptions;
   wasm(): Exports;
   callAsync<T>(f: (w: Exports) => Promise<T>): Promise<T>;
   call<T>(f: (w: Exports) => T): T;
@@ -510,6 +512,10 @@ export function contextManagerClass(d: Deps) {
         // a server's store holds every user's sessions: memory across sessions is opt-in there
         // (one appName per user keeps it apart); a browser's store is its user's alone
         if (d.rt.node && turn.memory?.crossSession === undefined) turn.memory = { ...turn.memory, crossSession: false };
+        if (turn.providers && d.providerDefaults) {
+          const defaults = d.providerDefaults;
+          turn.providers = Object.fromEntries(Object.entries(turn.providers).map(([name, p]) => [name, defaults(p)]));
+        }
         manager = managerHandle(turn);
         const encodings = d.call((w) => manager!().encodings(d.engine(w)));
         // browsers and workers load what the configured models count with (Node loads on first use)

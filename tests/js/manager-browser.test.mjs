@@ -107,3 +107,28 @@ test('30 turns over IndexedDB, then a reload: the conversation continues with it
     await c.close();
   }
 });
+
+test('in a page, an Anthropic provider of the manager sends the browser-access header', async () => {
+  const anthropic = await providerServer('anthropic');
+  const c = await pageContext(browser, site, '/manager-blank');
+  try {
+    const page = await c.page();
+    const r = await run(page, async (cw, { base }) => {
+      cw.models.register({ id: 'page-claude', provider: 'anthropic', tokenizer: { encoding: 'o200k_base' }, contextWindow: 8192, maxOutputTokens: 512 });
+      const manager = await cw.ContextManager.open({
+        appName: 'turns-browser-anthropic', store: 'memory',
+        providers: { anthropic: { kind: 'anthropic', baseUrl: base, apiKey: 'sk-ant-page' } },
+        router: { models: { primary: 'page-claude' }, useHybrid: false },
+      });
+      const t = await (await manager.session()).send('hello from a page');
+      return { role: t.message.role, model: t.model };
+    }, { base: anthropic.base });
+    assert.deepEqual(r, { role: 'assistant', model: 'page-claude' });
+    const req = anthropic.requests.at(-1);
+    assert.equal(req.headers['anthropic-dangerous-direct-browser-access'], 'true');
+    assert.equal(req.headers['x-api-key'], 'sk-ant-page');
+  } finally {
+    await c.close();
+    await anthropic.close();
+  }
+});
