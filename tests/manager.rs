@@ -499,3 +499,56 @@ fn max_context_tokens_limits_a_large_window() {
         assert!(independent_count(body) + max <= 3000);
     }
 }
+
+#[test]
+fn condensing_now_stores_a_summary_and_what_it_cost_without_a_chat_call() {
+    let e = engine();
+    let s = settings(&e, json!({}));
+    let st = store();
+    let server = Server::default();
+    let d = Deps {
+        engine: &e,
+        store: &st,
+        client: &server,
+        emit: &|_| {},
+    };
+    block_on(st.create_session(Some("c"), &Default::default())).unwrap();
+    for i in 0..60 {
+        let m = if i % 2 == 0 {
+            json!({ "role": "user", "content": user_turn(i / 2 + 3) })
+        } else {
+            json!({ "role": "assistant", "content": "Done; next." })
+        };
+        block_on(st.append("c", m, Default::default())).unwrap();
+    }
+    let r = block_on(contextwise::manager::condense_now(
+        &d,
+        &s,
+        "c",
+        &SendOptions::default(),
+    ))
+    .unwrap();
+    assert!(r.tokens_after < r.tokens_before);
+    assert_eq!(
+        r.summary.as_deref(),
+        Some("The conversation covered several topics.")
+    );
+    let requests = server.requests.borrow();
+    assert!(
+        requests.iter().all(|b| b["model"] == "cheap-summarizer"),
+        "only the summarizer was called"
+    );
+    let summaries = block_on(st.summaries("c")).unwrap();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0].model.as_deref(), Some("cheap-summarizer"));
+    assert_eq!(summaries[0].from, 0);
+    let usage = block_on(st.usage("c")).unwrap();
+    assert_eq!(usage.len(), requests.len());
+    assert_eq!(
+        block_on(st.messages("c", &MessageRange::default()))
+            .unwrap()
+            .len(),
+        60,
+        "messages unchanged"
+    );
+}

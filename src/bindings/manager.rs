@@ -336,3 +336,28 @@ pub async fn manager_regenerate(
         .map_err(to_js)?;
     to_value(&r)
 }
+
+/// Condenses the session now for the model its next turn would use; stores the summary.
+#[wasm_bindgen(js_name = managerCondense, unchecked_return_type = "Condensing")]
+pub async fn manager_condense(
+    engine: &EngineHandle,
+    store: &StoreHandle,
+    manager: &ManagerHandle,
+    session: String,
+    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] opts: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(event: unknown) => void")] emit: js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    let o: SendOptions = super::options(&opts, "condense")?;
+    let client = FetchClient { signal: None };
+    let sink = sink(emit);
+    let deps = Deps {
+        engine: engine.cell(),
+        store: store.store(),
+        client: &client,
+        emit: &sink,
+    };
+    let r = crate::manager::condense_now(&deps, &manager.settings, &session, &o)
+        .await
+        .map_err(to_js)?;
+    to_value(&r)
+}

@@ -268,6 +268,25 @@ impl<C: HttpClient> Summarizer for ProviderSummarizer<'_, C> {
     }
 }
 
+/// The summarizer of LLM strategies: the configured (or cheapest) model through its provider.
+fn summarizer_for<'a, C: HttpClient>(
+    d: &Deps<'a, C>,
+    s: &Settings,
+) -> Option<ProviderSummarizer<'a, C>> {
+    let m = s.summarizer.as_ref()?;
+    let info = with(d.engine, |e| e.models().get(m).cloned()).ok()?;
+    let mut cfg = s.config.providers.get(&info.provider)?.clone();
+    if let Some(t) = s.config.condensation.timeout_ms {
+        cfg.timeout_ms = Some(t);
+    }
+    Some(ProviderSummarizer {
+        client: d.client,
+        cfg,
+        model: info.id,
+        calls: RefCell::new(Vec::new()),
+    })
+}
+
 /// A context made to fit one model.
 struct Fitted {
     context: Vec<Value>,
@@ -395,6 +414,7 @@ async fn fit<C: HttpClient>(
     question: &str,
     reserve_override: Option<u64>,
     summarizer: Option<&ProviderSummarizer<'_, C>>,
+    force: bool,
 ) -> Result<Fitted> {
     let all = Value::Array(a.messages.clone());
     let before = with(d.engine, |e| {
@@ -422,7 +442,7 @@ async fn fit<C: HttpClient>(
         utilization,
         condensed: None,
     };
-    if utilization < s.threshold {
+    if utilization < s.threshold && !force {
         return Ok(unchanged);
     }
     let threshold = (s.threshold * usable as f64) as u64;
@@ -431,7 +451,11 @@ async fn fit<C: HttpClient>(
         model: info.id.clone(),
         tokens: before,
         threshold,
-        message: format!("Compression triggered: {before} tokens > {threshold} threshold"),
+        message: if before > threshold {
+            format!("Compression triggered: {before} tokens > {threshold} threshold")
+        } else {
+            format!("Compression requested: {before} tokens (threshold {threshold})")
+        },
     });
     let target = condense_target(s, usable);
     let t0 = d.client.now_ms();
@@ -805,19 +829,7 @@ where
     Fut: std::future::Future<Output = Result<T>>,
 {
     let session = b.session.as_str();
-    let summarizer = s.summarizer.as_ref().and_then(|m| {
-        let info = with(d.engine, |e| e.models().get(m).cloned()).ok()?;
-        let mut cfg = s.config.providers.get(&info.provider)?.clone();
-        if let Some(t) = s.config.condensation.timeout_ms {
-            cfg.timeout_ms = Some(t);
-        }
-        Some(ProviderSummarizer {
-            client: d.client,
-            cfg,
-            model: info.id,
-            calls: RefCell::new(Vec::new()),
-        })
-    });
+    let summarizer = summarizer_for(d, s);
 
     let mut attempts = Vec::new();
     let mut last_error: Option<Error> = None;
@@ -842,6 +854,7 @@ where
             &b.question,
             b.reserve_override,
             summarizer.as_ref(),
+            false,
         )
         .await
         {
@@ -990,6 +1003,48 @@ fn new_usage(model: &str, u: Option<Usage>, cost: f64, latency_ms: f64) -> NewUs
     }
 }
 
+/// The summary a condensed context carries, when it covers more than the last one stored.
+async fn new_summary<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    session: &str,
+    fitted: &Fitted,
+    prefix: usize,
+    seqs: &[u64],
+) -> Result<Option<NewSummary>> {
+    let Some(c) = &fitted.condensed else {
+        return Ok(None);
+    };
+    let Some(text) = c.summary.as_ref().filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let covered: Vec<u64> = c
+        .evicted
+        .iter()
+        .filter(|&&i| i >= prefix)
+        .filter_map(|&i| seqs.get(i - prefix).copied())
+        .collect();
+    let (Some(&from), Some(&to)) = (covered.first(), covered.last()) else {
+        return Ok(None);
+    };
+    let last_to = d.store.summaries(session).await?.last().map(|r| r.to);
+    if last_to.is_some_and(|t| to <= t) {
+        return Ok(None);
+    }
+    Ok(Some(NewSummary {
+        from,
+        to,
+        strategy: c.strategy.as_str().to_string(),
+        model: c
+            .strategy
+            .uses_llm()
+            .then(|| s.summarizer.clone())
+            .flatten(),
+        text: text.clone(),
+        tokens: 0,
+    }))
+}
+
 /// Stores the reply (or, with `partial`, what arrived of it before an abort) with the turn's
 /// usage, new facts and any new summary, in one batch; says what the turn did.
 pub async fn finish<C: HttpClient>(
@@ -1054,35 +1109,7 @@ pub async fn finish<C: HttpClient>(
         d.client.now_ms(),
     );
 
-    // a summary that covers more than the last one stored
-    let mut summary = None;
-    if let Some(c) = &fitted.condensed {
-        if let Some(text) = c.summary.as_ref().filter(|t| !t.trim().is_empty()) {
-            let covered: Vec<u64> = c
-                .evicted
-                .iter()
-                .filter(|&&i| i >= b.a.prefix)
-                .filter_map(|&i| b.seqs.get(i - b.a.prefix).copied())
-                .collect();
-            if let (Some(&from), Some(&to)) = (covered.first(), covered.last()) {
-                let last_to = d.store.summaries(session).await?.last().map(|r| r.to);
-                if last_to.is_none_or(|t| to > t) {
-                    summary = Some(NewSummary {
-                        from,
-                        to,
-                        strategy: c.strategy.as_str().to_string(),
-                        model: c
-                            .strategy
-                            .uses_llm()
-                            .then(|| s.summarizer.clone())
-                            .flatten(),
-                        text: text.clone(),
-                        tokens: 0,
-                    });
-                }
-            }
-        }
-    }
+    let summary = new_summary(d, s, session, &fitted, b.a.prefix, &b.seqs).await?;
     let reply_tokens = with(d.engine, |e| {
         Ok(parse_message(&reply, 0)
             .map(|m| message_tokens(e.encodings(), &m))
@@ -1323,4 +1350,110 @@ pub async fn regenerate<C: HttpClient>(
     })
     .await?;
     finish(d, s, &b, called, false).await
+}
+
+/// What `session.condense()` did.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Condensing {
+    /// The model the context was fitted to (the one the next turn would use).
+    pub model: String,
+    /// Tokens of the context before.
+    pub tokens_before: u64,
+    /// Tokens after.
+    pub tokens_after: u64,
+    /// The strategy that produced it.
+    pub strategy: Strategy,
+    /// Strategies that failed, and why.
+    pub fallbacks: Vec<Fallback>,
+    /// The summary stored, if a new one was written.
+    pub summary: Option<String>,
+}
+
+/// Condenses the session now, for the model its next turn would use, and stores the summary
+/// (with what the summarizer cost) as a turn would — without a chat call. The stored messages
+/// are unchanged.
+pub async fn condense_now<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    session: &str,
+    o: &SendOptions,
+) -> Result<Condensing> {
+    let history = d.store.messages(session, &MessageRange::default()).await?;
+    if history.is_empty() {
+        return Err(Error::invalid_argument(format!(
+            "session {session} has no messages to condense"
+        )));
+    }
+    let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
+    let history: Vec<Value> = history.into_iter().map(|r| r.message).collect();
+    let question = history
+        .iter()
+        .rev()
+        .filter_map(|m| parse_message(m, 0).ok())
+        .find(|m| m.role == crate::messages::Role::User)
+        .map(|m| m.text())
+        .unwrap_or_default();
+    let Routed { a, chain, .. } =
+        assemble_and_route(d, s, session, &question, history, o, false).await?;
+    let info = chain
+        .first()
+        .cloned()
+        .ok_or_else(|| Error::invalid_config("the router chose no model"))?;
+    let summarizer = summarizer_for(d, s);
+    let fitted = fit(
+        d,
+        s,
+        session,
+        &a,
+        &info,
+        &question,
+        reserve_option(o)?,
+        summarizer.as_ref(),
+        true,
+    )
+    .await?;
+    let summary = new_summary(d, s, session, &fitted, a.prefix, &seqs).await?;
+    let mut delta = Totals::default();
+    let mut usage = Vec::new();
+    if let Some(sm) = &summarizer {
+        for (u, latency) in sm.calls.borrow().iter() {
+            let cost = with(d.engine, |e| {
+                Ok(e.record_call(&sm.model, &Value::Array(Vec::new()), *u, *latency))
+            })?
+            .unwrap_or(0.0);
+            usage.push(new_usage(&sm.model, *u, cost, *latency));
+            delta.call(&sm.model, call_figures(*u, cost, *latency), true);
+        }
+    }
+    let c = fitted.condensed.as_ref().ok_or_else(|| {
+        Error::new(
+            ErrorCode::Internal,
+            "a forced condensation produced no plan",
+        )
+    })?;
+    delta.condensation(
+        c.strategy.as_str(),
+        fitted.before.saturating_sub(fitted.after),
+        c.fallbacks.len(),
+    );
+    let stored_summary = summary.as_ref().map(|x| x.text.clone());
+    if summary.is_some() || !usage.is_empty() {
+        let turn = Turn {
+            usage,
+            summary,
+            ..Turn::default()
+        };
+        store_or_report(d, session, d.store.commit_turn(session, &turn, &[]).await)?;
+    }
+    record_stats(d, session, &delta).await;
+    Ok(Condensing {
+        model: info.id,
+        tokens_before: fitted.before,
+        tokens_after: fitted.after,
+        strategy: c.strategy,
+        fallbacks: c.fallbacks.clone(),
+        summary: stored_summary,
+    })
 }

@@ -5,7 +5,7 @@ import type * as Wasm from './contextwise_wasm.js';
 import type {
   ChatMessage, SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord,
   FactRecord, UsageRecord, MemoryHit, SearchOptions, Export, ImportReport, StorageInfo,
-  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta, ManagerStats, TurnPreview, Plan, ProviderOptions,
+  ManagerOptions, SendOptions, TurnResult, RouteDecision, Strategy, Fallback, StreamDelta, ManagerStats, TurnPreview, Plan, ProviderOptions, Condensing,
 } from './contextwise_wasm.js';
 import { wrapAdapter, type StoreAdapter, type WrappedBackend } from './adapter.js';
 import { hasIndexedDb, openIndexedDb } from './idb.js';
@@ -165,6 +165,7 @@ export interface Turns {
   stream(id: string, input: unknown, opts: unknown): TurnStream;
   preview(id: string, input: unknown, opts: unknown, plan: boolean): Promise<TurnPreview>;
   regenerate(id: string, opts: unknown): Promise<TurnResult>;
+  condense(id: string, opts: unknown): Promise<Condensing>;
 }
 
 const TURN_KEYS = ['providers', 'router', 'limits', 'summarizationThreshold', 'preserveRecentMessages', 'condensation', 'memory', 'system', 'maxOutputTokens'] as const;
@@ -254,6 +255,14 @@ export function contextManagerClass(d: Deps) {
      */
     regenerate(opts?: SendOptions & { signal?: AbortSignal }): Promise<TurnResult> {
       return this.#turns.regenerate(this.id, opts);
+    }
+    /**
+     * Condenses the conversation now for the model its next turn would use, and stores the
+     * summary (with what the summarizer cost) as a turn would; the messages stay as they are.
+     * Resolves to `{ model, tokensBefore, tokensAfter, strategy, fallbacks, summary }`.
+     */
+    condense(opts?: SendOptions): Promise<Condensing> {
+      return this.#turns.condense(this.id, opts);
     }
     /** The latest summary of the conversation's older part, or `null`. */
     async summary(): Promise<SummaryRecord | null> {
@@ -379,9 +388,9 @@ export function contextManagerClass(d: Deps) {
     }
 
     /** The checked input and options of a turn, the manager handle and the event sink. */
-    #prepare(call: 'send' | 'stream' | 'regenerate', input: unknown, opts: unknown) {
+    #prepare(call: 'send' | 'stream' | 'regenerate' | 'condense', input: unknown, opts: unknown) {
       const b = arg(call);
-      const i = call === 'regenerate' ? undefined : typeof input === 'string' ? str(input, 'input', b) : plain(input, 'message', 'INVALID_MESSAGE', b);
+      const i = call === 'regenerate' || call === 'condense' ? undefined : typeof input === 'string' ? str(input, 'input', b) : plain(input, 'message', 'INVALID_MESSAGE', b);
       const { data, extra } = split(opts, `${call} options`, 'INVALID_ARGUMENT', b, ['signal'] as const);
       const manager = this.#manager;
       if (!manager) {
@@ -402,6 +411,12 @@ export function contextManagerClass(d: Deps) {
           const manager = this.#manager;
           if (!manager) throw contextwiseError('INVALID_CONFIG', 'session.assess needs the turn configuration: ContextManager.open({ appName, providers, router })');
           return this.#h().then((h) => d.callAsync((w) => w.managerPreview(d.engine(w), h, manager(), id, i as string | ChatMessage | undefined, o, plan)));
+        } catch (e) { return Promise.reject(e); }
+      },
+      condense: (id, opts) => {
+        try {
+          const p = this.#prepare('condense', undefined, opts);
+          return this.#enqueue(id, () => this.#h().then((h) => d.callAsync((w) => w.managerCondense(d.engine(w), h, p.manager(), id, p.opts, p.emit))));
         } catch (e) { return Promise.reject(e); }
       },
       regenerate: (id, opts) => {

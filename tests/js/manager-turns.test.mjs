@@ -286,8 +286,22 @@ test('assess, plan, summary and fork: the next turn previewed without sending, a
     assert.equal(p.plan.messages.at(-1).action, 'keep', 'the new message is kept');
     assert.equal((await s.messages()).length, stored.length, 'a plan stores nothing');
 
+    // condense now: the summary is stored (the summarizer's answer), the messages stay
+    const summarizerCalls = openai.requests.filter((r) => r.body.model === 'turn-summarizer').length;
+    const c = await s.condense();
+    assert.equal(c.model, 'turn-small');
+    assert.ok(c.tokensAfter < c.tokensBefore);
+    assert.equal(c.strategy, 'summary');
+    // the turns before condensed the same history: its summary comes from the cache, or the summarizer is asked
+    assert.ok(c.fallbacks.length === 0);
+    assert.ok(openai.requests.filter((r) => r.body.model === 'turn-summarizer').length >= summarizerCalls);
+    assert.ok(c.summary === null || c.summary.length > 0);
+    assert.equal((await s.messages()).length, stored.length, 'no message changed');
     const summary = await s.summary();
-    assert.ok(summary === null || (summary.from <= summary.to && summary.text.length > 0));
+    assert.ok(summary.from <= summary.to && summary.text.length > 0);
+    assert.equal(summary.strategy, 'summary');
+    assert.equal(summary.model, 'turn-summarizer');
+    await assert.rejects((await manager.session('empty-one')).condense(), (e) => e.code === 'INVALID_ARGUMENT');
 
     const fork = await s.fork(5);
     assert.notEqual(fork.id, s.id);
