@@ -492,9 +492,13 @@ async fn fit<C: HttpClient>(
             return Err(Error::new(
                 ErrorCode::ContextOverflow,
                 format!(
-                    "the context for {} is {after} tokens after condensation, {} over the {usable} usable (a window of {window} minus {reserve} reserved for the reply); nothing was sent and the message is stored — shorten the message, lower maxOutputTokens, or route to a model with a larger window",
+                    "the context for {} does not fit: {}; nothing was sent and the message is stored — shorten the message, lower maxOutputTokens, or route to a model with a larger window",
                     info.id,
-                    after - usable
+                    if intact {
+                        format!("{after} tokens after condensation, {} over the {usable} usable (a window of {window} minus {reserve} reserved for the reply)", after.saturating_sub(usable))
+                    } else {
+                        format!("the new message alone does not fit the {usable} usable tokens (a window of {window} minus {reserve} reserved for the reply)")
+                    }
                 ),
             ));
         }
