@@ -146,17 +146,32 @@ for (const enc of ENCODINGS) {
 log();
 log('## Size (bytes)');
 log();
-log('| file | raw | gzip -9 |');
-log('|---|---:|---:|');
-const size = (label, file) => {
+log('| file | raw | gzip -9 | brotli -q 11 |');
+log('|---|---:|---:|---:|');
+const n = (x) => x.toLocaleString('en-US');
+const sizes = (file) => {
   const b = fs.readFileSync(file);
-  log(`| ${label} | ${b.length.toLocaleString('en-US')} | ${zlib.gzipSync(b, { level: 9 }).length.toLocaleString('en-US')} |`);
+  return {
+    raw: b.length,
+    gzip: zlib.gzipSync(b, { level: 9 }).length,
+    brotli: zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length,
+  };
 };
-size('contextwise wasm (web build, everything)', path.join(root, 'pkg/web/contextwise_wasm_bg.wasm'));
+const size = (label, file) => {
+  const s = sizes(file);
+  log(`| ${label} | ${n(s.raw)} | ${n(s.gzip)} | ${n(s.brotli)} |`);
+  return s;
+};
+const wasmSize = size('contextwise wasm (web build, everything)', path.join(root, 'pkg/web/contextwise_wasm_bg.wasm'));
 size('tiktoken wasm (full)', path.join(root, 'node_modules/tiktoken/tiktoken_bg.wasm'));
 size('tiktoken wasm (lite, tokenizer only)', path.join(root, 'node_modules/tiktoken/lite/tiktoken_bg.wasm'));
-for (const enc of ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base']) size(`contextwise ranks/${enc}.bin`, path.join(root, `pkg/ranks/${enc}.bin`));
+const rankSize = {};
+for (const enc of ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base']) rankSize[enc] = size(`contextwise ranks/${enc}.bin`, path.join(root, `pkg/ranks/${enc}.bin`));
 for (const enc of ['cl100k_base', 'o200k_base']) size(`tiktoken encoders/${enc}.json`, path.join(root, `node_modules/tiktoken/encoders/${enc}.json`));
+for (const enc of ['o200k_base', 'cl100k_base']) {
+  const r = rankSize[enc], w = wasmSize;
+  log(`| **contextwise wasm + ranks/${enc}.bin** (what a page counting with ${enc} downloads) | ${n(w.raw + r.raw)} | ${n(w.gzip + r.gzip)} | ${n(w.brotli + r.brotli)} |`);
+}
 
 // ---- condensation ----
 log();

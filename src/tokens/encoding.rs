@@ -117,7 +117,7 @@ pub struct Encoding {
 }
 
 impl Encoding {
-    /// Builds an encoding from the bytes of its `.cwr` rank file.
+    /// Builds an encoding from the bytes of its rank file (`pkg/ranks/<name>.bin`).
     pub fn from_rank_file(name: EncodingName, bytes: &[u8]) -> Result<Encoding> {
         let data = read_rank_file(name.as_str(), bytes)?;
         if data.slots() != name.expected_slots() {

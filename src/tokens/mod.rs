@@ -5,6 +5,7 @@ pub mod chat;
 pub mod encoding;
 pub mod image;
 pub mod rankfile;
+mod rankwrite;
 pub mod split;
 #[rustfmt::skip]
 pub mod unicode_tables;

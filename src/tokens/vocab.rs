@@ -1,7 +1,8 @@
 //! The rank table of one encoding and the byte-pair merge over it.
 //!
-//! Token bytes stay in the rank file's buffer ([`RankData`]); lookups go by token length (see
-//! [`Vocab`]), so loading an encoding makes a handful of allocations, not one per token.
+//! Token bytes stay in one buffer, as the rank file decodes them ([`RankData`]); lookups go by
+//! token length (see [`Vocab`]), so loading an encoding makes a handful of allocations, not one
+//! per token.
 //! The merge reproduces tiktoken's exactly (always merge the adjacent pair with the lowest
 //! rank, leftmost first); long pieces are cut where no token can span and merged with a heap, so
 //! a pasted emoji line or base64 blob stays linear to `O(n log n)` instead of tiktoken's `O(n²)`.
