@@ -246,7 +246,9 @@ log();
 log('A 1,000-message session (about 38,000 tokens), 25 turns against an OpenAI-compatible server in the same');
 log('process that answers at once; medians of the last 20. "bare chat" sends the same request with');
 log('`provider.chat`; the difference is the manager\'s own work: storing the message and the reply,');
-log('reading the history, memory search, routing, counting, condensing, stats. Goal (issue 14): under');
+log('reading the history, memory search, routing, counting, condensing, stats. A condensed context is carried');
+log('to the next turns while it stays under the threshold, so a full condensation runs only every few');
+log('turns (the slowest turn). Goal (issue 14): under');
 log('10 ms with counts cached and under 5 % of a turn against a local model server.');
 log();
 {

@@ -108,6 +108,9 @@ pub struct Settings {
     pub strategy: Strategy,
     /// Summarizer model, when any model has a provider.
     pub summarizer: Option<String>,
+    /// Condensed contexts kept between turns, per (session, model) (shared by clones).
+    pub(crate) views:
+        std::rc::Rc<std::cell::RefCell<std::collections::HashMap<(String, String), super::View>>>,
 }
 
 const DEFAULT_THRESHOLD: f64 = 0.75;
@@ -234,6 +237,7 @@ impl Settings {
             Strategy::Extractive
         });
         Ok(Settings {
+            views: Default::default(),
             router,
             threshold,
             keep_recent,

@@ -316,6 +316,54 @@ struct Assembled {
     /// Messages before the conversation.
     prefix: usize,
     memory: usize,
+    /// Sequence numbers of the conversation's messages, when known.
+    seqs: Vec<u64>,
+}
+
+/// Condensed contexts kept at most (sessions × models).
+const MAX_VIEWS: usize = 1024;
+
+/// A condensed context kept between turns: the blocks (facts, summary) that stand for the
+/// conversation's first `from` messages. A later turn sends them with the messages from `from`
+/// on, as long as that stays under the threshold — instead of condensing the whole history again.
+#[derive(Debug, Clone)]
+pub(crate) struct View {
+    from: usize,
+    from_seq: u64,
+    blocks: Vec<Value>,
+    strategy: Strategy,
+    summary: Option<String>,
+}
+
+/// The view a condensed context makes possible: when it is the pinned prefix, the blocks, and an
+/// unchanged run of the conversation's last messages.
+fn view_of(a: &Assembled, c: &crate::condense::run::Condensed) -> Option<View> {
+    use crate::condense::plan::MessageAction;
+    let h = a.prefix;
+    let n = a.messages.len();
+    let keep = |i: usize| c.plan.messages.get(i).map(|m| m.action) == Some(MessageAction::Keep);
+    // the first conversation index from which every message is kept as it is
+    let mut j = n;
+    while j > h && keep(j - 1) {
+        j -= 1;
+    }
+    if j == h || j == n || (h..j).any(keep) {
+        return None;
+    }
+    let tail = n - j;
+    if c.messages.len() < h + tail
+        || c.messages[..h] != a.messages[..h]
+        || c.messages[c.messages.len() - tail..] != a.messages[j..]
+    {
+        return None;
+    }
+    Some(View {
+        from: j - h,
+        from_seq: *a.seqs.get(j - h)?,
+        blocks: c.messages[h..c.messages.len() - tail].to_vec(),
+        strategy: c.metrics.strategy_used,
+        summary: c.summary.clone(),
+    })
 }
 
 async fn assemble(
@@ -367,6 +415,7 @@ async fn assemble(
         messages,
         prefix,
         memory: hits.len(),
+        seqs: Vec::new(),
     })
 }
 
@@ -445,6 +494,40 @@ async fn fit<C: HttpClient>(
     if utilization < s.threshold && !force {
         return Ok(unchanged);
     }
+    let key = (session.to_string(), info.id.clone());
+    if !force {
+        let view = s.views.borrow().get(&key).cloned();
+        if let Some(v) = view.filter(|v| a.seqs.get(v.from) == Some(&v.from_seq)) {
+            let h = a.prefix;
+            let mut context = a.messages[..h].to_vec();
+            context.extend(v.blocks.iter().cloned());
+            context.extend(a.messages[h + v.from..].iter().cloned());
+            let all = Value::Array(context.clone());
+            let after = with(d.engine, |e| {
+                e.count_messages(
+                    &all,
+                    &ChatOptions {
+                        model: info.id.clone(),
+                        tools: None,
+                    },
+                )
+                .map(|c| c.total)
+            })?;
+            if (after as f64) < s.threshold * usable as f64 {
+                return Ok(Fitted {
+                    context,
+                    after,
+                    condensed: Some(Condensation {
+                        strategy: v.strategy,
+                        fallbacks: Vec::new(),
+                        evicted: (h..h + v.from).collect(),
+                        summary: v.summary,
+                    }),
+                    ..unchanged
+                });
+            }
+        }
+    }
     let threshold = (s.threshold * usable as f64) as u64;
     (d.emit)(&Event::CondensationTriggered {
         session_id: session.into(),
@@ -501,6 +584,16 @@ async fn fit<C: HttpClient>(
                     }
                 ),
             ));
+        }
+        {
+            let mut views = s.views.borrow_mut();
+            if views.len() >= MAX_VIEWS {
+                views.clear(); // bounded: a server may see many sessions
+            }
+            match view_of(a, &c) {
+                Some(v) => views.insert(key, v),
+                None => views.remove(&key),
+            };
         }
         let ms = d.client.now_ms() - t0;
         (d.emit)(&Event::CondensationDone {
@@ -750,8 +843,12 @@ async fn continue_turn<C: HttpClient>(
     let question = parse_message(&user, 0)?.text();
     let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
     let history = history.into_iter().map(|r| r.message).collect();
-    let Routed { a, decision, chain } =
-        assemble_and_route(d, s, session, &question, history, o, true).await?;
+    let Routed {
+        mut a,
+        decision,
+        chain,
+    } = assemble_and_route(d, s, session, &question, history, o, true).await?;
+    a.seqs = seqs.clone();
     Ok(Begun {
         session: session.to_string(),
         t0,
