@@ -672,7 +672,6 @@ pub struct Begun {
     t0: f64,
     user: Value,
     user_seq: u64,
-    seqs: Vec<u64>,
     question: String,
     a: Assembled,
     decision: Decision,
@@ -848,13 +847,12 @@ async fn continue_turn<C: HttpClient>(
         decision,
         chain,
     } = assemble_and_route(d, s, session, &question, history, o, true).await?;
-    a.seqs = seqs.clone();
+    a.seqs = seqs;
     Ok(Begun {
         session: session.to_string(),
         t0,
         user,
         user_seq,
-        seqs,
         question,
         a,
         decision,
@@ -1110,8 +1108,7 @@ async fn new_summary<C: HttpClient>(
     s: &Settings,
     session: &str,
     fitted: &Fitted,
-    prefix: usize,
-    seqs: &[u64],
+    a: &Assembled,
 ) -> Result<Option<NewSummary>> {
     let Some(c) = &fitted.condensed else {
         return Ok(None);
@@ -1122,8 +1119,8 @@ async fn new_summary<C: HttpClient>(
     let covered: Vec<u64> = c
         .evicted
         .iter()
-        .filter(|&&i| i >= prefix)
-        .filter_map(|&i| seqs.get(i - prefix).copied())
+        .filter(|&&i| i >= a.prefix)
+        .filter_map(|&i| a.seqs.get(i - a.prefix).copied())
         .collect();
     let (Some(&from), Some(&to)) = (covered.first(), covered.last()) else {
         return Ok(None);
@@ -1191,7 +1188,7 @@ pub async fn finish<C: HttpClient>(
     }
     usage.append(&mut summarizer_usage);
     let reply = resp.message.clone();
-    let reply_seq_guess = b.seqs.last().map_or(0, |s| s + 1);
+    let reply_seq_guess = b.a.seqs.last().map_or(0, |s| s + 1);
 
     // facts of this turn not stored yet
     let stored: HashSet<(String, String)> = d
@@ -1210,7 +1207,7 @@ pub async fn finish<C: HttpClient>(
         d.client.now_ms(),
     );
 
-    let summary = new_summary(d, s, session, &fitted, b.a.prefix, &b.seqs).await?;
+    let summary = new_summary(d, s, session, &fitted, &b.a).await?;
     let reply_tokens = with(d.engine, |e| {
         Ok(parse_message(&reply, 0)
             .map(|m| message_tokens(e.encodings(), &m))
@@ -1281,6 +1278,17 @@ pub async fn finish<C: HttpClient>(
     })
 }
 
+/// The text of the last user message (what memory and `relevant` condensation look for).
+fn last_user_text(history: &[Value]) -> String {
+    history
+        .iter()
+        .rev()
+        .filter_map(|m| parse_message(m, 0).ok())
+        .find(|m| m.role == crate::messages::Role::User)
+        .map(|m| m.text())
+        .unwrap_or_default()
+}
+
 /// What the next turn would send, computed without sending or storing anything.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -1334,13 +1342,7 @@ pub async fn preview<C: HttpClient>(
     if let Some(i) = input {
         history.push(user_message(i)?);
     }
-    let question = history
-        .iter()
-        .rev()
-        .filter_map(|m| parse_message(m, 0).ok())
-        .find(|m| m.role == crate::messages::Role::User)
-        .map(|m| m.text())
-        .unwrap_or_default();
+    let question = last_user_text(&history);
     let Routed { a, decision, chain } =
         assemble_and_route(d, s, session, &question, history, o, false).await?;
     let info = chain
@@ -1489,15 +1491,10 @@ pub async fn condense_now<C: HttpClient>(
     }
     let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
     let history: Vec<Value> = history.into_iter().map(|r| r.message).collect();
-    let question = history
-        .iter()
-        .rev()
-        .filter_map(|m| parse_message(m, 0).ok())
-        .find(|m| m.role == crate::messages::Role::User)
-        .map(|m| m.text())
-        .unwrap_or_default();
-    let Routed { a, chain, .. } =
+    let question = last_user_text(&history);
+    let Routed { mut a, chain, .. } =
         assemble_and_route(d, s, session, &question, history, o, false).await?;
+    a.seqs = seqs;
     let info = chain
         .first()
         .cloned()
@@ -1515,7 +1512,7 @@ pub async fn condense_now<C: HttpClient>(
         true,
     )
     .await?;
-    let summary = new_summary(d, s, session, &fitted, a.prefix, &seqs).await?;
+    let summary = new_summary(d, s, session, &fitted, &a).await?;
     let mut delta = Totals::default();
     let mut usage = Vec::new();
     if let Some(sm) = &summarizer {

@@ -3,6 +3,7 @@
 //! chosen and what that saved; condensations; and `formatStats()`, a short text table.
 
 use crate::models::ModelInfo;
+use crate::route::fmt_int;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -291,18 +292,6 @@ impl Totals {
     }
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A short text table for CLIs, logs and the demo (the seed's `stats` command).
 pub fn format(s: &ManagerStats) -> String {
     let mut rows = vec![[
@@ -318,10 +307,10 @@ pub fn format(s: &ManagerStats) -> String {
     for (id, m) in &s.models {
         rows.push([
             id.clone(),
-            thousands(m.requests),
-            thousands(m.errors),
-            thousands(m.prompt_tokens),
-            thousands(m.completion_tokens),
+            fmt_int(m.requests),
+            fmt_int(m.errors),
+            fmt_int(m.prompt_tokens),
+            fmt_int(m.completion_tokens),
             format!("${:.4}", m.cost),
             format!("{:.0}", m.avg_latency_ms),
             format!("{:.0}", m.p95_latency_ms),
@@ -355,13 +344,13 @@ pub fn format(s: &ManagerStats) -> String {
         .collect();
     out.push_str(&format!(
         "turns {} ({} failed) · total ${:.4} · condensations {} (tokens saved {}{}; fallbacks {}) · cheaper models {:.0}% (saved ~${:.4}) · count cache hits {:.0}%\n",
-        thousands(s.turns),
-        thousands(s.failed_turns),
+        fmt_int(s.turns),
+        fmt_int(s.failed_turns),
         s.cost,
-        thousands(c.count),
-        thousands(c.tokens_saved),
+        fmt_int(c.count),
+        fmt_int(c.tokens_saved),
         if strategies.is_empty() { String::new() } else { format!("; {}", strategies.join(", ")) },
-        thousands(c.fallbacks),
+        fmt_int(c.fallbacks),
         s.cheaper_share * 100.0,
         s.saved,
         s.count_cache_hit_ratio * 100.0,

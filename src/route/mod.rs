@@ -184,7 +184,8 @@ fn compile(engine: &Engine, cfg: &RouterConfig) -> Result<Compiled> {
     Ok(Compiled { rules })
 }
 
-fn fmt_int(n: u64) -> String {
+/// `n` with thousands separators (`12,345`).
+pub(crate) fn fmt_int(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -98,7 +98,10 @@ test('60 turns in a 4,096-token window: every request fits, facts survive, nothi
       assert.equal(m.requests, mine.length, model);
       assert.equal(m.promptTokens, mine.reduce((n, u) => n + u.promptTokens, 0), model);
       assert.ok(Math.abs(m.cost - mine.reduce((n, u) => n + u.cost, 0)) < 1e-9, model);
-      assert.ok(m.p95LatencyMs >= m.avgLatencyMs * 0 && m.avgLatencyMs > 0);
+      // the same latencies as stored with the usage: their mean and 95th percentile (nearest rank)
+      const lat = mine.map((u) => u.latencyMs).sort((a, b) => a - b);
+      assert.ok(Math.abs(m.avgLatencyMs - lat.reduce((n, x) => n + x, 0) / lat.length) < 1e-6, model);
+      assert.equal(m.p95LatencyMs, lat[Math.min(lat.length, Math.ceil(0.95 * lat.length)) - 1], model);
     }
     assert.equal(stats.condensations.count, condensed);
     assert.ok(stats.countCacheHitRatio > 0.5, 'counts of the growing conversation come from the cache');
