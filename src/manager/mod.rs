@@ -797,6 +797,10 @@ pub async fn begin<C: HttpClient>(
     let t0 = d.client.now_ms();
     let user = user_message(input)?;
     let reserve_override = reserve_option(o)?;
+    // options are checked before anything is stored: only the user's message outlives a failed call
+    if let Some(m) = &o.model {
+        with(d.engine, |e| e.models().get(m).map(|_| ()))?;
+    }
     let tokens = with(d.engine, |e| {
         Ok(message_tokens(e.encodings(), &parse_message(&user, 0)?))
     })?;

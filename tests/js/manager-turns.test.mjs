@@ -160,7 +160,10 @@ test('turns of one session are queued in order; an abort keeps the message; othe
     await assert.rejects(s.send('bad request'), (e) => e.code === 'PROVIDER_HTTP' && e.status === 400 && !String(e.message).includes('sk-turns-secret-key'));
     await assert.rejects(s.send('word '.repeat(20000)), (e) => e.code === 'CONTEXT_OVERFLOW' && /stored/.test(e.message));
     await assert.rejects(s.send({ role: 'assistant', content: 'not a user message' }), (e) => e.code === 'INVALID_MESSAGE');
+    const count = (await s.messages()).length;
     await assert.rejects(s.send('x', { maxTokens: -1 }), (e) => e.code === 'INVALID_ARGUMENT');
+    await assert.rejects(s.send('x', { model: 'no-such-model' }), (e) => e.code === 'UNKNOWN_MODEL');
+    assert.equal((await s.messages()).length, count, 'bad options store nothing');
   } finally {
     await manager.close();
   }
