@@ -163,14 +163,17 @@ const size = (label, file) => {
   return s;
 };
 const wasmSize = size('contextwise wasm (web build, everything)', path.join(root, 'pkg/web/contextwise_wasm_bg.wasm'));
+const countWasmSize = size('contextwise wasm of `contextwise/count` (counting, models, risk)', path.join(root, 'pkg/web/contextwise_count_bg.wasm'));
 size('tiktoken wasm (full)', path.join(root, 'node_modules/tiktoken/tiktoken_bg.wasm'));
 size('tiktoken wasm (lite, tokenizer only)', path.join(root, 'node_modules/tiktoken/lite/tiktoken_bg.wasm'));
 const rankSize = {};
 for (const enc of ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base']) rankSize[enc] = size(`contextwise ranks/${enc}.bin`, path.join(root, `pkg/ranks/${enc}.bin`));
 for (const enc of ['cl100k_base', 'o200k_base']) size(`tiktoken encoders/${enc}.json`, path.join(root, `node_modules/tiktoken/encoders/${enc}.json`));
 for (const enc of ['o200k_base', 'cl100k_base']) {
-  const r = rankSize[enc], w = wasmSize;
-  log(`| **contextwise wasm + ranks/${enc}.bin** (what a page counting with ${enc} downloads) | ${n(w.raw + r.raw)} | ${n(w.gzip + r.gzip)} | ${n(w.brotli + r.brotli)} |`);
+  for (const [w, what] of [[countWasmSize, 'a page counting with `contextwise/count`'], [wasmSize, 'a page using the whole package']]) {
+    const r = rankSize[enc];
+    log(`| **wasm + ranks/${enc}.bin** (what ${what} downloads for ${enc}, JS aside) | ${n(w.raw + r.raw)} | ${n(w.gzip + r.gzip)} | ${n(w.brotli + r.brotli)} |`);
+  }
 }
 
 // ---- condensation ----

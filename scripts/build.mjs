@@ -29,21 +29,31 @@ if (!fs.readFileSync(bg('web')).equals(fs.readFileSync(bg('node')))) {
   throw new Error('wasm-bindgen wrote different wasm for web and nodejs; the Node glue reads the web one (scripts/glue-factory.mjs)');
 }
 // binaryen from npm: Debian's older wasm-opt breaks the externref table of reference-types builds.
-run(path.join(root, 'node_modules/binaryen/bin/wasm-opt'), ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
+const WASM_OPT = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
   '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
-  '--strip-debug', '--strip-producers', bg('web'), '-o', bg('web')]);
+  '--strip-debug', '--strip-producers'];
+run(path.join(root, 'node_modules/binaryen/bin/wasm-opt'), [...WASM_OPT, bg('web'), '-o', bg('web')]);
 fs.rmSync(bg('node'));
 fs.rmSync(`${bg('node')}.d.ts`);
+
+// The counting wasm (`contextwise/count`): the same crate without the `full` feature — counting,
+// models and risk only — for pages that only count (a fraction of the download).
+run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features']);
+run('wasm-bindgen', ['--target', 'web', '--out-dir', path.join(pkg, 'web'), '--out-name', 'contextwise_count', wasmIn]);
+const countBg = path.join(pkg, 'web', 'contextwise_count_bg.wasm');
+run(path.join(root, 'node_modules/binaryen/bin/wasm-opt'), [...WASM_OPT, countBg, '-o', countBg]);
+fs.rmSync(`${countBg}.d.ts`);
 
 // Glue as a factory of instances, so a trapped instance can be replaced (scripts/glue-factory.mjs).
 const { nodeGlue, webGlue } = await import('./glue-factory.mjs');
 nodeGlue(path.join(pkg, 'node/contextwise_wasm.js'));
 webGlue(path.join(pkg, 'web/contextwise_wasm.js'));
+webGlue(path.join(pkg, 'web/contextwise_count.js'));
 
 // wasm-bindgen declares `[Symbol.dispose]` on exported classes: say which lib that needs, so
 // projects type-check without `skipLibCheck` (TypeScript ≥ 5.2).
-for (const dir of ['web', 'node']) {
-  const dts = path.join(pkg, dir, 'contextwise_wasm.d.ts');
+for (const [dir, name] of [['web', 'contextwise_wasm'], ['node', 'contextwise_wasm'], ['web', 'contextwise_count']]) {
+  const dts = path.join(pkg, dir, `${name}.d.ts`);
   const text = fs.readFileSync(dts, 'utf8');
   // the web glue's init() names DOM types (RequestInfo, BufferSource, WebAssembly): a project
   // without the DOM lib (a server bundled for the edge) still type-checks
@@ -66,9 +76,11 @@ for (const [dir, entry, module] of [['web', 'web.ts', 'ES2020'], ['node', 'node.
   fs.mkdirSync(stage, { recursive: true });
   // web: also the Workers entry (workerd.ts), which imports the wasm and rank files as modules
   const shared = ['common.ts', 'input.ts', 'adapter.ts', 'idb.ts', 'manager.ts',
-    ...(dir === 'node' ? ['node-stores.ts'] : ['web-runtime.ts', 'web-assets.ts', 'workerd.ts', 'edge.ts', 'modules.d.ts'])];
+    ...(dir === 'node' ? ['node-stores.ts'] : ['web-runtime.ts', 'web-assets.ts', 'workerd.ts', 'edge.ts', 'count.ts', 'modules.d.ts'])];
   for (const f of [...shared, entry]) fs.copyFileSync(path.join(root, 'src/ts', f), path.join(stage, f === entry ? 'index.ts' : f));
-  fs.copyFileSync(path.join(pkg, dir, 'contextwise_wasm.d.ts'), path.join(stage, 'contextwise_wasm.d.ts'));
+  for (const glue of dir === 'web' ? ['contextwise_wasm', 'contextwise_count'] : ['contextwise_wasm']) {
+    fs.copyFileSync(path.join(pkg, dir, `${glue}.d.ts`), path.join(stage, `${glue}.d.ts`));
+  }
   fs.writeFileSync(path.join(stage, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
       strict: true, declaration: true, target: 'ES2020', module, moduleResolution: module === 'CommonJS' ? 'node10' : 'bundler',
@@ -90,6 +102,6 @@ fs.writeFileSync(path.join(pkg, 'node/index.mjs'),
 
 run(process.execPath, ['scripts/build-integrations.mjs']);   // 5. contextwise/ai-sdk, contextwise/langchain → pkg/integrations
 
-for (const f of ['web/contextwise_wasm_bg.wasm', 'ranks/cl100k_base.bin', 'ranks/o200k_base.bin']) {
+for (const f of ['web/contextwise_wasm_bg.wasm', 'web/contextwise_count_bg.wasm', 'ranks/cl100k_base.bin', 'ranks/o200k_base.bin']) {
   console.log(`${f}: ${fs.statSync(path.join(pkg, f)).size} bytes`);
 }

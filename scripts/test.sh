@@ -13,6 +13,7 @@ echo "== hygiene: cargo fmt --check, clippy -D warnings (host and wasm32)"
 cargo fmt --all -- --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 
 echo "== host: cargo test"
 cargo test --quiet

@@ -22,7 +22,7 @@ pub mod tokens;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod bindings;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 pub mod platform;
 
 pub use error::{Error, ErrorCode, Result};

@@ -1,11 +1,16 @@
 //! The `#[wasm_bindgen]` facade: convert from JS, call the engine, convert back. No logic.
 
+#[cfg(feature = "full")]
 pub mod condense;
+#[cfg(feature = "full")]
 pub mod manager;
 pub mod models;
+#[cfg(feature = "full")]
 pub mod provider;
 pub mod risk;
+#[cfg(feature = "full")]
 pub mod route;
+#[cfg(feature = "full")]
 pub mod store;
 pub mod tokens;
 mod types;
@@ -62,11 +67,13 @@ impl Default for EngineHandle {
 
 impl EngineHandle {
     /// The engine, for calls that borrow it briefly between awaits.
+    #[cfg(feature = "full")]
     fn cell(&self) -> &RefCell<Engine> {
         &self.inner
     }
 
     /// The engine, shared (a streamed turn keeps it between calls).
+    #[cfg(feature = "full")]
     fn rc(&self) -> Rc<RefCell<Engine>> {
         self.inner.clone()
     }

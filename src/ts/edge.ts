@@ -3,6 +3,7 @@
 // WebAssembly.Module (the `?module` import these bundlers define); rank files are fetched from the
 // URLs the bundler emits for them.
 import wasm from './contextwise_wasm_bg.wasm?module';
+import * as glue from './contextwise_wasm.js';
 import { fetchBytes, webRuntime } from './web-runtime.js';
 import { RANK_URLS } from './web-assets.js';
 export { isContextwiseError } from './common.js';
@@ -11,6 +12,7 @@ export { injectFault as __injectStoreFaultForTesting } from './idb.js';
 export type * from './common.js';
 
 const { init, api } = webRuntime({
+  glue,
   defaultWasm: () => wasm,
   ownRanks: (name) => fetchBytes(RANK_URLS[name]()),
 });

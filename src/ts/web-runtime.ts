@@ -1,7 +1,7 @@
 // What the web-standard entries share (browsers, workers, Cloudflare's workerd): the wasm is
 // instantiated by `init()`, a trapped instance is replaced from the compiled module, rank files
 // come from where each entry says.
-import * as glue from './contextwise_wasm.js';
+import type * as glue from './contextwise_wasm.js';
 import { bind, contextwiseError, type Runtime } from './common.js';
 import type { EncodingName } from './contextwise_wasm.js';
 
@@ -14,6 +14,8 @@ export async function fetchBytes(url: URL | string): Promise<Uint8Array> {
 
 /** An entry's ways: the wasm `init()` uses by default, the package's own rank files, provider defaults. */
 export interface WebEntry {
+  /** The wasm-bindgen glue of the entry's wasm (imported by the entry, so a bundle holds only its own). */
+  glue: typeof glue;
   defaultWasm?: () => glue.InitInput;
   ownRanks(name: EncodingName): Promise<Uint8Array>;
   providerDefaults?: Runtime['providerDefaults'];
@@ -24,7 +26,8 @@ export function webRuntime(entry: WebEntry) {
   let ready = false;
   let initializing: Promise<void> | undefined;
   /** The current wasm instance (replaced after a trap); instantiated by `init()`. */
-  let current: typeof glue = glue.__contextwise_instance();
+  const module = entry.glue;
+  let current: typeof glue = module.__contextwise_instance();
 
   /**
    * Instantiates the wasm module (once; later calls return the same promise). Pass the wasm's URL,
@@ -51,7 +54,7 @@ export function webRuntime(entry: WebEntry) {
     },
     replace() {
       // a fresh instance of the module that is already compiled (no fetch, synchronous)
-      const fresh = glue.__contextwise_instance();
+      const fresh = module.__contextwise_instance();
       fresh.initSync({ module: current.__contextwise_module() });
       current = fresh;
     },

@@ -1,4 +1,5 @@
 // Browser entry point (plain ES module, Vite, webpack): `await init()` once, then use the API.
+import * as glue from './contextwise_wasm.js';
 import { fetchBytes, webRuntime } from './web-runtime.js';
 import { RANK_URLS, packageUrl } from './web-assets.js';
 export { isContextwiseError } from './common.js';
@@ -7,6 +8,7 @@ export { injectFault as __injectStoreFaultForTesting } from './idb.js';
 export type * from './common.js';
 
 const { init, api } = webRuntime({
+  glue,
   defaultWasm: () => packageUrl(new URL('./contextwise_wasm_bg.wasm', import.meta.url)),
   ownRanks: (name) => fetchBytes(packageUrl(RANK_URLS[name]())),
   // browsers: Anthropic's API needs its browser-access header

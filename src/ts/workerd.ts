@@ -5,6 +5,7 @@
 // (all four are part of the upload; each is read only when it is loaded).
 import wasm from './contextwise_wasm_bg.wasm';
 import type { EncodingName } from './contextwise_wasm.js';
+import * as glue from './contextwise_wasm.js';
 import { webRuntime } from './web-runtime.js';
 export { isContextwiseError } from './common.js';
 /** Test-only: the next IndexedDB batch aborts its transaction after issuing `abortAfterOps` writes. */
@@ -19,6 +20,7 @@ const RANKS: Record<EncodingName, () => Promise<{ default: ArrayBuffer }>> = {
 };
 
 const { init, api } = webRuntime({
+  glue,
   defaultWasm: () => wasm,
   ownRanks: async (name) => new Uint8Array((await RANKS[name]()).default),
 });

@@ -4,10 +4,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { root, get_encoding } from './helpers.mjs';
 import { serve, launchChromium } from './static-server.mjs';
+import { readmeExample } from './readme.mjs';
 
 const scratch = path.join(root, 'tests/scratch');
 const sample = 'Ünïcödé text, code `let x = 1;` and emoji 👍🏽 — counted the same everywhere. <|endoftext|>';
@@ -41,12 +43,13 @@ test.before(() => {
 test('Node ESM project', () => {
   const dir = project('esm', { type: 'module' }, {
     'index.js': `import { loadEncoding, countTokens, assessRisk } from 'contextwise';
+import * as counting from 'contextwise/count';
 await loadEncoding('o200k_base');
 const n = countTokens(${JSON.stringify(sample)}, { model: 'gpt-4o' });
 const r = assessRisk([{ role: 'user', content: 'hi' }], { model: 'gpt-4o' });
-console.log(JSON.stringify({ n, level: r.level }));`,
+console.log(JSON.stringify({ n, level: r.level, same: counting.countTokens(${JSON.stringify(sample)}, { model: 'gpt-4o' }) === n }));`,
   });
-  assert.deepEqual(JSON.parse(sh('node', ['index.js'], dir)), { n: expected, level: 'SAFE' });
+  assert.deepEqual(JSON.parse(sh('node', ['index.js'], dir)), { n: expected, level: 'SAFE', same: true });
 });
 
 test('Node CommonJS project', () => {
@@ -66,12 +69,14 @@ try {
   window.__result = { n: countTokens(${JSON.stringify(sample)}, { model: 'gpt-4o' }) };
 } catch (e) { window.__result = { error: String(e && e.stack || e) }; }`;
 
-async function countInBrowser(url) {
+/** Runs the page; returns its result and the paths of what it fetched. */
+async function countInBrowser(url, fetched = []) {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('requestfinished', (r) => fetched.push(new URL(r.url()).pathname));
     await page.goto(url);
     await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 30000 });
     const r = await page.evaluate(() => window.__result);
@@ -84,6 +89,7 @@ async function countInBrowser(url) {
 
 // What a user writes, type-checked in strict mode the way each kind of project resolves the package.
 const TS_ESM = `import { countTokens, isContextwiseError, createProvider, ContextManager, type Session, type ContextwiseError } from 'contextwise';
+import * as counting from 'contextwise/count';
 export async function main(): Promise<number> {
   const p = createProvider({ kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' });
   try { await p.chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }); } catch (e) {
@@ -93,17 +99,20 @@ export async function main(): Promise<number> {
   const s: Session = await m.session();
   const err: ContextwiseError | undefined = undefined;
   void [s.id, err];
-  return countTokens('hello', { encoding: 'o200k_base' });
+  const risk: counting.RiskAssessment = counting.assessRisk([{ role: 'user', content: 'hi' }], { model: 'gpt-4o' });
+  void risk.level;
+  return countTokens('hello', { encoding: 'o200k_base' }) + counting.createInstance().countTokens('hello', { model: 'gpt-4o' });
 }
 `;
 const TS_CJS = `import cw = require('contextwise');
+import counting = require('contextwise/count');
 export async function main(): Promise<number> {
   try { cw.countTokens('x', { model: 'nope' }); } catch (e) {
     if (cw.isContextwiseError(e) && e.code === 'PROVIDER_HTTP' && e.status) console.log(e.status);
   }
   const m: cw.ContextManager = await cw.ContextManager.open({ appName: 'x', store: { kind: 'sqlite', path: 'x.sqlite' } });
   void m;
-  return cw.countTokens('hello', { encoding: 'o200k_base' });
+  return cw.countTokens('hello', { encoding: 'o200k_base' }) + counting.countTokens('hello', { model: 'gpt-4o' });
 }
 `;
 
@@ -156,4 +165,35 @@ test('Vite-built page in headless Chromium', async () => {
   try {
     assert.deepEqual(await countInBrowser(`${server.url}/index.html`), { n: expected });
   } finally { await server.close(); }
+});
+
+test('contextwise/count: a Vite-built page that only counts downloads under 1 MB compressed, with the same counts', async (t) => {
+  // the README's example, as written, at Vite's default build target
+  const dir = project('vite-count', { type: 'module' }, {
+    'index.html': '<!doctype html><html><body><p id="tokens"></p><script type="module" src="./main.js"></script>' +
+      '<script>const poll = setInterval(() => { const t = document.querySelector("#tokens").textContent; ' +
+      'if (t) { window.__result = { n: Number(t) }; clearInterval(poll); } }, 20);</script></body></html>',
+    'main.js': readmeExample('count'),
+    'vite.config.js': "export default { build: { outDir: 'dist', emptyOutDir: true }, logLevel: 'warn' };",
+  });
+  sh(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], dir);
+  const server = await serve(path.join(dir, 'dist'));
+  const fetched = [];
+  const e = get_encoding('o200k_base');
+  const helloWorld = e.encode('hello world').length;
+  e.free();
+  try {
+    assert.deepEqual(await countInBrowser(`${server.url}/index.html`, fetched), { n: helloWorld });
+  } finally { await server.close(); }
+  const files = fetched.map((p) => path.join(dir, 'dist', p === '/' ? 'index.html' : p));
+  const wasm = files.filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, `one wasm fetched: ${fetched}`);
+  assert.equal(fs.statSync(wasm[0]).size, fs.statSync(path.join(root, 'pkg/web/contextwise_count_bg.wasm')).size, 'the counting wasm, not the full one');
+  assert.ok(files.some((f) => path.basename(f).startsWith('o200k_base')), `ranks fetched: ${fetched}`);
+  // every byte the page fetched (HTML, JS, wasm, ranks), each compressed as a server would
+  const gzip = files.reduce((n, f) => n + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
+  const brotli = files.reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync(f)).length, 0);
+  t.diagnostic(`fetched ${fetched.join(' ')}: ${gzip} bytes gzip -9, ${brotli} brotli`);
+  assert.ok(gzip <= 1_000_000, `gzip total ${gzip} bytes`);
+  assert.ok(brotli <= 1_000_000, `brotli total ${brotli} bytes`);
 });

@@ -20,7 +20,7 @@ const blocks = readmeBlocks();
 
 // Run by tests/js/matrix.test.mjs (Cloudflare Workers: workers.test.mjs; the AI SDK and LangChain.js:
 // integrations.test.mjs), each in a fresh project of its kind.
-const IN_MATRIX = ['install', 'next-client', 'next-route', 'next-edge', 'vite', 'worker', 'workers', 'ai-sdk', 'langchain'];
+const IN_MATRIX = ['install', 'next-client', 'next-route', 'next-edge', 'vite', 'worker', 'workers', 'ai-sdk', 'langchain', 'count'];
 // Checked here, by kind.
 const NODE = ['quick', 'node', 'condense', 'providers', 'routing', 'instances', 'sessions', 'typescript', 'turn'];
 const OTHER = ['adapter-interface', 'export-format', 'repo'];
