@@ -146,3 +146,44 @@ pub async fn condense(
     .map_err(to_js)?;
     to_value(&result)
 }
+
+/// The evicted messages of a condensation, searchable (`condense(…, { recallTool: true })`
+/// returns `recall(query)`, which calls this).
+#[wasm_bindgen]
+pub struct RecallHandle {
+    index: crate::condense::recall::RecallIndex,
+}
+
+#[wasm_bindgen]
+impl RecallHandle {
+    /// The best passages for `query`, best first: `[{ text, messageIds, role, score }]`.
+    #[wasm_bindgen(unchecked_return_type = "Passage[]")]
+    pub fn search(&self, query: &str, limit: Option<f64>) -> Result<JsValue, JsValue> {
+        let limit = match limit {
+            None => crate::condense::recall::DEFAULT_LIMIT,
+            Some(l) if l.is_finite() && l >= 1.0 && l.fract() == 0.0 => l.min(100.0) as usize,
+            Some(l) => {
+                return Err(to_js(Error::invalid_argument(format!(
+                    "recall limit must be a positive integer, got {l}"
+                ))))
+            }
+        };
+        to_value(&self.index.search(query, limit))
+    }
+}
+
+/// Indexes `messages[i]` for each `i` of `evicted` (ids are those indices).
+#[wasm_bindgen(js_name = recallIndex)]
+pub fn recall_index(
+    #[wasm_bindgen(unchecked_param_type = "ChatMessage[]")] messages: JsValue,
+    evicted: Vec<u32>,
+) -> Result<RecallHandle, JsValue> {
+    let msgs: Value = value(&messages, "messages", Error::invalid_message)?;
+    let parsed = crate::messages::parse_messages(&msgs).map_err(to_js)?;
+    let index = crate::condense::recall::RecallIndex::new(
+        evicted
+            .iter()
+            .filter_map(|&i| parsed.get(i as usize).map(|m| (i as u64, m))),
+    );
+    Ok(RecallHandle { index })
+}

@@ -11,6 +11,7 @@ pub mod facts;
 pub mod llm;
 pub mod plan;
 pub mod prepare;
+pub mod recall;
 pub mod run;
 pub mod text;
 pub mod units;
@@ -128,4 +129,8 @@ pub struct CondenseOptions {
     /// Also ask the summarizer for facts as JSON (validated; invalid answers are rejected).
     #[serde(default)]
     pub llm_facts: bool,
+    /// Return a `contextwise_recall` tool definition with a condensed context (and, in
+    /// JavaScript, a `recall(query)` that searches the evicted messages).
+    #[serde(default)]
+    pub recall_tool: bool,
 }

@@ -28,6 +28,7 @@ pub struct Prepared {
     summarizer_model: String,
     snippets: Vec<String>,
     max_message_tokens: Option<u64>,
+    recall_tool: bool,
 }
 
 fn scale(n: usize, f: f64) -> u64 {
@@ -79,6 +80,7 @@ pub fn prepare(engine: &mut Counter, messages: &Value, o: &CondenseOptions) -> R
         enc,
         model,
         max_message_tokens,
+        recall_tool: o.recall_tool,
     })
 }
 
@@ -115,6 +117,7 @@ pub async fn run<S: Summarizer>(
         snippets: &p.snippets,
         now,
         llm_facts,
+        recall_tool: p.recall_tool,
     };
     condense(&input, p.plan.clone(), llm, cache, p.max_message_tokens).await
 }

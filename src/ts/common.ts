@@ -15,9 +15,9 @@ export type {
   ChatCountOptions, ChatCount, RiskLevel, RiskAction, RiskThresholds, RiskOptions, RiskAssessment,
   ImageFormula, ModelInfo, ModelInfoInput, CacheStats, CondenseStrategy, CondenseOptions, Summarizer, MessagePlan,
   CondensationPlan, Fact, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta, Usage, UsageStats,
-  RouterConfig, RouteDecision, RoutingStats, SummaryCacheStats, Attempt, ModelTotals, MessageAction,
+  RouterConfig, RouteDecision, RoutingStats, SummaryCacheStats, Attempt, ModelTotals, MessageAction, Passage,
 } from './contextwise_wasm.js';
-import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta, RouterConfig, RouteDecision } from './contextwise_wasm.js';
+import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult, Passage, ProviderOptions, ChatOptions, ChatResult, StreamDelta, RouterConfig, RouteDecision } from './contextwise_wasm.js';
 export { isContextwiseError, contextwiseError };
 export type { ErrorCode, ContextwiseError, Limits } from './input.js';
 export type { StoreAdapter, KeyRange, BatchOp } from './adapter.js';
@@ -26,6 +26,12 @@ export type {
   SessionRecord, SessionListing, MessageRecord, MessageRange, Turn, TurnReceipt, SummaryRecord, FactRecord, UsageRecord,
   NewFact, NewSummary, NewUsage, MemoryHit, SearchOptions, Export, SessionExport, ImportReport, StorageInfo,
 } from './contextwise_wasm.js';
+
+/** What `condense(messages, { recallTool: true })` adds when messages were evicted. */
+export interface Recall {
+  /** Searches the evicted messages (BM25): the best passages, best first, with the indices of their messages. */
+  recall?: (query: string, opts?: { limit?: number }) => Passage[];
+}
 
 /** Where `loadEncoding` reads rank data from: bytes, or a URL / path to a `.cwr` file. */
 export type EncodingSource = Uint8Array | ArrayBuffer | URL | string;
@@ -410,14 +416,16 @@ export function bind(rt: Runtime) {
        * A summarizer call that takes longer than `timeoutMs` (default 60 s) counts as failed and the
        * strategy chain falls back.
        */
-      condense: (messages: ChatMessage[], opts: CondenseOptions & { provider?: Summarizer }): Promise<CondenseResult> => {
+      condense: (messages: ChatMessage[], opts: CondenseOptions & { provider?: Summarizer }): Promise<CondenseResult & Recall> => {
         try {
           const b = start('condense');
           const m = messagesArg(messages, b);
           const { data, extra } = split(opts, 'condense options', 'INVALID_ARGUMENT', b, ['provider'] as const);
           const provider = summarizer(extra.provider);
           const o = provider ? { ...data, provider } : data;
-          return callAsync((w) => w.condense(h(w), m as ChatMessage[], o as unknown as CondenseOptions) as Promise<CondenseResult>);
+          const done = callAsync((w) => w.condense(h(w), m as ChatMessage[], o as unknown as CondenseOptions) as Promise<CondenseResult & Recall>);
+          if (!(data as { recallTool?: unknown } | undefined)?.recallTool) return done;
+          return done.then((r) => (r.tool ? { ...r, recall: recaller(m as ChatMessage[], r.plan.evicted) } : r));
         } catch (e) {
           return Promise.reject(e);
         }
@@ -477,6 +485,30 @@ export function bind(rt: Runtime) {
     };
     engineOf.set(api, h);
     return api;
+  }
+
+  /**
+   * `recall(query, { limit })` over the evicted messages of a condensation: the best passages
+   * with the indices of the messages they came from. The index is built on the first search (and
+   * again after the wasm instance was replaced).
+   */
+  function recaller(messages: ChatMessage[], evicted: number[]): Recall['recall'] {
+    let index: Wasm.RecallHandle | undefined;
+    let indexGeneration = -1;
+    return (query: string, opts?: { limit?: number }) => {
+      const b = start('recall');
+      const q = str(query, 'recall query', b);
+      const o = plain(opts, 'recall options', 'INVALID_ARGUMENT', b) as { limit?: unknown } | undefined;
+      for (const k of Object.keys(o ?? {})) if (k !== 'limit') throw contextwiseError('INVALID_ARGUMENT', `recall options: unknown field '${k}'; use limit`);
+      const limit = o?.limit === undefined ? undefined : num(o.limit, 'recall limit');
+      return call((w) => {
+        if (!index || indexGeneration !== generation) {
+          index = w.recallIndex(messages, Uint32Array.from(evicted));
+          indexGeneration = generation;
+        }
+        return index.search(q, limit);
+      });
+    };
   }
 
   const defaultInstance = instance();

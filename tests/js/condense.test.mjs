@@ -175,3 +175,43 @@ test('the summary cache is bounded and configurable (LRU)', async () => {
   cw.configureSummaryCache({ capacity: 256, clear: true });
   assert.equal(cw.summaryCacheStats().size, 0);
 });
+
+test('recallTool: the condensed context comes with contextwise_recall, and recall() finds what was evicted', async () => {
+  const msgs = conversation(400);
+  // facts stated once, early, in words the filler never uses
+  const planted = { 12: 'The deploy ID for the Larkspur rollout is DEP-77431.', 40: 'Billing uses a token bucket of 120 requests per minute per tenant.' };
+  for (const [i, text] of Object.entries(planted)) msgs[i] = { role: 'user', content: text };
+  for (const strategy of ['truncate', 'extractive']) {
+    const r = await cw.condense(msgs, { model: 'gpt-4o', target: 4000, force: true, strategy, recallTool: true });
+    assert.ok(r.plan.evicted.includes(12) && r.plan.evicted.includes(40), 'the planted messages were evicted');
+    // an OpenAI tool definition with one required string argument
+    assert.equal(r.tool.type, 'function');
+    assert.equal(r.tool.function.name, 'contextwise_recall');
+    assert.deepEqual(r.tool.function.parameters.required, ['query']);
+    assert.equal(r.tool.function.parameters.properties.query.type, 'string');
+    assert.ok(r.messages.some((m) => m.role === 'system' && m.content.includes('contextwise_recall')), 'the context says the tool exists');
+    assert.ok(r.metrics.tokensAfter <= 4000, `${r.metrics.tokensAfter} tokens`);
+    const deploy = r.recall('What was the deploy ID of the Larkspur rollout?');
+    assert.deepEqual(deploy[0].messageIds, [12]);
+    assert.equal(deploy[0].text, planted[12]);
+    assert.deepEqual(r.recall('token bucket requests per minute', { limit: 1 }).map((p) => p.messageIds[0]), [40]);
+    assert.deepEqual(r.recall('77431', { limit: 2 })[0].messageIds, [12]);
+    assert.deepEqual(r.recall('zzqx qqvv'), []);
+    // every passage comes from an evicted message, verbatim
+    for (const p of r.recall('we decided to keep limit', { limit: 20 })) {
+      assert.ok(r.plan.evicted.includes(p.messageIds[0]));
+      assert.ok(String(msgs[p.messageIds[0]].content ?? '').includes(p.text.slice(0, 40)), p.text);
+    }
+    for (const bad of [[5], ['x', { limit: 0 }], ['x', { limit: 1.5 }], ['x', { top: 3 }]]) {
+      assert.throws(() => r.recall(...bad), (e) => e.name === 'ContextwiseError' && e.code === 'INVALID_ARGUMENT');
+    }
+    assert.equal(r.recall('deploy', { limit: 1 }).length, 1, 'works after errors');
+  }
+  const plain = await cw.condense(msgs, { model: 'gpt-4o', target: 4000, force: true });
+  assert.equal(plain.tool, undefined);
+  assert.equal(plain.recall, undefined);
+  assert.ok(!plain.messages.some((m) => String(m.content).includes('contextwise_recall')));
+  // nothing evicted: no tool
+  const small = await cw.condense(msgs.slice(0, 5), { model: 'gpt-4o', recallTool: true });
+  assert.equal(small.tool, undefined);
+});
