@@ -11,7 +11,8 @@ use crate::manager::{
     SendOptions, Settings,
 };
 use crate::platform::fetch::{FetchBody, FetchClient};
-use crate::providers::client::{open_stream, ChatStream};
+use crate::providers::client::{open_stream, CallInfo, ChatStream};
+use crate::providers::{ChatResponse, Delta};
 use crate::store::Store;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -112,13 +113,16 @@ struct StreamState {
     called: Option<Called<()>>,
     stream: Option<ChatStream<FetchBody>>,
     result: Option<JsValue>,
+    /// The caller's signal, for the calls of recall rounds.
+    client: Rc<FetchClient>,
 }
 
 impl StreamState {
     /// Stores the reply (or what arrived of it) and keeps the turn's result.
     async fn store(
         state: &Rc<RefCell<StreamState>>,
-        s: ChatStream<FetchBody>,
+        resp: ChatResponse,
+        info: CallInfo,
         complete: bool,
     ) -> Result<(), JsValue> {
         let (engine, store, settings, emit, begun, called) = {
@@ -136,12 +140,6 @@ impl StreamState {
         // storing is not aborted by the caller's signal
         let client = FetchClient { signal: None };
         let Some(called) = called else { return Ok(()) };
-        let info = s.info;
-        let resp = if complete {
-            s.finish().map_err(to_js)?
-        } else {
-            s.partial()
-        };
         let (called, ()) = called.with_answer((resp, info));
         let sink = sink(emit);
         let deps = Deps {
@@ -154,6 +152,40 @@ impl StreamState {
         let r = to_value(&r.map_err(to_js)?)?;
         state.borrow_mut().result = Some(r);
         Ok(())
+    }
+}
+
+impl StreamState {
+    /// When the finished stream's answer calls the recall tool: answers it and opens the next stream.
+    async fn recall_round(
+        state: &Rc<RefCell<StreamState>>,
+        resp: &ChatResponse,
+        info: &CallInfo,
+    ) -> crate::error::Result<Option<ChatStream<FetchBody>>> {
+        let (engine, store, client, called) = {
+            let mut st = state.borrow_mut();
+            (
+                st.engine.clone(),
+                st.store.clone(),
+                st.client.clone(),
+                st.called.take(),
+            )
+        };
+        let Some(mut called) = called else {
+            return Ok(None);
+        };
+        let deps = Deps {
+            engine: &engine,
+            store: &store,
+            client: &*client,
+            emit: &|_| {},
+        };
+        let next = called.recall_round(&deps, resp, info);
+        state.borrow_mut().called = Some(called);
+        match next? {
+            Some((cfg, req)) => Ok(Some(open_stream(&*client, &cfg, &req).await?)),
+            None => Ok(None),
+        }
     }
 }
 
@@ -198,7 +230,9 @@ pub async fn manager_stream_open(
     .await
     .map_err(to_js)?;
     let (called, stream) = called.with_answer(());
+    let client = Rc::new(client);
     let state = StreamState {
+        client,
         engine: engine.rc(),
         store: store.store().clone(),
         settings: settings.clone(),
@@ -226,21 +260,41 @@ impl TurnStream {
             let Some(mut s) = taken else {
                 return Ok(JsValue::UNDEFINED);
             };
-            match s.next().await {
-                Ok(Some(d)) => {
-                    state.borrow_mut().stream = Some(s);
-                    to_value(&d)
-                }
-                Ok(None) => {
-                    StreamState::store(&state, s, true).await?;
-                    Ok(JsValue::UNDEFINED)
-                }
-                Err(e) => {
-                    if state.borrow().keep_partial {
-                        // the error is what the caller needs to see; storing is best effort
-                        let _ = StreamState::store(&state, s, false).await;
+            let hide_tools = state
+                .borrow()
+                .called
+                .as_ref()
+                .is_some_and(|c| c.offers_recall());
+            loop {
+                match s.next().await {
+                    // the recall tool is answered here; the app never sees its calls
+                    Ok(Some(Delta::ToolCall { .. })) if hide_tools => continue,
+                    Ok(Some(d)) => {
+                        state.borrow_mut().stream = Some(s);
+                        return to_value(&d);
                     }
-                    Err(to_js(e))
+                    Ok(None) => {
+                        let info = s.info;
+                        let resp = s.finish().map_err(to_js)?;
+                        match StreamState::recall_round(&state, &resp, &info).await {
+                            Ok(Some(next)) => {
+                                s = next;
+                                continue;
+                            }
+                            Ok(None) => {}
+                            Err(e) => return Err(to_js(e)),
+                        }
+                        StreamState::store(&state, resp, info, true).await?;
+                        return Ok(JsValue::UNDEFINED);
+                    }
+                    Err(e) => {
+                        if state.borrow().keep_partial {
+                            // the error is what the caller needs to see; storing is best effort
+                            let info = s.info;
+                            let _ = StreamState::store(&state, s.partial(), info, false).await;
+                        }
+                        return Err(to_js(e));
+                    }
                 }
             }
         })

@@ -100,6 +100,8 @@ export interface CondenseOptions {
   timeoutMs?: number;
   /** Also ask the summarizer for facts as JSON (validated). */
   llmFacts?: boolean;
+  /** Return the `contextwise_recall` tool definition (`tool`) and `recall(query)` over the evicted messages. */
+  recallTool?: boolean;
 }
 
 /** What LLM strategies call: resolve to the model's answer. */
@@ -164,7 +166,11 @@ export interface ManagerOptions {
   /** Messages at the end always sent verbatim (default 8; fewer when they alone do not fit). */
   preserveRecentMessages?: number;
   /** The chain in fallback order (default: summary, extractive, truncate — extractive first without a summarizer) and the model that writes summaries (default: the cheapest configured). */
-  condensation?: { strategies?: CondenseStrategy[]; summarizer?: string; timeoutMs?: number };
+  condensation?: {
+    strategies?: CondenseStrategy[]; summarizer?: string; timeoutMs?: number;
+    /** Offer the model `contextwise_recall` in condensed turns and answer its calls from the evicted messages (default false). */
+    recallTool?: boolean;
+  };
   /** Memory from earlier sessions in each turn's context (5 hits by default). Default on in browsers, off in Node, where a store usually holds every user's sessions. */
   memory?: { crossSession?: boolean; limit?: number };
   /** A system prompt sent first in every turn (not stored as a message). */
@@ -204,6 +210,8 @@ export interface ContextInfo {
   limit: number;
   /** Memory hits from earlier sessions added to the context. */
   memory: number;
+  /** The model's `contextwise_recall` searches answered in this turn, with the stored messages they quoted. */
+  recall: Recalled[];
 }
 
 /** What `session.send` resolves to. */

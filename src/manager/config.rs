@@ -33,6 +33,10 @@ pub struct CondensationConfig {
     /// Milliseconds a summarizer call may take (default 60 s).
     #[serde(default)]
     pub timeout_ms: Option<f64>,
+    /// Offer the model the `contextwise_recall` tool in condensed turns and answer its calls
+    /// from the evicted messages (default false).
+    #[serde(default)]
+    pub recall_tool: bool,
 }
 
 /// Memory across sessions.

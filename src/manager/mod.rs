@@ -5,6 +5,7 @@
 //! the event sink are given.
 
 pub mod config;
+pub mod recall;
 pub mod stats;
 
 pub use config::{ManagerConfig, Settings};
@@ -13,6 +14,7 @@ pub use stats::{ManagerStats, Totals};
 use crate::condense::facts::extract_local;
 use crate::condense::llm::Summarizer;
 use crate::condense::prepare::run as run_condensation;
+use crate::condense::recall::RecallIndex;
 use crate::condense::run::Fallback;
 use crate::condense::{CondenseOptions, Strategy};
 use crate::engine::ChatOptions;
@@ -33,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 /// What the manager reports while it works (`onEvent`), tagged by `type`.
 #[derive(Debug, Clone, Serialize)]
@@ -182,6 +185,8 @@ pub struct ContextInfo {
     pub limit: u64,
     /// Memory hits from earlier sessions added to the context.
     pub memory: usize,
+    /// The model's `contextwise_recall` searches answered in this turn (`recallTool`).
+    pub recall: Vec<recall::Recalled>,
 }
 
 /// A turn's outcome.
@@ -698,6 +703,15 @@ pub struct Called<T> {
     summarizer_cost: f64,
     /// What this turn adds to `stats()`.
     delta: Totals,
+    /// The recall tool's index, when the turn offers it.
+    recall: Option<Rc<RecallIndex>>,
+    /// The call made, for recall rounds.
+    request: (ProviderConfig, ChatRequest),
+    /// Recall exchanges answered (stored before the reply) and what they searched.
+    exchange: Vec<Value>,
+    recalled: Vec<recall::Recalled>,
+    /// Usage of the calls whose answers were recall calls.
+    round_usage: Vec<NewUsage>,
 }
 
 impl<T> Called<T> {
@@ -712,14 +726,70 @@ impl<T> Called<T> {
                 summarizer_usage: self.summarizer_usage,
                 summarizer_cost: self.summarizer_cost,
                 delta: self.delta,
+                recall: self.recall,
+                request: self.request,
+                exchange: self.exchange,
+                recalled: self.recalled,
+                round_usage: self.round_usage,
             },
             self.answer,
         )
     }
 
+    /// When `resp` (the answer to the last call) calls only the recall tool and the turn offers
+    /// it: answers the calls, records what that call cost, and returns the next call to make.
+    pub fn recall_round<C: HttpClient>(
+        &mut self,
+        d: &Deps<'_, C>,
+        resp: &ChatResponse,
+        call: &CallInfo,
+    ) -> Result<Option<(ProviderConfig, ChatRequest)>> {
+        let Some(index) = self.recall.clone() else {
+            return Ok(None);
+        };
+        let rounds = self.round_usage.len();
+        if rounds >= recall::MAX_ROUNDS || !recall::calls_only_recall(&resp.message) {
+            return Ok(None);
+        }
+        let (cfg, req) = &mut self.request;
+        let cost = with(d.engine, |e| {
+            Ok(e.record_call(
+                &self.info.id,
+                &Value::Array(req.messages.clone()),
+                resp.usage,
+                call.latency_ms,
+            ))
+        })?
+        .unwrap_or(0.0);
+        self.round_usage
+            .push(new_usage(&self.info.id, resp.usage, cost, call.latency_ms));
+        self.delta.call(
+            &self.info.id,
+            call_figures(resp.usage, cost, call.latency_ms),
+            false,
+        );
+        let mut msgs = recall::answer(&index, &resp.message, &mut self.recalled);
+        if rounds + 1 == recall::MAX_ROUNDS {
+            for m in msgs.iter_mut().skip(1) {
+                if let Some(Value::String(c)) = m.get_mut("content") {
+                    c.push_str("\n\n(That was the last search this turn allows: answer now with what you have.)");
+                }
+            }
+        }
+        self.exchange.extend(msgs.iter().cloned());
+        req.messages.extend(msgs);
+        Ok(Some((cfg.clone(), req.clone())))
+    }
+
     /// The model that answered.
     pub fn model(&self) -> &str {
         &self.info.id
+    }
+
+    /// True when the turn offers the recall tool (a stream then hides its tool-call deltas: the
+    /// app passed no tools, so every call is a recall call).
+    pub fn offers_recall(&self) -> bool {
+        self.recall.is_some()
     }
 }
 
@@ -844,6 +914,7 @@ async fn continue_turn<C: HttpClient>(
     reserve_override: Option<u64>,
 ) -> Result<Begun> {
     let question = parse_message(&user, 0)?.text();
+    let history = recall::without_exchanges(history);
     let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
     let history = history.into_iter().map(|r| r.message).collect();
     let Routed {
@@ -876,34 +947,29 @@ pub async fn begin_regenerate<C: HttpClient>(
 ) -> Result<Begun> {
     let t0 = d.client.now_ms();
     let reserve_override = reserve_option(o)?;
-    let mut history = d
-        .store
-        .messages(
-            session,
-            &MessageRange {
-                last: Some(2),
-                ..Default::default()
-            },
-        )
-        .await?;
+    let all = d.store.messages(session, &MessageRange::default()).await?;
+    let visible = recall::without_exchanges(all.clone());
     let role = |r: &crate::store::MessageRecord| {
         r.message
             .get("role")
             .and_then(Value::as_str)
             .map(String::from)
     };
-    let ok = history.len() == 2
-        && role(&history[0]).as_deref() == Some("user")
-        && role(&history[1]).as_deref() == Some("assistant");
+    let n = visible.len();
+    let ok = n >= 2
+        && role(&visible[n - 2]).as_deref() == Some("user")
+        && role(&visible[n - 1]).as_deref() == Some("assistant");
     if !ok {
         return Err(Error::invalid_argument(format!(
             "regenerate needs a session whose last message is a reply to a user message; session {session} ends otherwise"
         )));
     }
-    let reply = history.pop().expect("two messages");
-    d.store.remove_last_message(session, reply.seq).await?;
-    let user = history.pop().expect("two messages");
-    let all = d.store.messages(session, &MessageRange::default()).await?;
+    let user = visible[n - 2].clone();
+    // the reply goes, and a recall exchange that led to it, newest first
+    for r in all.iter().rev().take_while(|r| r.seq > user.seq) {
+        d.store.remove_last_message(session, r.seq).await?;
+    }
+    let all: Vec<_> = all.into_iter().filter(|r| r.seq <= user.seq).collect();
     continue_turn(
         d,
         s,
@@ -969,14 +1035,18 @@ where
             }
             Err(e) => return Err(e),
         };
+        let recall = recall_index(s, &b.a, &fitted);
         let req = ChatRequest {
             model: info.id.clone(),
             messages: fitted.context.clone(),
             max_tokens: Some(fitted.reserve.min(u32::MAX as u64) as u32),
             temperature: b.temperature,
+            tools: recall
+                .is_some()
+                .then(|| json!([crate::condense::recall::tool_definition()])),
             ..ChatRequest::default()
         };
-        match call(cfg.clone(), req).await {
+        match call(cfg.clone(), req.clone()).await {
             Ok(answer) => {
                 attempts.push(Attempt {
                     model: info.id.clone(),
@@ -984,7 +1054,7 @@ where
                     code: None,
                     message: None,
                 });
-                answered = Some((info.clone(), fitted, answer));
+                answered = Some((info.clone(), fitted, answer, recall, (cfg.clone(), req)));
                 break;
             }
             Err(e) => {
@@ -1026,7 +1096,7 @@ where
             delta.call(&sm.model, call_figures(*u, cost, *latency), true);
         }
     }
-    let Some((info, fitted, answer)) = answered else {
+    let Some((info, fitted, answer, recall, request)) = answered else {
         if !summarizer_usage.is_empty() {
             let turn = Turn {
                 usage: summarizer_usage,
@@ -1058,7 +1128,32 @@ where
         summarizer_usage,
         summarizer_cost,
         delta,
+        recall,
+        request,
+        exchange: Vec::new(),
+        recalled: Vec::new(),
+        round_usage: Vec::new(),
     })
+}
+
+/// The recall tool's index over what a condensed turn evicted, when the manager offers the tool.
+fn recall_index(s: &Settings, a: &Assembled, fitted: &Fitted) -> Option<Rc<RecallIndex>> {
+    let c = fitted.condensed.as_ref()?;
+    if !s.config.condensation.recall_tool || c.evicted.is_empty() {
+        return None;
+    }
+    let parsed: Vec<(u64, crate::messages::Message)> = c
+        .evicted
+        .iter()
+        .filter(|&&i| i >= a.prefix)
+        .filter_map(|&i| {
+            let seq = a.seqs.get(i - a.prefix).copied().unwrap_or(i as u64);
+            parse_message(a.messages.get(i)?, i).ok().map(|m| (seq, m))
+        })
+        .collect();
+    Some(Rc::new(RecallIndex::new(
+        parsed.iter().map(|(seq, m)| (*seq, m)),
+    )))
 }
 
 fn call_figures(u: Option<Usage>, cost: f64, latency_ms: f64) -> stats::Call {
@@ -1165,6 +1260,10 @@ pub async fn finish<C: HttpClient>(
         mut summarizer_usage,
         summarizer_cost,
         mut delta,
+        exchange,
+        recalled,
+        mut round_usage,
+        ..
     } = called;
     if call.attempts > 1 {
         (d.emit)(&Event::ProviderRetry {
@@ -1190,6 +1289,7 @@ pub async fn finish<C: HttpClient>(
     if partial && resp.usage.is_none() {
         usage.clear(); // nothing reported for a stopped stream
     }
+    usage.append(&mut round_usage);
     usage.append(&mut summarizer_usage);
     let reply = resp.message.clone();
     let reply_seq_guess = b.a.seqs.last().map_or(0, |s| s + 1);
@@ -1212,13 +1312,21 @@ pub async fn finish<C: HttpClient>(
     );
 
     let summary = new_summary(d, s, session, &fitted, &b.a).await?;
-    let reply_tokens = with(d.engine, |e| {
-        Ok(parse_message(&reply, 0)
-            .map(|m| message_tokens(e.encodings(), &m))
-            .unwrap_or_default())
+    // a recall exchange is stored before the reply it led to
+    let mut messages = exchange;
+    messages.push(reply.clone());
+    let tokens = with(d.engine, |e| {
+        Ok(messages
+            .iter()
+            .map(|m| {
+                parse_message(m, 0)
+                    .map(|m| message_tokens(e.encodings(), &m))
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>())
     })?;
     let turn = Turn {
-        messages: vec![reply.clone()],
+        messages,
         usage,
         facts,
         summary,
@@ -1227,9 +1335,9 @@ pub async fn finish<C: HttpClient>(
     let receipt = store_or_report(
         d,
         session,
-        d.store.commit_turn(session, &turn, &[reply_tokens]).await,
+        d.store.commit_turn(session, &turn, &tokens).await,
     )?;
-    let reply_seq = receipt.messages.first().map_or(reply_seq_guess, |m| m.seq);
+    let reply_seq = receipt.messages.last().map_or(reply_seq_guess, |m| m.seq);
     let figures = call_figures(resp.usage, cost.unwrap_or(0.0), call.latency_ms);
     delta.call(&info.id, figures, false);
     let reference = s
@@ -1277,6 +1385,7 @@ pub async fn finish<C: HttpClient>(
             attempts,
             limit: fitted.usable,
             memory: b.a.memory,
+            recall: recalled,
         },
         seq: [b.user_seq, reply_seq],
     })
@@ -1336,13 +1445,11 @@ pub async fn preview<C: HttpClient>(
     o: &SendOptions,
     with_plan: bool,
 ) -> Result<Preview> {
-    let mut history: Vec<Value> = d
-        .store
-        .messages(session, &MessageRange::default())
-        .await?
-        .into_iter()
-        .map(|r| r.message)
-        .collect();
+    let mut history: Vec<Value> =
+        recall::without_exchanges(d.store.messages(session, &MessageRange::default()).await?)
+            .into_iter()
+            .map(|r| r.message)
+            .collect();
     if let Some(i) = input {
         history.push(user_message(i)?);
     }
@@ -1425,11 +1532,27 @@ pub async fn send<C: HttpClient>(
     o: &SendOptions,
 ) -> Result<TurnResult> {
     let b = begin(d, s, session, input, o).await?;
-    let called = call_chain(d, s, &b, |cfg, req| async move {
+    let mut called = call_chain(d, s, &b, |cfg, req| async move {
         chat(d.client, &cfg, &req).await
     })
     .await?;
+    answer_recall(d, &mut called).await?;
     finish(d, s, &b, called, false).await
+}
+
+/// Answers the model's recall calls and calls it again until it replies (at most
+/// [`recall::MAX_ROUNDS`] rounds).
+async fn answer_recall<C: HttpClient>(
+    d: &Deps<'_, C>,
+    called: &mut Called<(ChatResponse, CallInfo)>,
+) -> Result<()> {
+    loop {
+        let (resp, info) = called.answer.clone();
+        let Some((cfg, req)) = called.recall_round(d, &resp, &info)? else {
+            return Ok(());
+        };
+        called.answer = chat(d.client, &cfg, &req).await?;
+    }
 }
 
 /// A store result; a failure is also reported as an event.
@@ -1452,10 +1575,11 @@ pub async fn regenerate<C: HttpClient>(
     o: &SendOptions,
 ) -> Result<TurnResult> {
     let b = begin_regenerate(d, s, session, o).await?;
-    let called = call_chain(d, s, &b, |cfg, req| async move {
+    let mut called = call_chain(d, s, &b, |cfg, req| async move {
         chat(d.client, &cfg, &req).await
     })
     .await?;
+    answer_recall(d, &mut called).await?;
     finish(d, s, &b, called, false).await
 }
 
@@ -1487,7 +1611,8 @@ pub async fn condense_now<C: HttpClient>(
     session: &str,
     o: &SendOptions,
 ) -> Result<Condensing> {
-    let history = d.store.messages(session, &MessageRange::default()).await?;
+    let history =
+        recall::without_exchanges(d.store.messages(session, &MessageRange::default()).await?);
     if history.is_empty() {
         return Err(Error::invalid_argument(format!(
             "session {session} has no messages to condense"

@@ -15,7 +15,7 @@ export type {
   ChatCountOptions, ChatCount, RiskLevel, RiskAction, RiskThresholds, RiskOptions, RiskAssessment,
   ImageFormula, ModelInfo, ModelInfoInput, CacheStats, CondenseStrategy, CondenseOptions, Summarizer, MessagePlan,
   CondensationPlan, Fact, CondenseResult, ProviderOptions, ChatOptions, ChatResult, StreamDelta, Usage, UsageStats,
-  RouterConfig, RouteDecision, RoutingStats, SummaryCacheStats, Attempt, ModelTotals, MessageAction, Passage,
+  RouterConfig, RouteDecision, RoutingStats, SummaryCacheStats, Attempt, ModelTotals, MessageAction, Passage, Recalled,
 } from './contextwise_wasm.js';
 import type { EncodingName, ModelInfo, ModelInfoInput, ChatMessage, CondenseOptions, Summarizer, CondenseResult, Passage, ProviderOptions, ChatOptions, ChatResult, StreamDelta, RouterConfig, RouteDecision } from './contextwise_wasm.js';
 export { isContextwiseError, contextwiseError };
