@@ -205,9 +205,25 @@ log('|---:|---:|---:|---:|---:|');
   }
 }
 log();
-log('## Condensation: recall of planted facts at 25 % of the original size');
+log('## Condensation: what it keeps of facts stated in real conversations (bench/recall, issue 15)');
 log();
-log('From `cargo test --test recall` (tests/recall.rs): 300-message conversations of the corpus\'s English prose with');
+log('Twelve conversations built from public text (stdlib sources, logs and tracebacks, man pages, release notes,');
+log('gettext catalogues in five languages, Node.js reference docs; bench/recall/sources/SOURCES.md), two of each');
+log('kind, about 20 facts each stated the way people state them (paraphrased, spread over two turns, proposed by the');
+log('assistant and accepted, later changed), all in the first 70 % — written before any extractor change and');
+log('without reading the extractor. Each is condensed to 25 % of its tokens; a fact counts when one of its answer');
+log('strings is still in the condensed context (a changed fact: its newest value, after every older one).');
+log('dev = one conversation per kind, heldout = the other (bench/recall/conversations/heldout). Method and');
+log('baselines: bench/recall/eval.mjs; `node bench/recall/eval.mjs --set dev|heldout|all [--json]` prints this alone.');
+log();
+{
+  const { runRecallEval } = await import('./recall/eval.mjs');
+  await runRecallEval({ set: process.env.RECALL_SET ?? 'all', log: (s = '') => log(s) });
+}
+log();
+log('### Planted facts (tests/recall.rs, written together with the extractor)');
+log();
+log('From `cargo test --test recall`: 300-message conversations of the corpus\'s English prose with');
 log('30 planted facts each (numbers, file paths, decisions, names); share of facts still in the condensed context');
 log('(the facts-ledger block left out, so this measures the strategies themselves).');
 log();

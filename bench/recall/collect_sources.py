@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Copies the public texts the recall conversations are built from into bench/recall/sources/.
+
+Run once on a Debian 12 machine (python3.11, man, the packages named in SOURCES.md); the
+generator (generate.mjs) reads only sources/, so the data can be rebuilt anywhere without
+these system files. Each excerpt starts with a line '@@@ <title> | <origin>'.
+Dev and heldout files never share an excerpt.
+"""
+import gettext, gzip, os, re, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, 'sources')
+PY = '/usr/lib/python3.11'
+os.makedirs(OUT, exist_ok=True)
+
+
+def man(page, section='1', cap=None):
+    path = None
+    for d in (f'/usr/share/man/man{section}',):
+        for ext in (f'{page}.{section}.gz', f'{page}.{section}ssl.gz'):
+            if os.path.exists(os.path.join(d, ext)):
+                path = os.path.join(d, ext)
+    if path is None:
+        sys.exit(f'missing man page {page}')
+    env = dict(os.environ, MANWIDTH='80', LANG='C.UTF-8')
+    text = subprocess.run(['man', '--nj', '--nh', '-l', path], capture_output=True, text=True, env=env).stdout
+    text = re.sub(r'\n{3,}', '\n\n', text)
+    return clip(text, cap), path
+
+
+def clip(text, cap):
+    if cap is None or len(text.encode()) <= cap:
+        return text
+    out = []
+    n = 0
+    for para in text.split('\n\n'):
+        b = len(para.encode()) + 2
+        if n + b > cap:
+            break
+        out.append(para)
+        n += b
+    return '\n\n'.join(out)
+
+
+def read(path, cap=None, skip=0):
+    opener = gzip.open if path.endswith('.gz') else open
+    with opener(path, 'rt', encoding='utf-8', errors='replace') as f:
+        text = f.read()
+    if skip:
+        text = text[skip:]
+        text = text[text.find('\n\n') + 2:]
+    return clip(text, cap)
+
+
+def write(name, parts):
+    with open(os.path.join(OUT, name), 'w', encoding='utf-8') as f:
+        for title, origin, text in parts:
+            f.write(f'@@@ {title} | {origin}\n{text.strip()}\n\n')
+    print(name, os.path.getsize(os.path.join(OUT, name)))
+
+
+def pymods(mods, cap=None):
+    return [(m, f'{PY}/{m}', read(f'{PY}/{m}', cap)) for m in mods]
+
+
+def mans(pages):
+    parts = []
+    for page, cap in pages:
+        text, path = man(page, cap=cap)
+        parts.append((f'man {page}', path, text))
+    return parts
+
+
+def etc(paths):
+    return [(os.path.basename(p), p, read(p)) for p in paths]
+
+
+def mo(lang, domain, cap):
+    path = f'/usr/share/locale/{lang}/LC_MESSAGES/{domain}.mo'
+    with open(path, 'rb') as f:
+        cat = gettext.GNUTranslations(f)._catalog
+    pairs = []
+    n = 0
+    for msgid, msgstr in cat.items():
+        if not isinstance(msgid, str) or not msgid or not isinstance(msgstr, str):
+            continue
+        if len(msgstr) < 50 or msgid == msgstr or '%' in msgstr[:2]:
+            continue
+        block = f'EN: {msgid.strip()}\n{lang.upper()}: {msgstr.strip()}'
+        b = len(block.encode()) + 2
+        if n + b > cap:
+            break
+        pairs.append(block)
+        n += b
+    return (f'{domain}.mo {lang}', path, '\n\n'.join(pairs))
+
+
+def tracebacks(snippets):
+    out = []
+    for code in snippets:
+        r = subprocess.run(['/usr/bin/python3.11', '-c', code], capture_output=True, text=True, cwd='/tmp')
+        tb = r.stderr.strip()
+        if 'Traceback' not in tb:
+            sys.exit(f'no traceback from {code!r}: {tb!r}')
+        out.append(f'$ python3 -c {code!r}\n{tb}')
+    return '\n\n'.join(out)
+
+
+def dpkg_log(start, count):
+    with open('/var/log/dpkg.log', encoding='utf-8') as f:
+        lines = f.read().splitlines()[start:start + count]
+    # one block per 12 lines, so the generator can paste pieces of it
+    return '\n\n'.join('\n'.join(lines[i:i + 12]) for i in range(0, len(lines), 12))
+
+
+def term_log(cap):
+    with open('/var/log/apt/term.log', encoding='utf-8', errors='replace') as f:
+        text = f.read()
+    text = re.sub(r'\(Reading database \.\.\. [^\n]*?files and directories currently installed\.\)', '(Reading database ... done)', text)
+    lines = [l for l in text.splitlines() if l.strip()]
+    blocks = ['\n'.join(lines[i:i + 10]) for i in range(0, len(lines), 10)]
+    return clip('\n\n'.join(blocks), cap)
+
+
+TB_DEV = [
+    "import json; json.loads('{\"amount\": 12.5,}')",
+    "import csv, io; list(csv.reader(io.StringIO('a,\"b\\n'), strict=True))",
+    "import shlex; shlex.split('echo \"unterminated')",
+    "import decimal; decimal.Decimal('12,50')",
+    "import datetime; datetime.date.fromisoformat('2024-02-30')",
+    "import heapq; heapq.heapify([{'id': 1}, {'id': 2}])",
+    "int('1 234')",
+    "open('/nonexistent/exports/batch.csv')",
+    "import textwrap; textwrap.wrap('abc', width=0)",
+    "import sqlite3; c = sqlite3.connect(':memory:'); c.execute('select * from invoices')",
+    "import graphlib; ts = graphlib.TopologicalSorter({'a': {'b'}, 'b': {'a'}}); list(ts.static_order())",
+    "import glob, os; os.chdir('/proc/self/fdinfo'); import fnmatch; fnmatch.translate(None)",
+    "import struct; struct.unpack('>I', b'\\x00\\x01')",
+    "{'iban': 'x'}['bic']",
+    "import zoneinfo; zoneinfo.ZoneInfo('Europe/Oslo_')",
+    "import subprocess; subprocess.run(['false'], check=True)",
+    "import re; re.compile('(?P<amount>[0-9]+')",
+    "import base64; base64.b64decode('YWJ*', validate=True)",
+]
+TB_HELD = [
+    "import tempfile, os; d = tempfile.mkdtemp(); os.rmdir(d); tempfile.NamedTemporaryFile(dir=d)",
+    "import queue; queue.Queue().get(timeout=0.01)",
+    "import calendar; calendar.monthrange(2024, 13)",
+    "import netrc; netrc.netrc('/nonexistent/.netrc')",
+    "import getopt; getopt.getopt(['--pages'], '', ['pages='])",
+    "import urllib.parse; urllib.parse.urlsplit('http://[::1/')",
+    "import ipaddress; ipaddress.ip_network('10.0.0.1/24')",
+    "import uuid; uuid.UUID('not-a-uuid')",
+    "import configparser; c = configparser.ConfigParser(); c.read_string('[a]\\nx=1\\nx=2')",
+    "import collections; collections.OrderedDict().popitem()",
+    "import statistics; statistics.mean([])",
+    "import math; math.sqrt(-1)",
+    "import pathlib; pathlib.Path('/etc/hostname').relative_to('/usr')",
+    "import socket; socket.getaddrinfo('host.invalid', 443)",
+    "import zipfile, io; zipfile.ZipFile(io.BytesIO(b'not a zip'))",
+    "import array; array.array('H', [70000])",
+    "[1, 2, 3].index(4)",
+    "import email.utils; email.utils.parsedate_to_datetime('yesterday')",
+]
+
+ND = '/usr/share/doc/nodejs/api'
+
+write('code-dev.txt', pymods(['shlex.py', 'textwrap.py', 'csv.py', 'fnmatch.py', 'glob.py', 'heapq.py', 'sched.py', 'graphlib.py']))
+write('code-heldout.txt', pymods(['tempfile.py', 'queue.py', 'calendar.py', 'netrc.py', 'zipapp.py', 'getopt.py']))
+write('logs-dev.txt', [('dpkg.log', '/var/log/dpkg.log', dpkg_log(0, 420)),
+                       ('tracebacks', 'python3.11 -c (commands shown)', tracebacks(TB_DEV))])
+write('logs-heldout.txt', [('apt term.log', '/var/log/apt/term.log', term_log(30000)),
+                           ('tracebacks', 'python3.11 -c (commands shown)', tracebacks(TB_HELD))])
+write('support-dev.txt', mans([('curl', 110000), ('ssh', None), ('scp', None)]))
+write('support-heldout.txt', mans([('git-push', None), ('git-fetch', None), ('git-clone', None), ('wget', 50000)]))
+write('planning-dev.txt', [('systemd NEWS', '/usr/share/doc/systemd/NEWS.gz', read('/usr/share/doc/systemd/NEWS.gz', 150000))])
+write('planning-heldout.txt', [('python3.11 NEWS', '/usr/share/doc/python3.11/NEWS.gz', read('/usr/share/doc/python3.11/NEWS.gz', 100000)),
+                               ('coreutils NEWS', '/usr/share/doc/coreutils/NEWS.gz', read('/usr/share/doc/coreutils/NEWS.gz', 50000))])
+write('multilingual-dev.txt', [mo(l, 'coreutils', 30000) for l in ['de', 'fr', 'es', 'ja', 'ru']])
+write('multilingual-heldout.txt', [mo(l, 'postgres-15', 30000) for l in ['de', 'fr', 'es', 'ja', 'ru']])
+write('agent-dev.txt', mans([('tar', None), ('find', 50000), ('xz', 40000), ('date', None), ('cp', None)])
+      + pymods(['filecmp.py', 'tabnanny.py'])
+      + etc(['/etc/adduser.conf', '/etc/mke2fs.conf', '/etc/gai.conf', '/etc/sysctl.conf', '/etc/debconf.conf']))
+write('agent-heldout.txt', mans([('systemctl', 60000), ('journalctl', None), ('pg_dump', None)])
+      + [('ftplib.py', f'{PY}/ftplib.py', read(f'{PY}/ftplib.py', 25000))]
+      + etc(['/etc/postgresql/15/main/postgresql.conf', '/etc/postgresql/15/main/pg_hba.conf', '/etc/nsswitch.conf', '/etc/deluser.conf']))
+write('docs-dev.txt', [('node fs.md', f'{ND}/fs.md', read(f'{ND}/fs.md', 130000)), ('node url.md', f'{ND}/url.md', read(f'{ND}/url.md', 57000))])
+write('docs-heldout.txt', [('node crypto.md', f'{ND}/crypto.md', read(f'{ND}/crypto.md', 130000)), ('node dns.md', f'{ND}/dns.md', read(f'{ND}/dns.md', 58000))])

@@ -1,0 +1,138 @@
+// The recall evaluation's DATA (bench/recall): every conversation loads and is well formed, every
+// fact is stated where it says and nowhere in the filler, changed facts change in order, both
+// halves cover the six conversation kinds with different facts and sources, and the committed
+// files are what generate.mjs builds. No recall number is asserted here (those are measurements,
+// printed by `node bench/recall/eval.mjs` and `npm run bench`).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { HERE, loadSet, norm, messageText, contextText, factKept, CONVERSATION_KINDS, FACT_KINDS } from '../../bench/recall/lib.mjs';
+
+const dev = loadSet('dev');
+const heldout = loadSet('heldout');
+const all = [...dev, ...heldout];
+const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
+
+test('twelve conversations: one of each kind in each half, 300–1,500 messages each', () => {
+  assert.ok(all.length >= 12, `${all.length} conversations`);
+  for (const [name, half, split] of [['dev', dev, 'dev'], ['heldout', heldout, 'heldout']]) {
+    assert.deepEqual([...new Set(half.map((c) => c.kind))].sort(), [...CONVERSATION_KINDS].sort(), `${name} covers the six kinds`);
+    for (const c of half) assert.equal(c.split, split, `${c.id} lies in the ${split} folder`);
+  }
+  for (const c of all) {
+    assert.ok(c.messages.length >= 300 && c.messages.length <= 1500, `${c.id}: ${c.messages.length} messages`);
+    assert.ok(typeof c.id === 'string' && c.id && typeof c.title === 'string' && c.title, `${c.id}: id and title`);
+    assert.ok(Array.isArray(c.sources) && c.sources.length > 0, `${c.id}: names its sources`);
+  }
+  assert.equal(new Set(all.map((c) => c.id)).size, all.length, 'ids are unique');
+});
+
+test('roles are valid and every tool call is paired with exactly one result', () => {
+  for (const c of all) {
+    const m = c.messages;
+    assert.equal(m[0].role, 'system', `${c.id}: starts with the system prompt`);
+    assert.equal(m.at(-1).role, 'user', `${c.id}: ends with the user's request`);
+    const open = new Map(); // id → index of the calling message
+    m.forEach((x, i) => {
+      assert.ok(ROLES.has(x.role), `${c.id}#${i}: role ${x.role}`);
+      if (i > 0) assert.notEqual(x.role, 'system', `${c.id}#${i}: a system message only first`);
+      if (x.role === 'tool') {
+        assert.ok(open.has(x.tool_call_id), `${c.id}#${i}: tool result ${x.tool_call_id} has a call before it`);
+        open.delete(x.tool_call_id);
+        assert.equal(typeof x.content, 'string');
+      } else {
+        assert.equal(open.size, 0, `${c.id}#${i}: every call of the previous assistant message was answered`);
+      }
+      if (x.tool_calls) {
+        assert.equal(x.role, 'assistant', `${c.id}#${i}: only the assistant calls tools`);
+        for (const call of x.tool_calls) {
+          assert.equal(call.type, 'function');
+          assert.ok(!open.has(call.id), `${c.id}#${i}: call id ${call.id} is unique`);
+          open.set(call.id, i);
+          assert.doesNotThrow(() => JSON.parse(call.function.arguments), `${c.id}#${i}: arguments are JSON`);
+        }
+      } else if (x.role !== 'tool') {
+        assert.ok(typeof x.content === 'string' && x.content.trim(), `${c.id}#${i}: non-empty content`);
+      }
+    });
+    assert.equal(open.size, 0, `${c.id}: no call is left without its result`);
+    const ids = m.flatMap((x) => (x.tool_calls ?? []).map((t) => t.id));
+    assert.equal(new Set(ids).size, ids.length, `${c.id}: tool call ids are unique`);
+  }
+});
+
+test('facts: 15–25 per conversation, well formed, stated at their turns and nowhere in the filler', () => {
+  for (const c of all) {
+    assert.ok(c.facts.length >= 15 && c.facts.length <= 25, `${c.id}: ${c.facts.length} facts`);
+    assert.equal(new Set(c.facts.map((f) => f.id)).size, c.facts.length, `${c.id}: fact ids are unique`);
+    assert.ok(c.facts.some((f) => f.old?.length), `${c.id}: at least one fact changes`);
+    const texts = c.messages.map((m) => norm(messageText(m)));
+    const limit = 0.7 * c.messages.length;
+    const last = texts.at(-1);
+    for (const f of c.facts) {
+      const where = `${c.id}/${f.id}`;
+      assert.ok(FACT_KINDS.includes(f.kind), `${where}: kind ${f.kind}`);
+      assert.ok(typeof f.question === 'string' && f.question.trim().length > 5, `${where}: a question`);
+      assert.ok(Array.isArray(f.answer) && f.answer.length && f.answer.every((a) => typeof a === 'string' && a.trim().length >= 3), `${where}: answer strings`);
+      assert.ok(Array.isArray(f.turns) && f.turns.length, `${where}: turns`);
+      const news = f.answer.map(norm);
+      const olds = (f.old ?? []).map(norm);
+      for (const t of f.turns) {
+        assert.ok(Number.isInteger(t) && t > 0 && t < c.messages.length, `${where}: turn ${t}`);
+        assert.ok(t < limit, `${where}: turn ${t} in the first 70 % of ${c.messages.length}`);
+        assert.ok([...news, ...olds].some((v) => texts[t].includes(v)), `${where}: message ${t} states a value`);
+      }
+      const newTurns = f.turns.filter((t) => news.some((v) => texts[t].includes(v)));
+      assert.ok(newTurns.length, `${where}: the answer occurs at one of its turns`);
+      // no value in any other message: a string match in the condensed context means this fact
+      const own = new Set(f.turns);
+      texts.forEach((t, i) => {
+        if (own.has(i)) return;
+        for (const v of [...news, ...olds]) assert.ok(!t.includes(v), `${where}: "${v}" also occurs in message ${i}, which is not one of its turns`);
+      });
+      assert.ok(!news.some((v) => last.includes(v)), `${where}: the final request does not state it`);
+      assert.notEqual(norm(c.messages.at(-1).content), norm(f.question), `${where}: the final request is not its question`);
+      if (olds.length) {
+        const oldTurns = f.turns.filter((t) => olds.some((v) => texts[t].includes(v)));
+        assert.ok(oldTurns.length, `${where}: the old value is stated`);
+        assert.ok(Math.min(...oldTurns) < Math.min(...newTurns), `${where}: the old value comes first (${oldTurns} before ${newTurns})`);
+        assert.ok(Math.max(...newTurns) > Math.max(...oldTurns), `${where}: the new value is the last word`);
+      }
+    }
+  }
+});
+
+test('the whole, uncondensed conversation keeps every fact (the matching rule is sound)', () => {
+  for (const c of all) {
+    const text = contextText(c.messages);
+    for (const f of c.facts) assert.ok(factKept(text, f), `${c.id}/${f.id}`);
+    // and a context without the fact's turns keeps none of it
+    const own = new Set(c.facts.flatMap((f) => f.turns));
+    const rest = contextText(c.messages.filter((_, i) => !own.has(i)));
+    for (const f of c.facts) assert.ok(!f.answer.some((a) => rest.includes(norm(a))), `${c.id}/${f.id}: only its turns state it`);
+  }
+});
+
+test('the two halves share no fact, no value and no source excerpt; both cover every fact kind', () => {
+  const values = (half) => new Set(half.flatMap((c) => c.facts.flatMap((f) => [...f.answer, ...(f.old ?? [])].map(norm))));
+  const dv = values(dev);
+  for (const v of values(heldout)) assert.ok(!dv.has(v), `value "${v}" in both halves`);
+  const dq = new Set(dev.flatMap((c) => c.facts.map((f) => norm(f.question))));
+  for (const c of heldout) for (const f of c.facts) assert.ok(!dq.has(norm(f.question)), `question "${f.question}" in both halves`);
+  const ds = new Set(dev.flatMap((c) => c.sources));
+  for (const c of heldout) for (const s of c.sources) assert.ok(!ds.has(s), `source ${s} in both halves`);
+  for (const half of [dev, heldout]) {
+    const kinds = new Set(half.flatMap((c) => c.facts.map((f) => f.kind)));
+    assert.deepEqual([...kinds].sort(), [...FACT_KINDS].sort());
+  }
+});
+
+test('the committed files are what generate.mjs builds from sources/ (≤ 2.5 MB)', () => {
+  const dir = path.join(HERE, 'sources');
+  const bytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+  assert.ok(bytes <= 2.5 * 1024 * 1024, `sources/ is ${bytes} bytes`);
+  assert.ok(fs.existsSync(path.join(dir, 'SOURCES.md')), 'SOURCES.md says where each excerpt comes from');
+  execFileSync(process.execPath, [path.join(HERE, 'generate.mjs'), '--check'], { stdio: ['ignore', 'ignore', 'pipe'] });
+});
