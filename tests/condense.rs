@@ -588,3 +588,77 @@ proptest! {
         let _ = e.route(&Value::Array(msgs), &serde_json::from_value(json!({"models": {"primary": "gpt-4"}})).unwrap());
     }
 }
+
+#[test]
+fn an_llm_summary_is_checked_not_trusted() {
+    let mut e = engine();
+    let mut msgs = convo(40);
+    // a fact the summary will leave out, and one it will state
+    msgs[3]["content"] = json!("I created `ledger/archive_2024.db` for the ledger files.");
+    msgs[5]["content"] = json!("We decided to use Postgres 16 for the orders service.");
+    let o = json!({"model": "gpt-4", "target": 1500, "strategy": "summary", "session": "checked"});
+    let llm = Scripted::new(vec![Ok(
+        "The team uses Postgres 16 for the orders service; subsystems retry with backoff.",
+    )]);
+    let r = condense_with(&mut e, &msgs, o, Some(&llm));
+    assert_eq!(r.metrics.strategy_used, Strategy::Summary);
+    let facts = r
+        .messages
+        .iter()
+        .filter_map(|m| m["content"].as_str())
+        .find(|c| c.starts_with("Facts so far"))
+        .expect("a facts block");
+    assert!(
+        facts.contains("ledger/archive_2024.db"),
+        "what the summary dropped is kept: {facts}"
+    );
+    assert!(
+        !facts.contains("Postgres 16"),
+        "what the summary states is not repeated: {facts}"
+    );
+
+    // a summary as long as what it replaces falls back, and says why
+    let few = convo(6);
+    let evicted_words: String = few.as_array().unwrap()[1..5]
+        .iter()
+        .map(|m| m["content"].as_str().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let llm = Scripted::new(vec![Ok(evicted_words.as_str())]);
+    let r = condense_with(
+        &mut e,
+        &few,
+        json!({"model": "gpt-4", "target": 260, "keepRecent": 2, "force": true, "strategy": "summary", "session": "long"}),
+        Some(&llm),
+    );
+    assert_eq!(
+        r.metrics.strategy_used,
+        Strategy::Extractive,
+        "{:?}",
+        r.metrics
+    );
+    // (the planner never budgets a summary above what it replaces, so the budget check usually
+    // says it first)
+    assert!(
+        r.metrics.fallbacks[0].reason.contains("not shorter than")
+            || r.metrics.fallbacks[0]
+                .reason
+                .starts_with("over-long answer"),
+        "{:?}",
+        r.metrics.fallbacks
+    );
+    let plan = &r.plan;
+    let evicted: u64 = plan
+        .messages
+        .iter()
+        .filter(|m| plan.evicted.contains(&m.index))
+        .map(|m| m.tokens)
+        .sum();
+    let summary_budget = plan
+        .sections
+        .iter()
+        .find(|s| s.name == "summary")
+        .unwrap()
+        .budget;
+    assert!(summary_budget <= evicted, "{summary_budget} > {evicted}");
+}

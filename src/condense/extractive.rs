@@ -1,13 +1,17 @@
 //! Extractive condensation: local, deterministic, no LLM. Scores every sentence of the evicted
 //! messages and keeps the best within the budget, in their original order, with source ids.
 //!
-//! A sentence scores for: rare content words (term weight across the evicted text), overlap
-//! with the current question, code and file paths, numbers, decisions and obligations
-//! ("we will", "decided", "must"), and position (first/last sentence of a message).
+//! What a participant says outranks what they paste: a sentence of the user's or the assistant's
+//! own words scores in full, a sentence of a code block, a quoted or pasted document, a log or a
+//! tool's output is evidence and scores a fifth ([`super::text::voiced`]). A sentence scores for
+//! the specific things it names — identifiers, numbers, versions, times, paths, hosts, names —
+//! weighted by how rare each is in the evicted text; for commitments and decisions ("let's",
+//! "we will", "never", "prefer", "instead"); for overlap with the current question; and less for
+//! length (the budget buys sentences, so a short statement of a fact beats a long paragraph).
 
-use super::text::{is_stopword, sentences, words};
-use crate::messages::Message;
-use std::collections::HashMap;
+use super::text::{is_stopword, voiced, words};
+use crate::messages::{Message, Part, Role};
+use std::collections::{HashMap, HashSet};
 
 /// One selected sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,30 +24,111 @@ pub struct Extract {
     pub text: String,
 }
 
-const DECISION: &[&str] = &[
+/// Words and phrases of commitment, decision, constraint and preference.
+const CUES: &[&str] = &[
     "we will",
     "we'll",
+    "i will",
+    "i'll",
     "decided",
     "decision",
     "must",
+    "never",
+    "always",
     "agreed",
     "let's",
+    "go with",
     "going to",
-    "should",
+    "instead",
+    "switch",
+    "prefer",
+    "rather",
+    "please",
+    "make sure",
+    "don't",
+    "do not",
     "need to",
     "plan is",
     "chose",
-    "instead of",
-    "important",
+    "from now on",
+    "deadline",
+    "by the end",
+    "owner",
+    "owns",
+    "in charge",
+    "removed",
+    "deleted",
+    "dropped",
+    "added",
+    "created",
+    "renamed",
+    "limit",
+    "at most",
+    "maximum",
+    "every",
+    "retry",
+    "retries",
+    "expire",
+    "todo",
+    "still have to",
+    "remind",
+    "changed",
+    "raise",
+    "bump",
 ];
 
-fn looks_like_path(w: &str) -> bool {
-    (w.contains('/') || w.contains('.'))
-        && w.rsplit_once('.').is_some_and(|(a, e)| {
-            !a.is_empty()
-                && (1..=5).contains(&e.len())
-                && e.chars().all(|c| c.is_ascii_alphabetic())
-        })
+/// Share of a full score that a sentence of pasted material (code, documents, logs, tool output) gets.
+const EVIDENCE_WEIGHT: f64 = 0.2;
+/// Share of a full score for the assistant's own words (the user's are the reference).
+const ASSISTANT_WEIGHT: f64 = 0.9;
+/// How much a word found in only one or two messages counts as naming something.
+const RARE_WORD_WEIGHT: f64 = 0.25;
+/// Sentences longer than this many characters score less per character.
+const SHORT_SENTENCE: f64 = 160.0;
+
+/// The specific things a sentence names: tokens with digits (numbers, versions, times, dates,
+/// amounts, ids), identifiers (`snake_case`, `kebab-case`, dotted hosts, paths, flags),
+/// all-capitals names, and capitalized words inside the sentence (names of people, places,
+/// products). Lower-cased.
+pub fn specifics(sentence: &str) -> Vec<String> {
+    weighed_specifics(sentence)
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect()
+}
+
+/// [`specifics`] with how surely each names one thing: 1 for numbers and identifiers, ½ for a
+/// capitalized word (a name, or just a capitalized noun).
+fn weighed_specifics(sentence: &str) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    for (k, raw) in sentence.split_whitespace().enumerate() {
+        let t = raw.trim_matches(|c: char| {
+            !(c.is_alphanumeric()
+                || matches!(c, '_' | '/' | '.' | '-' | '$' | '€' | '£' | '%' | ':'))
+        });
+        let t = t.trim_end_matches(['.', ':', '-']);
+        if t.chars().count() < 2 {
+            continue;
+        }
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        let digit = t.chars().any(|c| c.is_ascii_digit());
+        let joined = t.contains('_')
+            || (letters > 0 && t.trim_start_matches(['.', '/']).contains(['-', '.', '/']));
+        let caps = letters >= 3
+            && t.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| c.is_uppercase());
+        let mut chars = t.chars();
+        let first_upper = chars.next().is_some_and(|c| c.is_uppercase());
+        let inner_upper = t.chars().skip(1).any(|c| c.is_uppercase());
+        let named = letters >= 3 && ((first_upper && k > 0) || (inner_upper && !caps));
+        if digit || joined || caps {
+            out.push((t.to_lowercase(), 1.0));
+        } else if named {
+            out.push((t.to_lowercase(), 0.5));
+        }
+    }
+    out
 }
 
 struct Candidate<'a> {
@@ -52,6 +137,11 @@ struct Candidate<'a> {
     text: &'a str,
     order: usize,
     score: f64,
+}
+
+/// True when a message is a tool's output (a `tool` message, or tool results in a user message).
+fn is_tool_output(m: &Message) -> bool {
+    m.role == Role::Tool || m.parts.iter().any(|p| matches!(p, Part::ToolResult { .. }))
 }
 
 /// Selects sentences from `messages` (indices `first_index..`) whose total cost, as measured
@@ -63,67 +153,70 @@ pub fn extract(
     cost: &dyn Fn(&str) -> u64,
 ) -> Vec<Extract> {
     let texts: Vec<String> = messages.iter().map(|(_, m)| m.text()).collect();
-    // document frequency over messages
+    // in how many messages each word and each specific token occurs
     let mut df: HashMap<String, u32> = HashMap::new();
     for t in &texts {
-        let mut seen: Vec<String> = words(t).filter(|w| !is_stopword(w)).collect();
-        seen.sort();
-        seen.dedup();
+        let mut seen: HashSet<String> = words(t).filter(|w| !is_stopword(w)).collect();
+        seen.extend(specifics(t));
         for w in seen {
             *df.entry(w).or_default() += 1;
         }
     }
     let n_docs = texts.len().max(1) as f64;
-    let q: Vec<String> = words(question).filter(|w| !is_stopword(w)).collect();
+    let rarity = |w: &str| (1.0 + n_docs / *df.get(w).unwrap_or(&1) as f64).ln();
+    let q: HashSet<String> = words(question).filter(|w| !is_stopword(w)).collect();
 
     let mut cands: Vec<Candidate> = Vec::new();
+    let mut seen_text: HashSet<String> = HashSet::new();
     for (k, t) in texts.iter().enumerate() {
-        let sents = sentences(t);
-        let last = sents.len().saturating_sub(1);
-        for (j, s) in sents.iter().enumerate() {
-            let ws: Vec<String> = words(s).collect();
-            let content: Vec<&String> = ws.iter().filter(|w| !is_stopword(w)).collect();
+        let m = messages[k].1;
+        let tool = is_tool_output(m);
+        for (said, s) in voiced(t, tool) {
+            // the same sentence again (a re-pasted file, a repeated line) is kept once
+            if !seen_text.insert(s.split_whitespace().collect::<Vec<_>>().join(" ")) {
+                continue;
+            }
+            let content: Vec<String> = words(s).filter(|w| !is_stopword(w)).collect();
             if content.is_empty() {
                 continue;
             }
-            // mean rarity of the content words: a sentence is not worth more for being long
-            let weight: f64 = content
-                .iter()
-                .map(|w| (1.0 + n_docs / *df.get(*w).unwrap_or(&1) as f64).ln())
-                .sum::<f64>()
-                / content.len() as f64;
-            let overlap = content.iter().filter(|w| q.contains(w)).count() as f64;
             let lower = s.to_lowercase();
-            let mut score = weight + 2.5 * overlap;
-            if s.starts_with("```") || s.contains('`') {
-                score += 2.0;
-            }
-            if ws.iter().any(|w| looks_like_path(w)) {
-                score += 3.0;
-            }
-            if s.chars().any(|c| c.is_ascii_digit()) {
-                score += 1.5;
-            }
-            // specific identifiers (numbers, versions, ids) that appear in one message only
-            if content.iter().any(|w| {
-                w.chars().any(|c| c.is_ascii_digit()) && w.len() >= 3 && df.get(*w) == Some(&1)
-            }) {
-                score += 2.5;
-            }
-            if DECISION.iter().any(|d| lower.contains(d)) {
-                score += 3.0;
-            }
-            if j == 0 || j == last {
-                score += 0.5;
-            }
-            // very long sentences carry less per token
+            // the rarest three specific things it names
+            // (a word found in only a message or two of a long history may name something too)
+            let mut spec: Vec<f64> = weighed_specifics(s)
+                .iter()
+                .map(|(w, sure)| sure * rarity(w))
+                .chain(
+                    content
+                        .iter()
+                        .filter(|w| w.chars().count() >= 4 && df.get(*w).is_some_and(|&d| d <= 2))
+                        .map(|w| RARE_WORD_WEIGHT * rarity(w)),
+                )
+                .collect();
+            spec.sort_by(|a, b| b.total_cmp(a));
+            let named: f64 = spec.iter().take(3).sum();
+            let mean_rarity = content.iter().map(|w| rarity(w)).sum::<f64>() / content.len() as f64;
+            let overlap = content.iter().filter(|w| q.contains(*w)).count().min(3) as f64;
+            let cue = if CUES.iter().any(|c| lower.contains(c)) {
+                2.0
+            } else {
+                0.0
+            };
+            let mut score = named + cue + 1.5 * overlap + 0.3 * mean_rarity;
+            score *= if !said {
+                EVIDENCE_WEIGHT
+            } else if m.role == Role::Assistant {
+                ASSISTANT_WEIGHT
+            } else {
+                1.0
+            };
             let len = s.chars().count() as f64;
-            if len > 240.0 {
-                score *= 240.0 / len;
+            if len > SHORT_SENTENCE {
+                score *= (SHORT_SENTENCE / len).sqrt();
             }
             cands.push(Candidate {
                 source: messages[k].0,
-                role: messages[k].1.role.as_str(),
+                role: m.role.as_str(),
                 text: s,
                 order: cands.len(),
                 score,

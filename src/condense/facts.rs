@@ -34,6 +34,13 @@ pub enum FactKind {
 }
 
 impl FactKind {
+    /// Decisions, constraints, preferences and open tasks: facts stated in a sentence.
+    fn is_statement(self) -> bool {
+        matches!(
+            self,
+            FactKind::Decision | FactKind::Constraint | FactKind::Preference | FactKind::OpenTask
+        )
+    }
     fn is_file(self) -> bool {
         matches!(
             self,
@@ -82,6 +89,41 @@ pub struct Ledger {
     pub facts: Vec<Fact>,
 }
 
+/// Words that say a statement changes an earlier one.
+const CHANGE_CUES: &[&str] = &[
+    "change",
+    "instead",
+    "actually",
+    "now ",
+    "no longer",
+    "from now on",
+    "raise",
+    "lower",
+    "increase",
+    "decrease",
+    "bump",
+    "switch",
+    "update",
+    "revise",
+    "rather",
+    "not anymore",
+    "move to",
+    "moved to",
+    "correction",
+    "scratch that",
+];
+
+/// The words of a statement that say what it is about: its content words without the specific
+/// values it names (those are what a newer statement changes).
+fn slot(text: &str) -> std::collections::HashSet<String> {
+    let values: std::collections::HashSet<String> =
+        super::extractive::specifics(text).into_iter().collect();
+    super::text::words(text)
+        .filter(|w| w.chars().count() >= 3 && !super::text::is_stopword(w) && !values.contains(w))
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .collect()
+}
+
 fn group(kind: FactKind) -> u8 {
     if kind.is_file() {
         0
@@ -94,6 +136,20 @@ impl Ledger {
     /// Adds a fact: an identical one merges its sources; a newer one about the same subject
     /// (a file's created → modified → deleted, a function redefined) replaces the older.
     pub fn add(&mut self, f: Fact) {
+        // a statement about the same thing with other values ("the cap is 350 GB" → "raise the
+        // cap to 500 GB") replaces the older one
+        let f = match self.superseded_statement(&f) {
+            Some(i) if self.facts[i].sources.iter().max() <= f.sources.iter().max() => {
+                let old = self.facts.remove(i);
+                let mut sources = old.sources;
+                sources.extend(f.sources.iter().copied());
+                sources.sort_unstable();
+                sources.dedup();
+                Fact { sources, ..f }
+            }
+            Some(_) => return, // an older statement does not replace a newer one
+            None => f,
+        };
         if let Some(old) = self
             .facts
             .iter_mut()
@@ -131,9 +187,50 @@ impl Ledger {
         self.facts.push(f);
     }
 
-    /// The ledger as one compact block within `max_chars` (most recent facts win when cut).
+    /// The statement fact `f` would replace: same words about the same thing, other values.
+    fn superseded_statement(&self, f: &Fact) -> Option<usize> {
+        if !f.kind.is_statement() {
+            return None;
+        }
+        let values = |t: &str| -> Vec<String> { super::extractive::specifics(t) };
+        let (slot_f, values_f) = (slot(&f.text), values(&f.text));
+        // people say when they change something; two statements alike in wording are otherwise
+        // about different things (the timeouts of two services)
+        let lower = f.text.to_lowercase();
+        if slot_f.len() < 3 || values_f.is_empty() || !CHANGE_CUES.iter().any(|c| lower.contains(c))
+        {
+            return None;
+        }
+        self.facts.iter().position(|o| {
+            if !o.kind.is_statement() || o.text == f.text {
+                return false;
+            }
+            let slot_o = slot(&o.text);
+            let shared = slot_f.intersection(&slot_o).count();
+            let union = slot_f.union(&slot_o).count();
+            shared >= 3 && shared * 2 >= union && values(&o.text) != values_f
+        })
+    }
+
+    /// The ledger as one compact block within `max_chars`, in the order the facts were first
+    /// seen. When not all fit, the most salient win — facts naming specific things (paths, ids,
+    /// numbers, names), then the most recent.
     pub fn block(&self, max_chars: usize) -> String {
-        let mut lines: Vec<String> = self
+        self.block_beside(max_chars, None)
+    }
+
+    /// [`Ledger::block`] next to a summary: facts the summary already states (every specific
+    /// thing they name is in it, or their whole text) are left out, so the block keeps what
+    /// the summary dropped — an LLM summary is checked, not trusted.
+    pub fn block_beside(&self, max_chars: usize, summary: Option<&str>) -> String {
+        let summary = summary.map(|s| s.to_lowercase());
+        let covered = |f: &Fact| -> bool {
+            let Some(s) = &summary else { return false };
+            let named = super::extractive::specifics(&f.text);
+            (!named.is_empty() && named.iter().all(|n| s.contains(n.as_str())))
+                || s.contains(&f.text.to_lowercase())
+        };
+        let lines: Vec<String> = self
             .facts
             .iter()
             .map(|f| {
@@ -146,19 +243,63 @@ impl Ledger {
                 format!("- {}: {} [{}]", f.kind.label(), f.text, src)
             })
             .collect();
-        let mut total: usize = lines.iter().map(|l| l.len() + 1).sum();
-        while total > max_chars && !lines.is_empty() {
-            total -= lines.remove(0).len() + 1;
+        let salience = |f: &Fact| -> usize {
+            let named = super::extractive::specifics(&f.text).len().min(3);
+            // files, functions and classes are named by what they are about
+            named
+                + if f.kind.is_file()
+                    || matches!(f.kind, FactKind::FunctionAdded | FactKind::ClassAdded)
+                {
+                    2
+                } else {
+                    0
+                }
+        };
+        let newest = |f: &Fact| f.sources.iter().max().copied().unwrap_or(0);
+        let mut order: Vec<usize> = (0..lines.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (fa, fb) = (&self.facts[a], &self.facts[b]);
+            salience(fb)
+                .cmp(&salience(fa))
+                .then(newest(fb).cmp(&newest(fa)))
+        });
+        let mut keep = vec![false; lines.len()];
+        let mut total = 0;
+        for i in order {
+            if covered(&self.facts[i]) {
+                continue;
+            }
+            if total + lines[i].len() < max_chars {
+                total += lines[i].len() + 1;
+                keep[i] = true;
+            }
         }
-        lines.join("\n")
+        lines
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(l, _)| l)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
 fn clean_path(s: &str) -> Option<String> {
+    // a leading dot belongs to the name (`.env`, `.github/workflows/ci.yml`); a trailing one ends the sentence
     let p = s
         .trim()
-        .trim_matches(|c: char| "`'\"*:,;()[].!?".contains(c));
-    let ok = p.len() >= 3
+        .trim_start_matches(|c: char| "`'\"*:,;()[]!?".contains(c))
+        .trim_end_matches(|c: char| "`'\"*:,;()[].!?".contains(c));
+    // a host name is not a file (`deploy-7.fra.example.net`)
+    let host = !p.contains('/')
+        && p.rsplit_once('.').is_some_and(|(_, tld)| {
+            [
+                "com", "net", "org", "io", "app", "dev", "lan", "local", "internal", "cloud",
+            ]
+            .contains(&tld)
+        });
+    let ok = !host
+        && p.trim_start_matches('.').len() >= 3
         && p.len() <= 120
         && !p.contains(' ')
         && !p.starts_with("http")
@@ -200,11 +341,23 @@ pub fn extract_local(messages: &[Message], first_index: usize, time: f64) -> Led
     let mut ledger = Ledger::default();
     for (k, m) in messages.iter().enumerate() {
         let text = m.text();
+        let tool = m.role == Role::Tool
+            || m.parts
+                .iter()
+                .any(|p| matches!(p, crate::messages::Part::ToolResult { .. }));
+        // what a participant says, not what they paste: documentation and tool output are full
+        // of "must" and "error" that are nobody's decision
+        let said: String = super::text::voiced(&text, tool)
+            .into_iter()
+            .filter(|(said, _)| *said)
+            .map(|(_, s)| s)
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut found = Vec::new();
-        files_in_prose(&text, &mut found);
+        files_in_prose(&said, &mut found);
         diff_headers(&text, &mut found);
         code_facts(&text, m.role, &mut found);
-        statements(&text, m.role, &mut found);
+        statements(&said, m.role, &mut found);
         for (kind, subject, text) in found {
             ledger.add(Fact {
                 kind,
@@ -520,6 +673,49 @@ mod tests {
             kinds(&l),
             vec![(FactKind::FileDeleted, "a.py".into())],
             "an older fact does not win"
+        );
+    }
+
+    #[test]
+    fn a_changed_statement_replaces_the_older_one() {
+        let m = parse_messages(&json!([
+            {"role": "user", "content": "We decided the archive cap is 350 GB for the nightly backup job."},
+            {"role": "user", "content": "We decided to use Redis for the session cache."},
+            {"role": "user", "content": "Change of plan: we decided the archive cap is 500 GB for the nightly backup job."},
+        ]))
+        .unwrap();
+        let l = extract_local(&m, 0, 0.0);
+        let texts: Vec<&str> = l.facts.iter().map(|f| f.text.as_str()).collect();
+        assert!(texts.iter().any(|t| t.contains("500 GB")), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("350 GB")), "{texts:?}");
+        assert!(texts.iter().any(|t| t.contains("Redis")), "{texts:?}");
+        let cap = l.facts.iter().find(|f| f.text.contains("500 GB")).unwrap();
+        assert_eq!(cap.sources, vec![0, 2]);
+    }
+
+    #[test]
+    fn pasted_documentation_is_not_a_statement() {
+        let manual = "Options:\n  -f FILE   the file; it must exist\n  -n        never overwrite\n  -v        verbose\n  -q        quiet";
+        let m = parse_messages(&json!([
+            {"role": "user", "content": format!("Here is the manual:\n\n{manual}\n\nWe must keep the old flags.")},
+            {"role": "tool", "tool_call_id": "t", "content": "error: you must never do that"},
+        ]))
+        .unwrap();
+        let l = extract_local(&m, 0, 0.0);
+        let texts: Vec<&str> = l.facts.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(texts, vec!["We must keep the old flags."]);
+    }
+
+    #[test]
+    fn paths_keep_their_leading_dot_and_hosts_are_not_files() {
+        let m = parse_messages(&json!([
+            {"role": "user", "content": "I created .parcelry/deploy.toml and updated deploy-7.fra.example.net."}
+        ]))
+        .unwrap();
+        let k = kinds(&extract_local(&m, 0, 0.0));
+        assert_eq!(
+            k,
+            vec![(FactKind::FileCreated, ".parcelry/deploy.toml".into())]
         );
     }
 

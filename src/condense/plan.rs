@@ -233,7 +233,7 @@ fn select(
         .target
         .saturating_sub(mandatory + input.priming + snippets);
     let facts_b = facts_budget(st.target).min(avail / 3);
-    let summary_b = if st.strategy == Strategy::Truncate {
+    let mut summary_b = if st.strategy == Strategy::Truncate {
         0
     } else {
         summary_budget(st.target).min(avail - facts_b)
@@ -241,6 +241,7 @@ fn select(
     if needed && before_and_snippets > st.target {
         let mut room = avail - facts_b - summary_b;
         let mut stop = false;
+        let mut evicted_tokens = 0;
         for (i, u) in units.iter().enumerate().rev() {
             if keep_reason[i].is_some() {
                 continue;
@@ -252,7 +253,15 @@ fn select(
             } else {
                 stop = true; // keep a contiguous recent history: once a turn is evicted, older ones are too
                 evict[i] = true;
+                evicted_tokens += t;
             }
+        }
+        if summary_b > 0 {
+            // what the kept turns left of the target goes to the summary too (whole turns rarely
+            // fill it exactly); a summary is never larger than what it stands for
+            summary_b = (summary_b + room)
+                .min(summary_budget(st.target) * 2)
+                .min(evicted_tokens);
         }
     } else {
         for r in keep_reason.iter_mut().filter(|r| r.is_none()) {

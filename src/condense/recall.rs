@@ -68,7 +68,15 @@ struct Doc {
     role: &'static str,
     text: String,
     len: u32,
+    /// The participant's own words (not pasted material or tool output).
+    said: bool,
+    /// The first passage of the next message, when it is said by the other side (an answer to
+    /// a question found here).
+    reply: Option<u32>,
 }
+
+/// How much more a passage of a participant's own words weighs than pasted material.
+const SAID_WEIGHT: f64 = 1.5;
 
 /// A BM25 index over passages of evicted messages.
 #[derive(Default)]
@@ -83,20 +91,94 @@ pub struct RecallIndex {
 fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for w in words(text) {
+        // scripts written without spaces (Chinese, Japanese, Thai, …): overlapping character pairs
+        if w.chars().any(unspaced) {
+            let chars: Vec<char> = w.chars().collect();
+            for pair in chars.windows(2) {
+                out.push(pair.iter().collect());
+            }
+            if chars.len() == 1 {
+                out.push(w);
+            }
+            continue;
+        }
         if w.contains(['-', '_', '.', '/', ':']) {
             for p in w.split(['-', '_', '.', '/', ':']).filter(|p| !p.is_empty()) {
-                out.push(p.to_string());
+                out.push(stem(p));
             }
         }
-        out.push(w);
+        out.push(stem(&w));
     }
     out
 }
 
+/// True for characters of scripts written without spaces between words.
+fn unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+    )
+}
+
+/// A light English stemmer, so that "retries" finds "retry" and "throttled" finds "throttle":
+/// common inflection endings are cut from longer words.
+fn stem(w: &str) -> String {
+    if w.chars().count() <= 3 || !w.chars().all(|c| c.is_ascii_alphabetic()) {
+        return w.to_string();
+    }
+    if w.len() == 4 {
+        // "runs" → "run", but not "less" or "this"
+        return match w.strip_suffix('s') {
+            Some(b)
+                if !b.ends_with('s')
+                    && !matches!(w, "this" | "thus" | "plus" | "yes" | "bus" | "gas") =>
+            {
+                b.to_string()
+            }
+            _ => w.to_string(),
+        };
+    }
+    for end in ["ing", "ies", "ied", "ed", "es", "ly", "s", "e", "y"] {
+        if let Some(base) = w.strip_suffix(end) {
+            if base.len() >= 3 {
+                return base.to_string();
+            }
+        }
+    }
+    w.to_string()
+}
+
 /// Splits a message's text into passages of at most about [`PASSAGE_CHARS`]: paragraphs,
 /// long ones cut at sentence ends (the original text, as written).
-fn passages(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+fn passages(text: &str, tool_output: bool) -> Vec<(String, bool)> {
+    // a paragraph is the participant's own words when its sentences are (text::voiced)
+    let said: Vec<(usize, bool)> = super::text::voiced(text, tool_output)
+        .into_iter()
+        .map(|(v, s)| (s.as_ptr() as usize - text.as_ptr() as usize, v))
+        .collect();
+    let said_at = |at: usize| -> bool {
+        said.iter()
+            .rev()
+            .find(|(o, _)| *o <= at)
+            .is_some_and(|(_, v)| *v)
+    };
+    raw_passages(text)
+        .into_iter()
+        .map(|p| {
+            let at = p.as_ptr() as usize - text.as_ptr() as usize;
+            (p.to_string(), said_at(at))
+        })
+        .collect()
+}
+
+/// The passages of a text, as slices of it.
+fn raw_passages(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
     for para in text.split("\n\n") {
         // byte range of the passage being built, within `para`
         let mut cur: Option<(usize, usize)> = None;
@@ -108,21 +190,26 @@ fn passages(text: &str) -> Vec<String> {
                     cur = Some((a, end));
                     continue;
                 }
-                out.push(para[a..e].trim().to_string());
+                out.push(para[a..e].trim());
                 cur = None;
             }
             if s.len() > PASSAGE_CHARS {
                 // one very long sentence or code block: cut at character boundaries
-                let chars: Vec<char> = s.chars().collect();
-                for chunk in chars.chunks(PASSAGE_CHARS) {
-                    out.push(chunk.iter().collect());
+                let mut from = 0;
+                while from < s.len() {
+                    let mut to = (from + PASSAGE_CHARS).min(s.len());
+                    while !s.is_char_boundary(to) {
+                        to -= 1;
+                    }
+                    out.push(&s[from..to]);
+                    from = to;
                 }
                 continue;
             }
             cur = Some((at, end));
         }
         if let Some((a, e)) = cur {
-            out.push(para[a..e].trim().to_string());
+            out.push(para[a..e].trim());
         }
     }
     out.retain(|p| !p.is_empty());
@@ -134,8 +221,16 @@ impl RecallIndex {
     pub fn new<'a>(messages: impl IntoIterator<Item = (u64, &'a Message)>) -> RecallIndex {
         let mut ix = RecallIndex::default();
         let mut total = 0u64;
+        // (first passage, role) of the previous message, to link a question to its answer
+        let mut prev: Option<(usize, &'static str)> = None;
         for (id, m) in messages {
-            for p in passages(&m.text()) {
+            let tool = m.role == crate::messages::Role::Tool
+                || m.parts
+                    .iter()
+                    .any(|p| matches!(p, crate::messages::Part::ToolResult { .. }));
+            let text = m.text();
+            let first = ix.docs.len();
+            for (p, said) in passages(&text, tool) {
                 let d = ix.docs.len() as u32;
                 let ts = terms(&p);
                 let mut tf: HashMap<&str, u32> = HashMap::new();
@@ -151,7 +246,20 @@ impl RecallIndex {
                     role: m.role.as_str(),
                     text: p,
                     len: ts.len() as u32,
+                    said,
+                    reply: None,
                 });
+            }
+            if ix.docs.len() > first {
+                let role = m.role.as_str();
+                if let Some((p, r)) = prev.filter(|(_, r)| *r != role && !tool) {
+                    // every passage of the previous message leads to this answer
+                    let _ = r;
+                    for d in &mut ix.docs[p..first] {
+                        d.reply = Some(first as u32);
+                    }
+                }
+                prev = Some((first, role));
             }
         }
         ix.avg_len = if ix.docs.is_empty() {
@@ -193,10 +301,12 @@ impl RecallIndex {
             let df = post.len() as f64;
             let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
             for &(d, tf) in post {
-                let len = self.docs[d as usize].len as f64;
+                let doc = &self.docs[d as usize];
+                let len = doc.len as f64;
                 let tf = tf as f64;
+                let weight = if doc.said { SAID_WEIGHT } else { 1.0 };
                 *scores.entry(d).or_default() +=
-                    idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.avg_len));
+                    weight * idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.avg_len));
             }
         }
         let mut ranked: Vec<(u32, f64)> = scores.into_iter().collect();
@@ -210,13 +320,25 @@ impl RecallIndex {
                 break;
             }
             let doc = &self.docs[d as usize];
-            if !out.is_empty() && chars + doc.text.len() > ANSWER_CHARS {
+            // a question found here comes with the start of the answer to it
+            let reply = doc
+                .reply
+                .map(|r| &self.docs[r as usize])
+                .filter(|r| doc.said && r.said);
+            let (text, ids) = match reply {
+                Some(r) => (
+                    format!("{}\n[#{} {}] {}", doc.text, r.id, r.role, r.text),
+                    vec![doc.id, r.id],
+                ),
+                None => (doc.text.clone(), vec![doc.id]),
+            };
+            if !out.is_empty() && chars + text.len() > ANSWER_CHARS {
                 break;
             }
-            chars += doc.text.len();
+            chars += text.len();
             out.push(Passage {
-                text: doc.text.clone(),
-                message_ids: vec![doc.id],
+                text,
+                message_ids: ids,
                 role: doc.role.to_string(),
                 score,
             });
@@ -232,15 +354,8 @@ pub fn answer_text(query: &str, found: &[Passage]) -> String {
     }
     found
         .iter()
-        .map(|p| {
-            let ids = p
-                .message_ids
-                .iter()
-                .map(|i| format!("#{i}"))
-                .collect::<Vec<_>>()
-                .join(",");
-            format!("[{ids} {}] {}", p.role, p.text)
-        })
+        // a reply that came with a passage is labelled inside its text
+        .map(|p| format!("[#{} {}] {}", p.message_ids[0], p.role, p.text))
         .collect::<Vec<_>>()
         .join("\n\n")
 }
@@ -266,13 +381,23 @@ mod tests {
         .unwrap();
         let ix = RecallIndex::new(m.iter().enumerate().map(|(i, m)| (i as u64 + 10, m)));
         let hit = ix.search("what was the deploy id?", 3);
-        assert_eq!(hit[0].message_ids, vec![10]);
+        assert_eq!(hit[0].message_ids, vec![10, 11], "with the reply to it");
         assert!(hit[0].text.contains("DEP-77431"), "{hit:?}");
-        assert_eq!(ix.search("77431", 1)[0].message_ids, vec![10]);
+        assert_eq!(ix.search("77431", 1)[0].message_ids[0], 10);
         let rate = ix.search("billing rate limit", 1);
         assert!(rate[0].text.contains("120 requests"), "{rate:?}");
         assert_eq!(rate[0].role, "assistant");
         assert!(ix.search("zebra", 3).is_empty());
+        let ja = parse_messages(&json!([
+            {"role": "user", "content": "カタログの同期は毎朝 9:40 JST に走ります。"},
+            {"role": "user", "content": "別の話です。"},
+        ]))
+        .unwrap();
+        let ix = RecallIndex::new(ja.iter().enumerate().map(|(i, m)| (i as u64, m)));
+        assert_eq!(
+            ix.search("カタログの同期は何時ですか", 1)[0].message_ids[0],
+            0
+        );
         assert!(answer_text("x", &rate).starts_with("[#11 assistant] Noted."));
         assert_eq!(
             query_of(r#"{"query":"deploy id"}"#).as_deref(),
@@ -284,21 +409,18 @@ mod tests {
     #[test]
     fn long_text_is_cut_into_passages() {
         let long = "A sentence about nothing much. ".repeat(100);
-        let p = passages(&long);
-        assert!(
-            p.len() > 3 && p.iter().all(|p| p.len() <= PASSAGE_CHARS),
-            "{}",
-            p.len()
-        );
-        assert!(p.iter().all(|p| long.contains(p.as_str())), "verbatim");
+        let p = raw_passages(&long);
+        assert!(p.len() > 3 && p.iter().all(|p| p.len() <= PASSAGE_CHARS));
+        assert!(p.iter().all(|p| long.contains(p)), "verbatim");
         let lines = "First line\nsecond line.\n\nNext paragraph.";
         assert_eq!(
-            passages(lines),
+            raw_passages(lines),
             vec!["First line\nsecond line.", "Next paragraph."]
         );
-        let one = "x".repeat(2000);
-        assert!(passages(&one)
-            .iter()
-            .all(|p| p.chars().count() <= PASSAGE_CHARS));
+        let one = "é".repeat(2000);
+        assert!(raw_passages(&one).iter().all(|p| p.len() <= PASSAGE_CHARS));
+        let mixed = format!("We chose restic.\n\n```\n{}```", "x = 1\n".repeat(5));
+        let said: Vec<bool> = passages(&mixed, false).iter().map(|p| p.1).collect();
+        assert_eq!(said, vec![true, false]);
     }
 }

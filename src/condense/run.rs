@@ -189,6 +189,14 @@ async fn llm_strategy<S: Summarizer>(
         .await
         .map_err(|e| format!("{}: {}", e.code.as_str(), e.message))?;
     let a = validate(&answer, budget.saturating_sub(BLOCK_OVERHEAD), input.count)?;
+    // a summary is never larger than what it replaces
+    let replaced: u64 = evicted.iter().map(|(_, m)| (input.count)(&m.text())).sum();
+    let n = (input.count)(&a);
+    if n >= replaced {
+        return Err(format!(
+            "the summary ({n} tokens) is not shorter than the {replaced} tokens it replaces"
+        ));
+    }
     if s == Strategy::Relevant && a.trim() == "NONE" {
         cache.borrow_mut().put(keys, String::new());
         return Ok((None, false));
@@ -304,7 +312,7 @@ fn assemble(
         // fit the facts block to its budget
         let mut chars = (facts_budget as usize) * 4;
         loop {
-            let body = ledger.block(chars);
+            let body = ledger.block_beside(chars, summary);
             if body.is_empty() || chars < 40 {
                 break;
             }

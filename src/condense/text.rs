@@ -31,6 +31,7 @@ pub fn sentences(text: &str) -> Vec<&str> {
             }
             if matches!(b, b'.' | b'!' | b'?')
                 && bytes.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())
+                && !(b == b'.' && ordinal_before(bytes, i) && i + 2 < bytes.len())
             {
                 end = i + 1;
                 break;
@@ -43,6 +44,107 @@ pub fn sentences(text: &str) -> Vec<&str> {
         rest = &rest[end..];
     }
     out
+}
+
+/// A message longer than this is read as a statement with pasted material: only its first and
+/// last paragraphs are the speaker's own words.
+const PASTE_MESSAGE_CHARS: usize = 1200;
+/// A paragraph longer than this is pasted material (chat paragraphs are short).
+const PASTE_PARAGRAPH_CHARS: usize = 1000;
+
+/// True for a paragraph that looks pasted rather than said: code, logs, quoted text, configs,
+/// listings (several lines, or indented, or quoted with `>`).
+fn looks_pasted(para: &str) -> bool {
+    let lines: Vec<&str> = para.lines().filter(|l| !l.trim().is_empty()).collect();
+    para.len() > PASTE_PARAGRAPH_CHARS
+        || lines.len() >= 4
+        || lines.iter().any(|l| {
+            l.starts_with("    ")
+                || l.starts_with('\t')
+                || l.trim_start().starts_with('>')
+                // columns aligned with runs of spaces: a listing, a table, a usage line
+                || l.trim().contains("   ")
+        })
+        || looks_like_code(para)
+}
+
+/// True for text made mostly of code-like tokens: options (`-x`, `--flag`), assignments,
+/// brackets, all-capital placeholders.
+fn looks_like_code(text: &str) -> bool {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    if tokens.len() < 3 {
+        return false;
+    }
+    let code = tokens
+        .iter()
+        .filter(|t| {
+            (t.starts_with('-') && t.len() > 1 && t.chars().nth(1).is_some_and(|c| c != ' '))
+                || t.contains(['=', '{', '}', '[', ']', '(', ')', '<', '>', '|', '\\', ';'])
+                || (t.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && t.chars()
+                        .filter(|c| c.is_alphabetic())
+                        .all(|c| c.is_uppercase()))
+        })
+        .count();
+    code * 10 >= tokens.len() * 3
+}
+
+/// The sentences of a message with who speaks in each: `true` for what the participant says,
+/// `false` for evidence they include — code blocks, quoted or pasted documents, logs, and all of
+/// a tool's output. Statements outrank evidence when history is condensed.
+pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    // paragraphs, with fenced code blocks kept whole (they may contain blank lines)
+    let mut paras: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let fence = rest.find("```");
+        let blank = rest.find("\n\n");
+        match (fence, blank) {
+            (Some(f), b) if b.is_none_or(|b| f < b) => {
+                if f > 0 {
+                    paras.push(&rest[..f]);
+                }
+                let body = &rest[f..];
+                let end = body[3..].find("```").map_or(body.len(), |i| i + 6);
+                let end = body[end..].find('\n').map_or(body.len(), |i| end + i);
+                paras.push(&body[..end]);
+                rest = &body[end..];
+            }
+            (_, Some(b)) => {
+                paras.push(&rest[..b]);
+                rest = &rest[b + 2..];
+            }
+            _ => {
+                paras.push(rest);
+                rest = "";
+            }
+        }
+    }
+    paras.retain(|p| !p.trim().is_empty());
+    let long = text.len() > PASTE_MESSAGE_CHARS;
+    let last = paras.len().saturating_sub(1);
+    for (k, para) in paras.iter().enumerate() {
+        let said = !tool_output
+            && !para.trim_start().starts_with("```")
+            && !looks_pasted(para)
+            && (!long || k == 0 || k == last);
+        for s in sentences(para) {
+            out.push((said && !s.starts_with("```"), s));
+        }
+    }
+    out
+}
+
+/// True when the `.` at `i` ends a number of one or two digits standing alone ("am 3. Oktober",
+/// "1. Schritt"): an ordinal or a list number, not the end of a sentence.
+fn ordinal_before(bytes: &[u8], i: usize) -> bool {
+    let digits = bytes[..i]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    (1..=2).contains(&digits) && (i == digits || !bytes[i - digits - 1].is_ascii_alphanumeric())
 }
 
 /// Lower-cased words (letters, digits, `_`, `.`, `/` inside paths) of a text.
@@ -90,7 +192,7 @@ mod tests {
     #[test]
     fn splits_sentences_and_code() {
         let s = sentences(
-            "First one. Second one!\nThird line\n```py\nx = 1.5\n```\nAfter. v1.2 stays.",
+            "First one. Second one!\nThird line\n```py\nx = 1.5\n```\nAfter. v1.2 stays. Am 3. Oktober ist Freeze.",
         );
         assert_eq!(
             s,
@@ -100,9 +202,41 @@ mod tests {
                 "Third line",
                 "```py\nx = 1.5\n```",
                 "After.",
-                "v1.2 stays."
+                "v1.2 stays.",
+                "Am 3. Oktober ist Freeze."
             ]
         );
+    }
+
+    #[test]
+    fn tells_statements_from_pasted_material() {
+        let said = |text: &str, tool: bool| -> Vec<(bool, String)> {
+            voiced(text, tool)
+                .into_iter()
+                .map(|(v, s)| (v, s.chars().take(12).collect()))
+                .collect()
+        };
+        let msg = "We moved the index to LMDB. It is faster.\n\n```py\nx = 1\n\ny = 2\n```\n> quoted line\n\nThanks!";
+        assert_eq!(
+            said(msg, false),
+            vec![
+                (true, "We moved the".into()),
+                (true, "It is faster".into()),
+                (false, "```py\nx = 1\n".into()),
+                (false, "> quoted lin".into()),
+                (true, "Thanks!".into()),
+            ]
+        );
+        assert!(voiced("The ID is DEP-1.", true).iter().all(|(v, _)| !v));
+        let paste = format!(
+            "Here is the manual:\n\n{}\n\nWhat does it mean?",
+            "Options are read in order. ".repeat(60)
+        );
+        let v = voiced(&paste, false);
+        assert!(v.first().unwrap().0 && v.last().unwrap().0);
+        assert!(v[1..v.len() - 1].iter().all(|(s, _)| !s));
+        let log = "2025-06-24 14:36 a\n2025-06-24 14:37 b\n2025-06-24 14:38 c\n2025-06-24 14:39 d";
+        assert!(voiced(log, false).iter().all(|(v, _)| !v));
     }
 
     #[test]

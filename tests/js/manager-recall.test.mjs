@@ -76,7 +76,8 @@ test('recallTool: the model searches the evicted messages; the app sees only the
     const r = await session.send('What was the deploy ID again?');
     assert.equal(r.message.content, 'From the earlier messages: DEP-77431');
     assert.ok(r.contextInfo.condensationApplied);
-    assert.deepEqual(r.contextInfo.recall, [{ query: 'deploy ID Larkspur rollout', messageIds: [0] }]);
+    // the statement (#0) and the reply to it (#1)
+    assert.deepEqual(r.contextInfo.recall, [{ query: 'deploy ID Larkspur rollout', messageIds: [0, 1] }]);
     const [first, second] = server.requests.slice(before);
     assert.equal(server.requests.length - before, 2);
     assert.deepEqual(first.tools.map((t) => t.function.name), ['contextwise_recall']);
@@ -104,7 +105,7 @@ test('recallTool: the model searches the evicted messages; the app sees only the
     assert.ok(deltas.length > 1 && deltas.every((d) => d.type === 'text'), JSON.stringify(deltas));
     assert.equal(deltas.map((d) => d.text).join(''), 'From the earlier messages: DEP-77431');
     const streamed = await s.result;
-    assert.deepEqual(streamed.contextInfo.recall.map((x) => x.messageIds), [[0]]);
+    assert.deepEqual(streamed.contextInfo.recall.map((x) => x.messageIds), [[0, 1]]);
     assert.deepEqual((await session.messages()).slice(-4).map((m) => m.message.role), ['user', 'assistant', 'tool', 'assistant']);
 
     // regenerate: the exchange and the reply go, a new turn answers the same question
