@@ -75,6 +75,41 @@ const CUES: &[&str] = &[
     "changed",
     "raise",
     "bump",
+    // the same in other languages people chat in
+    "wir nehmen",
+    "wir werden",
+    "entschieden",
+    "niemals",
+    "immer ",
+    "bitte",
+    "on va ",
+    "nous allons",
+    "décidé",
+    "jamais",
+    "toujours",
+    "vamos a",
+    "usaremos",
+    "decidimos",
+    "nunca",
+    "siempre",
+    "confirmado",
+    "useremo",
+    "abbiamo deciso",
+    "sempre",
+    "vamos usar",
+    "решили",
+    "будем",
+    "никогда",
+    "всегда",
+    "zdecydowali",
+    "będziemy",
+    "nigdy",
+    "zawsze",
+    "決定",
+    "にします",
+    "してください",
+    "决定",
+    "我们用",
 ];
 
 /// Share of a full score that a sentence of pasted material (code, documents, logs, tool output) gets.
@@ -91,15 +126,17 @@ const SHORT_SENTENCE: f64 = 160.0;
 /// all-capitals names, and capitalized words inside the sentence (names of people, places,
 /// products). Lower-cased.
 pub fn specifics(sentence: &str) -> Vec<String> {
-    weighed_specifics(sentence)
+    weighed_specifics(sentence, &|_| true)
         .into_iter()
         .map(|(w, _)| w)
         .collect()
 }
 
 /// [`specifics`] with how surely each names one thing: 1 for numbers and identifiers, ½ for a
-/// capitalized word (a name, or just a capitalized noun).
-fn weighed_specifics(sentence: &str) -> Vec<(String, f64)> {
+/// capitalized word (a name, or just a capitalized noun) or one in capitals.
+/// `common(word)`: the word is also written in lower case in the text (so a capital at the start of
+/// a sentence does not make it a name).
+fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     for (k, raw) in sentence.split_whitespace().enumerate() {
         let t = raw.trim_matches(|c: char| {
@@ -121,10 +158,12 @@ fn weighed_specifics(sentence: &str) -> Vec<(String, f64)> {
         let mut chars = t.chars();
         let first_upper = chars.next().is_some_and(|c| c.is_uppercase());
         let inner_upper = t.chars().skip(1).any(|c| c.is_uppercase());
-        let named = letters >= 3 && ((first_upper && k > 0) || (inner_upper && !caps));
-        if digit || joined || caps {
+        let named = letters >= 3
+            && ((first_upper && (k > 0 || !common(&t.to_lowercase()))) || (inner_upper && !caps));
+        if digit || joined {
             out.push((t.to_lowercase(), 1.0));
-        } else if named {
+        } else if named || caps {
+            // (all capitals: an acronym, or a keyword of pasted code)
             out.push((t.to_lowercase(), 0.5));
         }
     }
@@ -162,6 +201,12 @@ pub fn extract(
             *df.entry(w).or_default() += 1;
         }
     }
+    // words written in lower case somewhere: a capital at a sentence start does not make them names
+    let lower_seen: HashSet<&str> = texts
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_lowercase()))
+        .collect();
     let n_docs = texts.len().max(1) as f64;
     let rarity = |w: &str| (1.0 + n_docs / *df.get(w).unwrap_or(&1) as f64).ln();
     let q: HashSet<String> = words(question).filter(|w| !is_stopword(w)).collect();
@@ -183,7 +228,7 @@ pub fn extract(
             let lower = s.to_lowercase();
             // the rarest three specific things it names
             // (a word found in only a message or two of a long history may name something too)
-            let mut spec: Vec<f64> = weighed_specifics(s)
+            let mut spec: Vec<f64> = weighed_specifics(s, &|w| lower_seen.contains(w))
                 .iter()
                 .map(|(w, sure)| sure * rarity(w))
                 .chain(

@@ -59,7 +59,8 @@ fn looks_pasted(para: &str) -> bool {
     para.len() > PASTE_PARAGRAPH_CHARS
         || lines.len() >= 4
         || lines.iter().any(|l| {
-            l.starts_with("    ")
+            // indented (code, a wrapped list item's continuation)
+            l.starts_with("  ")
                 || l.starts_with('\t')
                 || l.trim_start().starts_with('>')
                 // columns aligned with runs of spaces: a listing, a table, a usage line
@@ -79,7 +80,10 @@ fn looks_like_code(text: &str) -> bool {
         .iter()
         .filter(|t| {
             (t.starts_with('-') && t.len() > 1 && t.chars().nth(1).is_some_and(|c| c != ' '))
-                || t.contains(['=', '{', '}', '[', ']', '(', ')', '<', '>', '|', '\\', ';'])
+                || t.contains(['=', '{', '}', '[', ']', '(', ')', '<', '>', '|', '\\', ';', '`'])
+                // printf placeholders (%s, %d, %.0f) and snake_case names
+                || (t.contains('%') && t.chars().any(|c| c.is_ascii_alphabetic()))
+                || (t.contains('_') && t.chars().any(|c| c.is_alphabetic()))
                 || (t.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && t.chars()
                         .filter(|c| c.is_alphabetic())
@@ -87,6 +91,21 @@ fn looks_like_code(text: &str) -> bool {
         })
         .count();
     code * 10 >= tokens.len() * 3
+}
+
+/// A short one-line paragraph in which the speaker says "I" or "we": their own words, even in the
+/// middle of a message that pastes a document.
+fn speaks_for_self(para: &str) -> bool {
+    const SELF: &[&str] = &[
+        "i", "i'm", "i'll", "i've", "i'd", "we", "we're", "we'll", "we've", "our", "us", "my",
+        "let's", "ich", "wir", "je", "nous", "on", "yo", "nosotros", "vamos", "io", "noi", "eu",
+        "nós", "я", "мы", "ja", "my",
+    ];
+    para.len() <= 300
+        && para.trim().lines().count() == 1
+        && para
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .any(|w| SELF.contains(&w.to_lowercase().as_str()))
 }
 
 /// The sentences of a message with who speaks in each: `true` for what the participant says,
@@ -128,7 +147,7 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
         let said = !tool_output
             && !para.trim_start().starts_with("```")
             && !looks_pasted(para)
-            && (!long || k == 0 || k == last);
+            && (!long || k == 0 || k == last || speaks_for_self(para));
         for s in sentences(para) {
             out.push((said && !s.starts_with("```"), s));
         }
