@@ -54,9 +54,10 @@ const PASTE_PARAGRAPH_CHARS: usize = 1000;
 
 /// True for a paragraph that looks pasted rather than said: code, logs, quoted text, configs,
 /// listings (several lines, or indented, or quoted with `>`).
-fn looks_pasted(para: &str) -> bool {
+fn looks_pasted(para: &str, alone: bool) -> bool {
     let lines: Vec<&str> = para.lines().filter(|l| !l.trim().is_empty()).collect();
-    para.len() > PASTE_PARAGRAPH_CHARS
+    // (a message of one long paragraph is someone talking at length)
+    (para.len() > PASTE_PARAGRAPH_CHARS && !alone)
         || lines.len() >= 4
         || lines.iter().any(|l| {
             // indented (code, a wrapped list item's continuation)
@@ -146,7 +147,7 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
     for (k, para) in paras.iter().enumerate() {
         let said = !tool_output
             && !para.trim_start().starts_with("```")
-            && !looks_pasted(para)
+            && !looks_pasted(para, paras.len() == 1)
             && (!long || k == 0 || k == last || speaks_for_self(para));
         for s in sentences(para) {
             out.push((said && !s.starts_with("```"), s));

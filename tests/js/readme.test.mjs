@@ -22,7 +22,7 @@ const blocks = readmeBlocks();
 // integrations.test.mjs), each in a fresh project of its kind.
 const IN_MATRIX = ['install', 'next-client', 'next-route', 'next-edge', 'vite', 'worker', 'workers', 'ai-sdk', 'langchain', 'count'];
 // Checked here, by kind.
-const NODE = ['quick', 'node', 'condense', 'providers', 'routing', 'instances', 'sessions', 'typescript', 'turn'];
+const NODE = ['quick', 'node', 'condense', 'recall', 'providers', 'routing', 'instances', 'sessions', 'typescript', 'turn'];
 const OTHER = ['adapter-interface', 'export-format', 'repo'];
 
 test('every code block of the README is tagged, once, and run by a test', () => {
@@ -63,6 +63,14 @@ for (let i = 0; i < 300; i++) {
 messages.push({ role: 'user', content: 'Which error did service 3 fail with?' });
 const callMyLlm = async (system, prompt, maxTokens) => 'Services 0 to 59 failed to build; service 3 failed with error E1003; the toolchain was pinned.';
 `,
+  recall: `
+import { condense } from 'contextwise';
+const messages = [{ role: 'user', content: 'The deploy ID for the Larkspur rollout is DEP-77431.' }, { role: 'assistant', content: 'Noted.' }];
+for (let i = 0; i < 300; i++) {
+  messages.push({ role: 'user', content: 'Step ' + i + ': the handler reads rows and maps them to names. ' + 'It looks fine, the retry loop fires twice. '.repeat(30) });
+  messages.push({ role: 'assistant', content: 'Reviewed step ' + i + '. ' + 'Nothing to change here. '.repeat(30) });
+}
+`,
   providers: `
 const apiKey = 'sk-readme-0123456789';
 const messages = [{ role: 'user', content: 'Say hi' }];
@@ -83,6 +91,7 @@ const REPORT = {
   quick: `console.log(JSON.stringify({ tokens, request, level, action, stored: (await session.messages()).length, kind: (await manager.storage()).kind }));`,
   node: `console.log(JSON.stringify({ loaded: (await import('contextwise')).loadedEncodings() }));`,
   condense: `console.log(JSON.stringify({ needed: plan.needed, before: metrics.tokensBefore, after: metrics.tokensAfter, strategy: metrics.strategyUsed, summary, n: context.length, facts: facts.length }));`,
+  recall: `console.log(JSON.stringify({ name: tool.function.name, inContext: JSON.stringify(context).includes('DEP-77431'), first: passages[0] }));`,
   providers: `console.log(JSON.stringify({ text: message.content, usage, finishReason, streamed: rendered.join(''), streamedUsage }));`,
   routing: `console.log(JSON.stringify({ model: d.model, task: d.task, reason: d.reason, routed: decision.model ?? decision.attempts?.at(-1), stats: routingStats() }));`,
   instances: `const { models: defaults } = await import('contextwise');
@@ -140,6 +149,14 @@ test('README: condensation', async () => {
   assert.ok(r.n > 8 && r.facts > 0);
 });
 
+test('README: recall', async () => {
+  const r = await runBlock('recall');
+  assert.equal(r.name, 'contextwise_recall');
+  assert.equal(r.inContext, true, 'extractive kept the statement in the summary');
+  assert.deepEqual(r.first.messageIds, [0, 1], 'and recall finds the original, with the reply to it');
+  assert.match(r.first.text, /DEP-77431/);
+});
+
 test('README: providers', async () => {
   const before = servers.openai.requests.length;
   const r = await runBlock('providers');
@@ -179,7 +196,7 @@ test('README: the turn loop', async () => {
   const r = await runBlock('turn');
   assert.deepEqual(r, {
     role: 'assistant', model: 'gpt-4o', prompt: 1117, cost: true, stored: 2,
-    info: ['attempts', 'condensationApplied', 'fallbacks', 'limit', 'memory', 'model', 'processingTimeMs', 'reason', 'riskLevel', 'strategy', 'tokensAfter', 'tokensBefore', 'tokensSaved', 'utilization'],
+    info: ['attempts', 'condensationApplied', 'fallbacks', 'limit', 'memory', 'model', 'processingTimeMs', 'reason', 'recall', 'riskLevel', 'strategy', 'tokensAfter', 'tokensBefore', 'tokensSaved', 'utilization'],
   });
   const req = servers.openai.requests.slice(before).at(-1);
   assert.equal(req.body.model, 'gpt-4o');
