@@ -4,7 +4,8 @@
 Run once on a Debian 12 machine (python3.11, man, the packages named in SOURCES.md); the
 generator (generate.mjs) reads only sources/, so the data can be rebuilt anywhere without
 these system files. Each excerpt starts with a line '@@@ <title> | <origin>'.
-Dev and heldout files never share an excerpt.
+Dev, heldout and heldout2 files never share an excerpt. `collect_sources.py -heldout2` writes only
+the heldout2 files (the others are left as they are).
 """
 import gettext, gzip, os, re, subprocess, sys
 
@@ -52,7 +53,12 @@ def read(path, cap=None, skip=0):
     return clip(text, cap)
 
 
+ONLY = sys.argv[1] if len(sys.argv) > 1 else None  # e.g. "-heldout2": write only the files whose name contains it
+
+
 def write(name, parts):
+    if ONLY and ONLY not in name:
+        return
     with open(os.path.join(OUT, name), 'w', encoding='utf-8') as f:
         for title, origin, text in parts:
             f.write(f'@@@ {title} | {origin}\n{text.strip()}\n\n')
@@ -75,7 +81,7 @@ def etc(paths):
     return [(os.path.basename(p), p, read(p)) for p in paths]
 
 
-def mo(lang, domain, cap):
+def mo(lang, domain, cap, tag=None):
     path = f'/usr/share/locale/{lang}/LC_MESSAGES/{domain}.mo'
     with open(path, 'rb') as f:
         cat = gettext.GNUTranslations(f)._catalog
@@ -86,13 +92,13 @@ def mo(lang, domain, cap):
             continue
         if len(msgstr) < 50 or msgid == msgstr or '%' in msgstr[:2]:
             continue
-        block = f'EN: {msgid.strip()}\n{lang.upper()}: {msgstr.strip()}'
+        block = f'EN: {msgid.strip()}\n{(tag or lang).upper()}: {msgstr.strip()}'
         b = len(block.encode()) + 2
         if n + b > cap:
             break
         pairs.append(block)
         n += b
-    return (f'{domain}.mo {lang}', path, '\n\n'.join(pairs))
+    return (f'{domain}.mo {tag or lang}', path, '\n\n'.join(pairs))
 
 
 def tracebacks(snippets):
@@ -111,6 +117,24 @@ def dpkg_log(start, count):
         lines = f.read().splitlines()[start:start + count]
     # one block per 12 lines, so the generator can paste pieces of it
     return '\n\n'.join('\n'.join(lines[i:i + 12]) for i in range(0, len(lines), 12))
+
+
+def history_log(cap):
+    with open('/var/log/apt/history.log', encoding='utf-8', errors='replace') as f:
+        text = f.read()
+    # one block per apt run; very long package lists cut to their first 600 characters
+    blocks = []
+    for b in text.split('\n\n'):
+        b = '\n'.join(l if len(l) <= 600 else l[:600] + ' ...' for l in b.strip().splitlines())
+        if b:
+            blocks.append(b)
+    return clip('\n\n'.join(blocks), cap)
+
+
+def alternatives_log(count):
+    with open('/var/log/alternatives.log', encoding='utf-8') as f:
+        lines = f.read().splitlines()[:count]
+    return '\n\n'.join('\n'.join(lines[i:i + 10]) for i in range(0, len(lines), 10))
 
 
 def term_log(cap):
@@ -163,6 +187,27 @@ TB_HELD = [
     "import email.utils; email.utils.parsedate_to_datetime('yesterday')",
 ]
 
+TB_HELD2 = [
+    "import fractions; fractions.Fraction('3/0')",
+    "import difflib; difflib.SequenceMatcher(None, 1, 2).ratio()",
+    "import bisect; bisect.insort([3, 1], 'x')",
+    "import string; string.Template('$who owes $$').substitute({})",
+    "import contextlib\nwith contextlib.ExitStack() as s: s.enter_context(object())",
+    "import json; json.dumps({'at': object()})",
+    "import datetime; datetime.datetime.strptime('31/04/2024', '%d/%m/%Y')",
+    "import locale; locale.setlocale(locale.LC_ALL, 'xx_YY.UTF-8')",
+    "import os; os.makedirs('/proc/forbidden/dir')",
+    "import shutil; shutil.copy('/nonexistent/report.xlsx', '/tmp')",
+    "import codecs; b'\\xff\\xfe\\x00'.decode('utf-8')",
+    "import operator; operator.itemgetter('qty')([1, 2])",
+    "import itertools; next(itertools.islice([], 1, None))",
+    "import functools; functools.reduce(lambda a, b: a + b, [])",
+    "import pickle; pickle.loads(b'not a pickle')",
+    "import hashlib; hashlib.new('sha4')",
+    "import textwrap, inspect; inspect.signature(42)",
+    "import time; time.strptime('25:61', '%H:%M')",
+]
+
 ND = '/usr/share/doc/nodejs/api'
 
 write('code-dev.txt', pymods(['shlex.py', 'textwrap.py', 'csv.py', 'fnmatch.py', 'glob.py', 'heapq.py', 'sched.py', 'graphlib.py']))
@@ -186,3 +231,21 @@ write('agent-heldout.txt', mans([('systemctl', 60000), ('journalctl', None), ('p
       + etc(['/etc/postgresql/15/main/postgresql.conf', '/etc/postgresql/15/main/pg_hba.conf', '/etc/nsswitch.conf', '/etc/deluser.conf']))
 write('docs-dev.txt', [('node fs.md', f'{ND}/fs.md', read(f'{ND}/fs.md', 130000)), ('node url.md', f'{ND}/url.md', read(f'{ND}/url.md', 57000))])
 write('docs-heldout.txt', [('node crypto.md', f'{ND}/crypto.md', read(f'{ND}/crypto.md', 130000)), ('node dns.md', f'{ND}/dns.md', read(f'{ND}/dns.md', 58000))])
+
+# ---- the second held-out half (heldout2): excerpts neither of the other halves uses ----
+write('code-heldout2.txt', [('difflib.py', f'{PY}/difflib.py', read(f'{PY}/difflib.py', 42000))]
+      + pymods(['contextlib.py', 'fractions.py', 'bisect.py', 'string.py']))
+write('logs-heldout2.txt', [('apt history.log', '/var/log/apt/history.log', history_log(16000)),
+                            ('alternatives.log', '/var/log/alternatives.log', alternatives_log(120)),
+                            ('tracebacks', 'python3.11 -c (commands shown)', tracebacks(TB_HELD2))])
+write('support-heldout2.txt', mans([('gpg', 80000), ('ssh-keygen', None), ('git-stash', None)]))
+write('planning-heldout2.txt', [('bash NEWS', '/usr/share/doc/bash/NEWS.gz', read('/usr/share/doc/bash/NEWS.gz', 95000)),
+                                ('binutils NEWS', '/usr/share/doc/binutils/NEWS.gz', read('/usr/share/doc/binutils/NEWS.gz', 36000)),
+                                ('diffutils NEWS', '/usr/share/doc/diffutils/NEWS.gz', read('/usr/share/doc/diffutils/NEWS.gz', 17400))])
+write('multilingual-heldout2.txt', [mo('it', 'dpkg', 30000), mo('pt_BR', 'dpkg', 30000, 'pt'), mo('pl', 'dpkg', 30000),
+                                    mo('nl', 'dpkg', 30000), mo('zh_CN', 'dpkg', 30000, 'zh')])
+write('agent-heldout2.txt', mans([('grep', None), ('ps', 40000), ('sed', None), ('ls', None), ('chmod', None), ('du', None),
+                                  ('df', None), ('make', None)])
+      + [('shutil.py', f'{PY}/shutil.py', read(f'{PY}/shutil.py', 30000)), ('selectors.py', f'{PY}/selectors.py', read(f'{PY}/selectors.py'))]
+      + etc(['/etc/login.defs', '/etc/ssh/ssh_config', '/etc/security/limits.conf', '/etc/bash.bashrc']))
+write('docs-heldout2.txt', [('node stream.md', f'{ND}/stream.md', read(f'{ND}/stream.md', 125000)), ('node path.md', f'{ND}/path.md', read(f'{ND}/path.md'))])

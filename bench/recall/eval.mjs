@@ -1,6 +1,6 @@
 // What condensation keeps: recall of facts on conversations no heuristic was tuned on (issue 15).
 //
-//   node bench/recall/eval.mjs [--set dev|heldout|all] [--json] [--no-timing]
+//   node bench/recall/eval.mjs [--set dev|heldout|heldout2|all] [--json] [--no-timing]
 //
 // Each conversation (bench/recall/conversations, built by generate.mjs) is condensed to 25 % of its
 // tokens (countMessages, gpt-4o) by contextwise's `extractive` and `truncate` strategies and by two
@@ -14,7 +14,7 @@
 // Numbers are measurements; nothing here is asserted (tests/js/recall-eval.test.mjs checks the data).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HERE, loadSet, norm, messageText, contextText, factKept, CONVERSATION_KINDS, FACT_KINDS } from './lib.mjs';
+import { HERE, SETS, loadSet, norm, messageText, contextText, factKept, CONVERSATION_KINDS, FACT_KINDS } from './lib.mjs';
 
 const MODEL = 'gpt-4o';
 const RATIO = 0.25;
@@ -225,7 +225,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
   const i = args.indexOf('--set');
   const set = i >= 0 ? args[i + 1] : 'dev';
-  if (!['dev', 'heldout', 'all'].includes(set)) { console.error('--set dev|heldout|all'); process.exit(2); }
+  if (![...SETS, 'all'].includes(set)) { console.error(`--set ${[...SETS, 'all'].join('|')}`); process.exit(2); }
   const json = args.includes('--json');
   const res = await runRecallEval({ set, timing: !args.includes('--no-timing'), log: json ? () => {} : console.log });
   if (json) console.log(JSON.stringify(res, null, 2));

@@ -5,6 +5,9 @@
 //   node bench/recall/generate.mjs            write every conversation
 //   node bench/recall/generate.mjs --check    rebuild in memory and fail if a committed file differs
 //
+// Three splits: dev (conversations/), heldout (conversations/heldout/) and heldout2
+// (conversations/heldout2/), each with one conversation per kind and its own source files.
+//
 // A conversation is a system prompt, then "units" (a user turn and the assistant's answer, with
 // tool calls where the kind has them; an agent run's units are mostly tool calls), then a final
 // user message that asks for something generic. Each fact's steps (what the user or the assistant
@@ -342,8 +345,9 @@ const BUILDERS = {
 
   multilingual(ctx, u, slot) {
     const { rng, pools, phrases } = ctx;
-    const lang = slot.lang ?? rng.pick(['de', 'fr', 'es', 'ja', 'ru', 'de', 'fr', 'es', 'ja', 'ru', 'en']);
-    const poolLang = lang === 'en' ? rng.pick(['de', 'fr', 'es', 'ja', 'ru']) : lang;
+    const langs = ctx.sc.langs ?? ['de', 'fr', 'es', 'ja', 'ru']; // the scenario's languages (one pool each)
+    const lang = slot.lang ?? rng.pick([...langs, ...langs, 'en']);
+    const poolLang = lang === 'en' ? rng.pick(langs) : lang;
     const P = phrases[lang];
     const c = pools[poolLang].next();
     let userText = rng.chance(0.75) ? `${rng.pick(P.ask)}\n\n${c.text}` : rng.pick(P.chat);
@@ -405,16 +409,18 @@ const BUILDERS = {
 const check = process.argv.includes('--check');
 const gz = (s) => zlib.gzipSync(Buffer.from(s), { level: 9, mtime: 0 });
 let differ = 0;
-const seen = { dev: new Set(), heldout: new Set() };
-const sourcesBySplit = { dev: new Set(), heldout: new Set() };
+const SPLITS = ['dev', 'heldout', 'heldout2'];
+const seen = Object.fromEntries(SPLITS.map((s) => [s, new Set()]));
+const sourcesBySplit = Object.fromEntries(SPLITS.map((s) => [s, new Set()]));
 for (const sc of SCENARIOS) {
   if (!CONVERSATION_KINDS.includes(sc.kind)) throw new Error(`${sc.id}: unknown kind ${sc.kind}`);
   for (const f of sc.facts) if (!FACT_KINDS.includes(f.kind)) throw new Error(`${sc.id}/${f.id}: unknown fact kind ${f.kind}`);
+  if (!SPLITS.includes(sc.split)) throw new Error(`${sc.id}: unknown split ${sc.split}`);
   const { conv, stats } = build(sc);
   seen[sc.split].add(sc.kind);
   for (const s of conv.sources) sourcesBySplit[sc.split].add(s);
   const json = JSON.stringify(conv);
-  const dir = sc.split === 'heldout' ? path.join(CONV_DIR, 'heldout') : CONV_DIR;
+  const dir = sc.split === 'dev' ? CONV_DIR : path.join(CONV_DIR, sc.split);
   const file = path.join(dir, `${sc.id}.json.gz`);
   const bytes = gz(json);
   if (check) {
@@ -427,8 +433,10 @@ for (const sc of SCENARIOS) {
   const changed = conv.facts.filter((f) => f.old).length;
   console.log(`${sc.id.padEnd(22)} ${String(conv.messages.length).padStart(5)} messages, ${String(json.length).padStart(7)} chars, ${conv.facts.length} facts (${changed} changed), ${(bytes.length / 1024).toFixed(0)} KB gz  pools ${JSON.stringify(stats)}`);
 }
-for (const s of sourcesBySplit.dev) if (sourcesBySplit.heldout.has(s)) throw new Error(`source excerpt in both halves: ${s}`);
-for (const split of ['dev', 'heldout']) {
+for (const [i, a] of SPLITS.entries()) {
+  for (const b of SPLITS.slice(i + 1)) for (const s of sourcesBySplit[a]) if (sourcesBySplit[b].has(s)) throw new Error(`source excerpt in ${a} and ${b}: ${s}`);
+}
+for (const split of SPLITS) {
   const missing = CONVERSATION_KINDS.filter((k) => !seen[split].has(k));
   if (missing.length) console.warn(`note: ${split} has no ${missing.join(', ')} conversation yet`);
 }

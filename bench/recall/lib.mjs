@@ -44,10 +44,14 @@ export function factKept(text, fact) {
   return true;
 }
 
-/** Loads the committed conversations: set 'dev', 'heldout' or 'all'. */
+/** The splits, each a folder of conversations: dev (conversations/), heldout and heldout2 (subfolders). */
+export const SETS = ['dev', 'heldout', 'heldout2'];
+const setDir = (set) => (set === 'dev' ? CONV_DIR : path.join(CONV_DIR, set));
+
+/** Loads the committed conversations: set 'dev', 'heldout', 'heldout2' or 'all' (every split). */
 export function loadSet(set = 'dev') {
-  const dirs = set === 'all' ? [CONV_DIR, path.join(CONV_DIR, 'heldout')]
-    : set === 'heldout' ? [path.join(CONV_DIR, 'heldout')] : [CONV_DIR];
+  if (set !== 'all' && !SETS.includes(set)) throw new Error(`unknown set ${set}`);
+  const dirs = (set === 'all' ? SETS : [set]).map(setDir);
   const out = [];
   for (const dir of dirs) {
     for (const f of fs.readdirSync(dir).filter((x) => /\.json(\.gz)?$/.test(x)).sort()) {

@@ -183,6 +183,36 @@ export const PHRASES = {
       answer: ['В целом верно, я бы чуть поменял порядок слов:', 'Перевод точный. Мой вариант:', 'Смысл передан правильно, вот вычитанная версия:', 'Небольшое предложение:'],
       after: ['Остальное в порядке.', 'Больше замечаний нет.', 'Можно принимать.'],
     },
+    it: {
+      ask: ['Puoi ricontrollare questa traduzione?', 'Ecco il blocco successivo del catalogo:', 'Suona naturale o troppo tecnico?', 'Una rilettura veloce, per favore:', 'Torna con il nostro glossario?'],
+      chat: ['Buongiorno a tutti!', 'Oggi stacco un po’ prima.', 'Grazie, così è molto più chiaro.', 'Ne parliamo alla riunione?'],
+      answer: ['Va bene, cambierei solo l’ordine delle parole:', 'Traduzione corretta. La mia proposta:', 'Il senso è giusto, ecco la versione rivista:', 'Un piccolo suggerimento:'],
+      after: ['Il resto va bene.', 'Nient’altro da segnalare.', 'Possiamo approvarla.'],
+    },
+    pt: {
+      ask: ['Você pode revisar esta tradução?', 'Segue o próximo bloco do catálogo:', 'Está natural ou técnico demais?', 'Uma revisão rápida, por favor:', 'Bate com o nosso glossário?'],
+      chat: ['Bom dia, pessoal!', 'Hoje saio um pouco mais cedo.', 'Valeu, ficou bem mais claro.', 'Conversamos na reunião?'],
+      answer: ['Está certo, só mudaria a ordem da frase:', 'Tradução correta. Minha sugestão:', 'O sentido está certo, aqui vai a versão revisada:', 'Uma pequena sugestão:'],
+      after: ['O resto está ok.', 'Nada mais a comentar.', 'Pode aprovar.'],
+    },
+    pl: {
+      ask: ['Możesz sprawdzić to tłumaczenie?', 'Kolejny fragment katalogu:', 'Brzmi naturalnie czy zbyt technicznie?', 'Szybka korekta, proszę:', 'Czy to zgadza się z naszym słownikiem?'],
+      chat: ['Dzień dobry wszystkim!', 'Dziś kończę trochę wcześniej.', 'Dzięki, teraz jest dużo jaśniej.', 'Pogadamy o tym na spotkaniu?'],
+      answer: ['Jest dobrze, zmieniłbym tylko szyk zdania:', 'Tłumaczenie poprawne. Moja propozycja:', 'Sens się zgadza, oto poprawiona wersja:', 'Drobna sugestia:'],
+      after: ['Reszta jest w porządku.', 'Nie mam więcej uwag.', 'Można zatwierdzić.'],
+    },
+    nl: {
+      ask: ['Kun je deze vertaling nakijken?', 'Hier het volgende blok uit de catalogus:', 'Klinkt dit natuurlijk of te technisch?', 'Even meelezen graag:', 'Klopt dit met onze woordenlijst?'],
+      chat: ['Goedemorgen allemaal!', 'Ik ben vandaag tot de lunch.', 'Dank je, zo is het veel duidelijker.', 'Zullen we het in het overleg bespreken?'],
+      answer: ['Klopt, ik zou alleen de woordvolgorde aanpassen:', 'Correcte vertaling. Mijn voorstel:', 'De betekenis klopt, hier de nagekeken versie:', 'Kleine suggestie:'],
+      after: ['De rest is prima.', 'Verder geen opmerkingen.', 'Kan zo door.'],
+    },
+    zh: {
+      ask: ['能帮忙看一下这段翻译吗？', '这是目录里的下一段：', '读起来自然吗，还是太技术化了？', '麻烦快速校对一下：', '和我们的术语表一致吗？'],
+      chat: ['大家早上好！', '我今天下午不在。', '谢谢，这样清楚多了。', '我们开会时再讨论？'],
+      answer: ['没问题，我只调整了一下语序：', '翻译准确。我的建议如下：', '意思是对的，这是校对后的版本：', '一个小建议：'],
+      after: ['其他部分没问题。', '没有别的意见了。', '可以直接采用。'],
+    },
     en: {
       ask: ['Can someone check this one? English source first:', 'Next block from the catalogue, for whoever has time:', 'Does this read naturally to you?'],
       chat: ['Morning all!', 'I am out for lunch, back in an hour.', 'Thanks everyone, good progress today.', 'Can we keep the thread in one place please?'],

@@ -1,6 +1,7 @@
 // The recall evaluation's DATA (bench/recall): every conversation loads and is well formed, every
-// fact is stated where it says and nowhere in the filler, changed facts change in order, both
-// halves cover the six conversation kinds with different facts and sources, and the committed
+// fact is stated where it says and nowhere in the filler, changed facts change in order, every
+// split (dev, heldout and the fresh heldout2) covers the six conversation kinds with its own facts
+// and sources, and the committed
 // files are what generate.mjs builds. No recall number is asserted here (those are measurements,
 // printed by `node bench/recall/eval.mjs` and `npm run bench`).
 import test from 'node:test';
@@ -8,17 +9,22 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { HERE, loadSet, norm, messageText, contextText, factKept, CONVERSATION_KINDS, FACT_KINDS } from '../../bench/recall/lib.mjs';
+import { HERE, SETS, loadSet, norm, messageText, contextText, factKept, CONVERSATION_KINDS, FACT_KINDS } from '../../bench/recall/lib.mjs';
 
 const dev = loadSet('dev');
 const heldout = loadSet('heldout');
-const all = [...dev, ...heldout];
+const heldout2 = loadSet('heldout2');
+const HALVES = [['dev', dev], ['heldout', heldout], ['heldout2', heldout2]];
+const all = [...dev, ...heldout, ...heldout2];
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
-test('twelve conversations: one of each kind in each half, 300–1,500 messages each', () => {
-  assert.ok(all.length >= 12, `${all.length} conversations`);
-  for (const [name, half, split] of [['dev', dev, 'dev'], ['heldout', heldout, 'heldout']]) {
-    assert.deepEqual([...new Set(half.map((c) => c.kind))].sort(), [...CONVERSATION_KINDS].sort(), `${name} covers the six kinds`);
+test('eighteen conversations: one of each kind in each split, 300–1,500 messages each', () => {
+  assert.deepEqual(SETS, HALVES.map(([name]) => name), 'the splits are dev, heldout and heldout2');
+  assert.ok(all.length >= 18, `${all.length} conversations`);
+  assert.equal(loadSet('all').length, all.length, "--set all loads every split");
+  for (const [split, half] of HALVES) {
+    assert.equal(half.length, CONVERSATION_KINDS.length, `${split}: one conversation per kind`);
+    assert.deepEqual([...new Set(half.map((c) => c.kind))].sort(), [...CONVERSATION_KINDS].sort(), `${split} covers the six kinds`);
     for (const c of half) assert.equal(c.split, split, `${c.id} lies in the ${split} folder`);
   }
   for (const c of all) {
@@ -115,24 +121,51 @@ test('the whole, uncondensed conversation keeps every fact (the matching rule is
   }
 });
 
-test('the two halves share no fact, no value and no source excerpt; both cover every fact kind', () => {
+test('the splits share no fact, no value and no source excerpt; each covers every fact kind', () => {
   const values = (half) => new Set(half.flatMap((c) => c.facts.flatMap((f) => [...f.answer, ...(f.old ?? [])].map(norm))));
-  const dv = values(dev);
-  for (const v of values(heldout)) assert.ok(!dv.has(v), `value "${v}" in both halves`);
-  const dq = new Set(dev.flatMap((c) => c.facts.map((f) => norm(f.question))));
-  for (const c of heldout) for (const f of c.facts) assert.ok(!dq.has(norm(f.question)), `question "${f.question}" in both halves`);
-  const ds = new Set(dev.flatMap((c) => c.sources));
-  for (const c of heldout) for (const s of c.sources) assert.ok(!ds.has(s), `source ${s} in both halves`);
-  for (const half of [dev, heldout]) {
-    const kinds = new Set(half.flatMap((c) => c.facts.map((f) => f.kind)));
-    assert.deepEqual([...kinds].sort(), [...FACT_KINDS].sort());
+  const questions = (half) => new Set(half.flatMap((c) => c.facts.map((f) => norm(f.question))));
+  const sources = (half) => new Set(half.flatMap((c) => c.sources));
+  const sourceFiles = (half) => new Set(half.flatMap((c) => c.sources.map((s) => s.split(':')[0])));
+  for (const [i, [a, ha]] of HALVES.entries()) {
+    for (const [b, hb] of HALVES.slice(i + 1)) {
+      const va = values(ha);
+      for (const v of values(hb)) assert.ok(!va.has(v), `value "${v}" in ${a} and ${b}`);
+      const qa = questions(ha);
+      for (const q of questions(hb)) assert.ok(!qa.has(q), `question "${q}" in ${a} and ${b}`);
+      const sa = sources(ha);
+      for (const s of sources(hb)) assert.ok(!sa.has(s), `source ${s} in ${a} and ${b}`);
+      const fa = sourceFiles(ha);
+      for (const f of sourceFiles(hb)) assert.ok(!fa.has(f), `source file ${f} feeds ${a} and ${b}`);
+    }
+  }
+  for (const [split, half] of HALVES) {
+    for (const c of half) for (const s of c.sources) assert.ok(s.startsWith(`${s.split(':')[0].replace(/-[a-z0-9]+\.txt$/, '')}-${split}.txt`), `${c.id}: ${s} is a ${split} source`);
+    for (const c of half) {
+      assert.deepEqual([...new Set(c.facts.map((f) => f.kind))].sort(), [...FACT_KINDS].sort(), `${split}/${c.id}: one fact of each kind`);
+    }
   }
 });
 
-test('the committed files are what generate.mjs builds from sources/ (≤ 2.5 MB)', () => {
+test('heldout2 states facts in varied ways: inside longer messages, accepted tersely, in five other languages', () => {
+  for (const c of heldout2) {
+    const texts = c.messages.map(messageText);
+    // at least a few facts sit in a user message of three or more sentences
+    const inParagraph = c.facts.filter((f) => f.turns.some((t) => c.messages[t].role === 'user' && (texts[t].match(/[.!?。？！](\s|$)/g) ?? []).length >= 3));
+    assert.ok(inParagraph.length >= 3, `${c.id}: ${inParagraph.length} facts stated inside a longer user message`);
+    // at least one fact proposed by the assistant and then accepted in a short user reply
+    const accepted = c.facts.filter((f) => (f.askedIn ?? []).some((t) => c.messages[t].role === 'user' && texts[t].length <= 40));
+    assert.ok(accepted.length >= 1, `${c.id}: a fact accepted with a short reply`);
+  }
+  const ml = heldout2.find((c) => c.kind === 'multilingual');
+  const langs = new Set(ml.facts.map((f) => f.lang).filter((l) => l && l !== 'en'));
+  assert.ok(langs.size >= 5, `multilingual heldout2 states facts in ${[...langs]} (five non-English languages)`);
+  for (const l of ['de', 'fr', 'es', 'ja', 'ru']) assert.ok(!langs.has(l), `heldout2 uses languages the other splits do not (${l})`);
+});
+
+test('the committed files are what generate.mjs builds from sources/ (≤ 3.2 MB)', () => {
   const dir = path.join(HERE, 'sources');
   const bytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
-  assert.ok(bytes <= 2.5 * 1024 * 1024, `sources/ is ${bytes} bytes`);
+  assert.ok(bytes <= 3.2 * 1024 * 1024, `sources/ is ${bytes} bytes`);
   assert.ok(fs.existsSync(path.join(dir, 'SOURCES.md')), 'SOURCES.md says where each excerpt comes from');
   execFileSync(process.execPath, [path.join(HERE, 'generate.mjs'), '--check'], { stdio: ['ignore', 'ignore', 'pipe'] });
 });

@@ -1,5 +1,6 @@
-// Every scenario, dev half first. Each kind has one dev and one heldout conversation; the two
-// halves share no source excerpt (sources/*-dev.txt vs sources/*-heldout.txt) and no fact.
+// Every scenario, dev half first. Each kind has one conversation in each split (dev, heldout,
+// heldout2); the splits share no source excerpt (sources/*-dev.txt, *-heldout.txt, *-heldout2.txt)
+// and no fact. heldout2 is a second, fresh held-out half, written after the first one was used.
 import codingDev from './coding-dev.mjs';
 import supportDev from './support-dev.mjs';
 import planningDev from './planning-dev.mjs';
@@ -12,8 +13,15 @@ import planningHeldout from './planning-heldout.mjs';
 import multilingualHeldout from './multilingual-heldout.mjs';
 import agentHeldout from './agent-heldout.mjs';
 import documentsHeldout from './documents-heldout.mjs';
+import codingHeldout2 from './coding-heldout2.mjs';
+import supportHeldout2 from './support-heldout2.mjs';
+import planningHeldout2 from './planning-heldout2.mjs';
+import multilingualHeldout2 from './multilingual-heldout2.mjs';
+import agentHeldout2 from './agent-heldout2.mjs';
+import documentsHeldout2 from './documents-heldout2.mjs';
 
 export const SCENARIOS = [
   codingDev, supportDev, planningDev, multilingualDev, agentDev, documentsDev,
   codingHeldout, supportHeldout, planningHeldout, multilingualHeldout, agentHeldout, documentsHeldout,
+  codingHeldout2, supportHeldout2, planningHeldout2, multilingualHeldout2, agentHeldout2, documentsHeldout2,
 ];
