@@ -68,6 +68,32 @@ fn looks_pasted(para: &str, alone: bool) -> bool {
                 || l.trim().contains("   ")
         })
         || looks_like_code(para)
+        // a record rather than speech: every line labelled ("EN: …" / "FR: …", "key: value")
+        || (lines.len() >= 2 && lines.iter().all(|l| labelled(l)))
+        // a format string: two or more printf placeholders
+        || placeholders(para) >= 2
+}
+
+/// printf placeholders in a text (`%s`, `%d`, `%.0f`, `%2$d`).
+fn placeholders(text: &str) -> usize {
+    text.split('%')
+        .skip(1)
+        .filter(|rest| {
+            rest.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '.' || c.is_ascii_digit())
+                && rest.chars().take(4).any(|c| c.is_ascii_lowercase())
+        })
+        .count()
+}
+
+/// A line that starts with a short label and a colon (`EN: …`, `Status: …`).
+fn labelled(line: &str) -> bool {
+    line.trim_start()
+        .split_once(": ")
+        .is_some_and(|(label, _)| {
+            (1..=12).contains(&label.chars().count()) && !label.contains(char::is_whitespace)
+        })
 }
 
 /// True for text made mostly of code-like tokens: options (`-x`, `--flag`), assignments,
@@ -257,6 +283,18 @@ mod tests {
         assert!(v[1..v.len() - 1].iter().all(|(s, _)| !s));
         let log = "2025-06-24 14:36 a\n2025-06-24 14:37 b\n2025-06-24 14:38 c\n2025-06-24 14:39 d";
         assert!(voiced(log, false).iter().all(|(v, _)| !v));
+    }
+
+    #[test]
+    fn records_and_format_strings_are_pasted() {
+        let pair =
+            "EN: Add the expression to every SELECT.\nFR: Ajouter l'expression à chaque SELECT.";
+        assert!(voiced(pair, false).iter().all(|(v, _)| !v));
+        assert!(voiced("« %s » : %d pages parmi %u", false)
+            .iter()
+            .all(|(v, _)| !v));
+        assert!(voiced("Wichtig für alle: Kartennummern nie loggen.", false)[0].0);
+        assert!(voiced("The maximum discount is 12 % now, not 15 %.", false)[0].0);
     }
 
     #[test]
