@@ -276,5 +276,17 @@ log();
   for (const line of await managerBench(root)) log(line);
 }
 
+log();
+log('## The proxy: what `npx contextwise proxy` adds to a request (bench/proxy.mjs)');
+log();
+log('The built CLI in its own process, in front of an OpenAI-compatible server in this process that answers');
+log('at once; the same client calls that server directly and through the proxy. Goal (issue 16): under 2 ms p50');
+log('without condensation.');
+log();
+{
+  const { proxyBench } = await import('./proxy.mjs');
+  for (const line of await proxyBench(root)) log(line);
+}
+
 fs.writeFileSync(path.join(root, 'bench/RESULTS.md'), out.join('\n') + '\n');
 console.log('\nwritten to bench/RESULTS.md');

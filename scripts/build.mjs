@@ -16,7 +16,9 @@ run('bash', ['scripts/setup.sh']);
 
 // 1. wasm
 run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
-const wasmIn = path.join(root, 'target/wasm32-unknown-unknown/release/contextwise.wasm');
+// cargo's target folder (CARGO_TARGET_DIR when set, as cargo itself reads it)
+const cargoTarget = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
+const wasmIn = path.join(cargoTarget, 'wasm32-unknown-unknown/release/contextwise.wasm');
 
 fs.rmSync(pkg, { recursive: true, force: true });
 for (const [target, dir] of [['web', 'web'], ['nodejs', 'node']]) {
@@ -101,6 +103,7 @@ fs.writeFileSync(path.join(pkg, 'node/index.mjs'),
   `// ESM entry for Node: the CommonJS build, re-exported.\nimport cjs from './index.js';\nexport const { ${names.join(', ')} } = cjs;\n`);
 
 run(process.execPath, ['scripts/build-integrations.mjs']);   // 5. contextwise/ai-sdk, contextwise/langchain → pkg/integrations
+run(process.execPath, ['scripts/build-proxy.mjs']);          // 6. the proxy CLI (npx contextwise proxy) → pkg/proxy
 
 for (const f of ['web/contextwise_wasm_bg.wasm', 'web/contextwise_count_bg.wasm', 'ranks/cl100k_base.bin', 'ranks/o200k_base.bin']) {
   console.log(`${f}: ${fs.statSync(path.join(pkg, f)).size} bytes`);

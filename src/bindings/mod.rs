@@ -117,6 +117,10 @@ fn to_js(e: Error) -> JsValue {
         if let Some(status) = p.status {
             let _ = js_sys::Reflect::set(&err, &"status".into(), &JsValue::from(status));
         }
+        // seconds the provider asked to wait (its `Retry-After`), for callers that pass it on
+        if let Some(secs) = p.retry_after {
+            let _ = js_sys::Reflect::set(&err, &"retryAfter".into(), &JsValue::from(secs));
+        }
     }
     err.into()
 }

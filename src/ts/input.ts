@@ -24,6 +24,8 @@ export interface ContextwiseError extends Error {
   provider?: string;
   /** Provider errors: true when trying again may succeed. */
   retryable?: boolean;
+  /** Provider errors: the seconds the provider asked to wait (its `Retry-After` header), when it sent one. */
+  retryAfter?: number;
 }
 
 /** True for errors thrown by contextwise. */

@@ -34,7 +34,7 @@ test.before(() => {
   tarball = path.join(scratch, info.filename);
   const files = info.files.map((f) => f.path);
   for (const must of ['pkg/web/index.js', 'pkg/web/index.d.ts', 'pkg/web/contextwise_wasm_bg.wasm', 'pkg/node/index.js',
-    'pkg/node/index.mjs', 'pkg/ranks/cl100k_base.bin', 'pkg/ranks/o200k_base.bin', 'pkg/ranks/p50k_base.bin', 'pkg/ranks/r50k_base.bin']) {
+    'pkg/node/index.mjs', 'pkg/proxy/cli.mjs', 'pkg/ranks/cl100k_base.bin', 'pkg/ranks/o200k_base.bin', 'pkg/ranks/p50k_base.bin', 'pkg/ranks/r50k_base.bin']) {
     assert.ok(files.includes(must), `tarball lacks ${must}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('target/')), 'only pkg/ is published');
@@ -50,6 +50,13 @@ const r = assessRisk([{ role: 'user', content: 'hi' }], { model: 'gpt-4o' });
 console.log(JSON.stringify({ n, level: r.level, same: counting.countTokens(${JSON.stringify(sample)}, { model: 'gpt-4o' }) === n }));`,
   });
   assert.deepEqual(JSON.parse(sh('node', ['index.js'], dir)), { n: expected, level: 'SAFE', same: true });
+});
+
+test('the bin: `npx contextwise proxy --help` in a project that installed the package', () => {
+  const dir = project('bin', {}, {});
+  const help = sh('npx', ['--no-install', 'contextwise', 'proxy', '--help'], dir);
+  assert.match(help, /^Usage: npx contextwise proxy/m);
+  assert.match(help, /--max-history-tokens <value>\s+MAX_HISTORY_TOKENS/);
 });
 
 test('Node CommonJS project', () => {

@@ -102,6 +102,13 @@ test('429 with Retry-After waits and succeeds; 500 then success; 400 fails at on
   });
   assert.equal(s.requests.length, n + 1, 'no retry on 400');
   assert.equal((await p.chat({ model: 'gpt-4o', messages })).attempts, 1, 'still usable');
+  // without retries, a 429's Retry-After reaches the caller (the proxy passes it on)
+  s.script.push('429');
+  await assert.rejects(cw.createProvider({ kind: 'openai', baseUrl: s.base, retries: 0 }).chat({ model: 'gpt-4o', messages }), (e) => {
+    assert.equal(e.status, 429);
+    assert.equal(e.retryAfter, 1);
+    return true;
+  });
 }));
 
 test('a server that never answers times out; invalid JSON is PROVIDER_PARSE; the provider stays usable', () => withServer('openai', async (s) => {

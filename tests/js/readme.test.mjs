@@ -23,7 +23,7 @@ const blocks = readmeBlocks();
 const IN_MATRIX = ['install', 'next-client', 'next-route', 'next-edge', 'vite', 'worker', 'workers', 'ai-sdk', 'langchain', 'count'];
 // Checked here, by kind.
 const NODE = ['quick', 'node', 'condense', 'recall', 'providers', 'routing', 'instances', 'sessions', 'typescript', 'turn'];
-const OTHER = ['adapter-interface', 'export-format', 'repo'];
+const OTHER = ['adapter-interface', 'export-format', 'repo', 'proxy', 'proxy-clients'];
 
 test('every code block of the README is tagged, once, and run by a test', () => {
   for (const b of blocks) {
@@ -99,6 +99,7 @@ console.log(JSON.stringify({ own: tenantA.models.get('a-model').contextWindow, l
   sessions: `console.log(JSON.stringify({ recent: recent.map((m) => m.message.content), hits: hits.map((h) => h.text), all: (await manager.relevantMemory('which database do orders use?')).map((h) => h.text), facts: (await session.facts()).length }));`,
   turn: `console.log(JSON.stringify({ role: message.role, model, prompt: usage.promptTokens, cost: cost > 0, info: Object.keys(contextInfo).sort(), stored: (await session.messages()).length }));`,
   typescript: `console.log(JSON.stringify({ rateLimited: globalThis.__rateLimited === true }));`,
+  'proxy-clients': `console.log(JSON.stringify({ info: reply.context_info, content: (await stream.finalMessage()).content }));`,
 };
 
 let servers;
@@ -260,4 +261,28 @@ test('README: the repository commands are the ones CI and package.json run', () 
     assert.ok(m && pkg.scripts[m[1]], `"${cmd}" is a package.json script`);
   }
   assert.match(fs.readFileSync(path.join(root, '.ci/run'), 'utf8'), /^npm test$/m, 'CI runs npm test');
+});
+
+test('README: the proxy command, and the OpenAI and Anthropic SDKs in front of it', async (t) => {
+  const { startProxy } = await import('./proxy-helpers.mjs');
+  // the command: environment assignments, then `npx contextwise proxy` (the package's bin)
+  const words = blocks.find((b) => b.id === 'proxy').code.replace(/\\\n/g, ' ').trim().split(/\s+/);
+  const at = words.indexOf('npx');
+  assert.deepEqual(words.slice(at), ['npx', 'contextwise', 'proxy']);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).bin.contextwise, './pkg/proxy/cli.mjs');
+  const env = Object.fromEntries(words.slice(0, at).map((w) => w.split('=')));
+  assert.equal(env.UPSTREAM_API_KEY, '$OPENAI_API_KEY');
+  // run as written, with the public API address answered by the local OpenAI-format server
+  assert.equal(env.UPSTREAM_BASE_URL, 'https://api.openai.com/v1');
+  const proxy = await startProxy({ ...env, UPSTREAM_BASE_URL: servers.openai.base, UPSTREAM_API_KEY: 'sk-readme-proxy' });
+  t.after(() => proxy.stop());
+  // the clients, pointed at that proxy (the README's is on the default port, 4000)
+  const code = blocks.find((b) => b.id === 'proxy-clients').code;
+  assert.match(code, /127\.0\.0\.1:4000/);
+  const out = await runBlock('proxy-clients', code.replaceAll('127.0.0.1:4000', `127.0.0.1:${proxy.port}`));
+  assert.equal(out.info.risk_level, 'SAFE');
+  assert.equal(out.info.condensation_applied, false);
+  assert.equal(out.info.model, 'gpt-4o-mini');
+  assert.equal(out.info.limit, Number(env.MAX_HISTORY_TOKENS));
+  assert.deepEqual(out.content, [{ type: 'text', text: 'Hello, wörld 👋' }, { type: 'tool_use', id: 'call_abc', name: 'get_weather', input: { location: 'Paris' } }]);
 });
