@@ -131,6 +131,14 @@ impl Message {
         }
         s
     }
+    /// True for a tool's output: a `tool` message, or tool results in a user message (Anthropic).
+    pub fn is_tool_output(&self) -> bool {
+        self.role == Role::Tool
+            || self
+                .parts
+                .iter()
+                .any(|p| matches!(p, Part::ToolResult { .. }))
+    }
     /// True when the message carries a tool call or tool result.
     pub fn has_tools(&self) -> bool {
         !self.tool_calls.is_empty()

@@ -10,7 +10,7 @@
 //! length (the budget buys sentences, so a short statement of a fact beats a long paragraph).
 
 use super::text::{is_stopword, voiced, words};
-use crate::messages::{Message, Part, Role};
+use crate::messages::{Message, Role};
 use std::collections::{HashMap, HashSet};
 
 /// One selected sentence.
@@ -178,11 +178,6 @@ struct Candidate<'a> {
     score: f64,
 }
 
-/// True when a message is a tool's output (a `tool` message, or tool results in a user message).
-fn is_tool_output(m: &Message) -> bool {
-    m.role == Role::Tool || m.parts.iter().any(|p| matches!(p, Part::ToolResult { .. }))
-}
-
 /// Selects sentences from `messages` (indices `first_index..`) whose total cost, as measured
 /// by `cost`, fits `budget`. Returns them in conversation order.
 pub fn extract(
@@ -215,7 +210,7 @@ pub fn extract(
     let mut seen_text: HashSet<String> = HashSet::new();
     for (k, t) in texts.iter().enumerate() {
         let m = messages[k].1;
-        let tool = is_tool_output(m);
+        let tool = m.is_tool_output();
         for (said, s) in voiced(t, tool) {
             // the same sentence again (a re-pasted file, a repeated line) is kept once
             if !seen_text.insert(s.split_whitespace().collect::<Vec<_>>().join(" ")) {

@@ -341,10 +341,7 @@ pub fn extract_local(messages: &[Message], first_index: usize, time: f64) -> Led
     let mut ledger = Ledger::default();
     for (k, m) in messages.iter().enumerate() {
         let text = m.text();
-        let tool = m.role == Role::Tool
-            || m.parts
-                .iter()
-                .any(|p| matches!(p, crate::messages::Part::ToolResult { .. }));
+        let tool = m.is_tool_output();
         // what a participant says, not what they paste: documentation and tool output are full
         // of "must" and "error" that are nobody's decision
         let said: String = super::text::voiced(&text, tool)

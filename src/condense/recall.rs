@@ -224,10 +224,7 @@ impl RecallIndex {
         // (first passage, role) of the previous message, to link a question to its answer
         let mut prev: Option<(usize, &'static str)> = None;
         for (id, m) in messages {
-            let tool = m.role == crate::messages::Role::Tool
-                || m.parts
-                    .iter()
-                    .any(|p| matches!(p, crate::messages::Part::ToolResult { .. }));
+            let tool = m.is_tool_output();
             let text = m.text();
             let first = ix.docs.len();
             for (p, said) in passages(&text, tool) {
