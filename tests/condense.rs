@@ -662,3 +662,38 @@ fn an_llm_summary_is_checked_not_trusted() {
         .budget;
     assert!(summary_budget <= evicted, "{summary_budget} > {evicted}");
 }
+
+#[test]
+fn a_kept_summary_is_extended_not_rewritten() {
+    let mut e = engine();
+    let msgs = convo(40);
+    let o = |through: usize| {
+        json!({"model": "gpt-4", "target": 1500, "strategy": "summary", "session": format!("kept{through}"),
+               "previousSummary": {"text": "Subsystems 0 to 9 retry with backoff; timeouts are capped near 1 s.", "through": through}})
+    };
+    // the summary kept covers messages 0..=20: only the later evicted ones are sent, after it
+    let llm = Scripted::new(vec![Ok("Subsystems 0 to 30 retry with backoff.")]);
+    let r = condense_with(&mut e, &msgs, o(20), Some(&llm));
+    assert_eq!(r.metrics.strategy_used, Strategy::Summary);
+    let (_, prompt) = llm.prompts.borrow()[0].clone();
+    assert!(
+        prompt.contains("<previous_summary>\nSubsystems 0 to 9 retry"),
+        "{prompt}"
+    );
+    assert!(
+        !prompt.contains("Question 9:"),
+        "message 19 is covered by the kept summary"
+    );
+    assert!(prompt.contains("Question 10:"), "message 21 is new");
+    // a kept summary that covers everything evicted stands for it: no call
+    // (another engine: the first one has the new summary cached)
+    let evicted_last = *r.plan.evicted.last().unwrap();
+    let llm = Scripted::new(vec![]);
+    let r = condense_with(&mut engine(), &msgs, o(evicted_last), Some(&llm));
+    assert!(llm.prompts.borrow().is_empty());
+    assert_eq!(
+        r.summary.as_deref(),
+        Some("Subsystems 0 to 9 retry with backoff; timeouts are capped near 1 s.")
+    );
+    assert!(r.metrics.fallbacks.is_empty());
+}

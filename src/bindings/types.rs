@@ -102,6 +102,8 @@ export interface CondenseOptions {
   llmFacts?: boolean;
   /** Return the `contextwise_recall` tool definition (`tool`) and `recall(query)` over the evicted messages. */
   recallTool?: boolean;
+  /** A summary you kept of the messages up to index `through`: `summary` extends it with only the messages evicted after it. */
+  previousSummary?: { text: string; through: number };
 }
 
 /** What LLM strategies call: resolve to the model's answer. */

@@ -83,6 +83,16 @@ impl CondenseOptions {
     }
 }
 
+/// A summary the caller kept, of the messages up to and including index `through`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviousSummary {
+    /// The summary.
+    pub text: String,
+    /// Index of the last message it covers.
+    pub through: usize,
+}
+
 /// Options of `planCondensation` and `condense`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -133,4 +143,9 @@ pub struct CondenseOptions {
     /// JavaScript, a `recall(query)` that searches the evicted messages).
     #[serde(default)]
     pub recall_tool: bool,
+    /// A summary of this conversation's messages up to index `through` that the caller kept (a
+    /// proxy's store): the `summary` strategy extends it with only the messages evicted after it,
+    /// as it extends a cached summary.
+    #[serde(default)]
+    pub previous_summary: Option<PreviousSummary>,
 }

@@ -29,6 +29,7 @@ pub struct Prepared {
     snippets: Vec<String>,
     max_message_tokens: Option<u64>,
     recall_tool: bool,
+    previous_summary: Option<super::PreviousSummary>,
 }
 
 fn scale(n: usize, f: f64) -> u64 {
@@ -81,6 +82,7 @@ pub fn prepare(engine: &mut Counter, messages: &Value, o: &CondenseOptions) -> R
         model,
         max_message_tokens,
         recall_tool: o.recall_tool,
+        previous_summary: o.previous_summary.clone(),
     })
 }
 
@@ -118,6 +120,7 @@ pub async fn run<S: Summarizer>(
         now,
         llm_facts,
         recall_tool: p.recall_tool,
+        previous_summary: p.previous_summary.clone(),
     };
     condense(&input, p.plan.clone(), llm, cache, p.max_message_tokens).await
 }

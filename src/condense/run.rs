@@ -91,6 +91,8 @@ pub struct RunInput<'a> {
     pub llm_facts: bool,
     /// Whether the result comes with the recall tool.
     pub recall_tool: bool,
+    /// A summary the caller kept of the first messages (`previousSummary`).
+    pub previous_summary: Option<super::PreviousSummary>,
 }
 
 /// Tokens a block's title and framing take besides its body.
@@ -170,10 +172,20 @@ async fn llm_strategy<S: Summarizer>(
         return Err("no summarizer provider was given".to_string());
     };
     let (system, prompt) = if s == Strategy::Summary {
-        // incremental: extend the longest cached summary of the same first messages with only
-        // the newly evicted ones
-        let prev = cache.borrow().prefix(keys);
+        // incremental: extend the longest cached summary of the same first messages (or the one
+        // the caller kept) with only the newly evicted ones
+        let prev = cache.borrow().prefix(keys).or_else(|| {
+            let p = input.previous_summary.as_ref()?;
+            let covered = evicted.iter().take_while(|(i, _)| *i <= p.through).count();
+            (covered > 0 && !p.text.trim().is_empty()).then(|| (covered, p.text.clone()))
+        });
         let skip = prev.as_ref().map_or(0, |p| p.0);
+        if let (Some((_, text)), true) = (&prev, skip == evicted.len()) {
+            // nothing evicted since: the kept summary stands for all of it
+            let a = validate(text, budget.saturating_sub(BLOCK_OVERHEAD), input.count)?;
+            cache.borrow_mut().put(keys, a.clone());
+            return Ok((Some(a), true));
+        }
         (
             summary_system(budget),
             summary_prompt(prev.as_ref().map(|p| p.1.as_str()), &evicted[skip..]),

@@ -7,6 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { cw, root } from './helpers.mjs';
 import { providerServer } from './provider-servers.mjs';
@@ -562,4 +563,47 @@ test('two proxy processes on one Postgres store: a conversation alternating betw
   assert.deepEqual((await session.usage()).map((u) => u.model), ['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o-mini']);
   await a.stop();
   await b.stop();
+});
+
+test('incremental across processes: the second proxy extends the summary the first one stored, instead of summarizing everything again', { timeout: 120_000 }, async (t) => {
+  const summarizer = await providerServer('openai');
+  t.after(() => summarizer.close());
+  const up = await providerServer('openai');
+  t.after(() => up.close());
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-proxy-inc-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const env = {
+    UPSTREAM_BASE_URL: up.base, MAX_HISTORY_TOKENS: '3000', STORE: `sqlite:${path.join(dir, 'shared.sqlite')}`,
+    SUMMARY_LLM_MODEL: 'gpt-4o-mini', SUMMARY_LLM_BASE_URL: summarizer.base, CONDENSATION_DEFAULT_STRATEGY: 'summary',
+  };
+  const a = await startProxy(env);
+  t.after(() => a.stop());
+  const b = await startProxy(env);
+  t.after(() => b.stop());
+  const first = openaiConversation();
+  const r1 = await openaiClient(a.base).chat.completions.create({ model: 'gpt-4o-mini', messages: first });
+  assert.equal(r1.context_info.strategy, 'summary');
+  assert.equal(summarizer.requests.length, 1);
+  assert.ok(JSON.stringify(summarizer.requests[0].body).includes('Question 0:'));
+  const kept = summarizer.requests[0].body.messages.at(-1).content;
+
+  // much later in the same conversation, on the other process: the stored view no longer fits
+  const longer = [...first, { role: 'assistant', content: 'Postgres 16, as decided.' }];
+  for (let i = 40; i < 70; i++) {
+    longer.push({ role: 'user', content: `Question ${i}: ${'the rollout plan needs another review of the replicas. '.repeat(12)}` });
+    longer.push({ role: 'assistant', content: `Answer ${i}: noted.` });
+  }
+  longer.push({ role: 'user', content: 'Which database again?' });
+  const r2 = await openaiClient(b.base).chat.completions.create({ model: 'gpt-4o-mini', messages: longer });
+  assert.equal(r2.context_info.strategy, 'summary');
+  assert.equal(r2.context_info.reused, false);
+  assert.equal(summarizer.requests.length, 2);
+  const prompt = summarizer.requests[1].body.messages.at(-1).content;
+  assert.ok(prompt.includes('<previous_summary>'), 'built on the summary A stored');
+  // A summarized the first turns; the turns A kept verbatim and the new ones are what is sent now
+  const covered = [...kept.matchAll(/Question (\d+):/g)].map((m) => Number(m[1]));
+  assert.ok(covered.length > 10, `A summarized ${covered.length} turns`);
+  for (const q of covered) assert.ok(!prompt.includes(`Question ${q}:`), `question ${q}, which A summarized, is not sent again`);
+  assert.ok(prompt.includes(`Question ${Math.max(...covered) + 1}:`) && prompt.includes('Question 40:'), 'only what was evicted since');
+  assert.ok(kept.includes('Question 0:'));
 });

@@ -252,7 +252,8 @@ export class ContextEngine {
     }
 
     const toolTokens = tools ? countMessages(counted as ChatMessage[], { model: lim.id, tools: tools as never }).tools : 0;
-    const done = await this.#condense(counted, lim, toolTokens, tools);
+    const previousSummary = await this.#keptSummary(conversation, lim.id, messages, lead);
+    const done = await this.#condense(counted, lim, toolTokens, tools, previousSummary);
     const out = this.#mapBack(messages, counted, done.result, lead);
     const after = done.tokens;
     if (done.view) await this.#saveView(conversation, lim.id, messages, lead, done, out.blocks);
@@ -273,7 +274,8 @@ export class ContextEngine {
   }
 
   /** Condenses to the limit: fewer verbatim turns, then long messages cut, when the recent part alone is too large. */
-  async #condense(counted: Msg[], lim: { id: string; reserve: number; limit: number; window: number }, toolTokens: number, tools: unknown[] | undefined) {
+  async #condense(counted: Msg[], lim: { id: string; reserve: number; limit: number; window: number }, toolTokens: number, tools: unknown[] | undefined,
+    previousSummary?: { text: string; through: number }) {
     const reserve = lim.reserve + toolTokens < lim.window ? lim.reserve + toolTokens : lim.reserve;
     let keep = this.#cfg.preserveRecentMessages;
     let maxMessageTokens: number | undefined;
@@ -281,7 +283,7 @@ export class ContextEngine {
       const result: CondenseResult = await condense(counted as ChatMessage[], {
         model: lim.id, force: true, reserveOutput: reserve, keepRecent: keep, strategy: this.#cfg.strategy,
         maxMessageTokens, timeoutMs: this.#cfg.condensationTimeoutMs, provider: this.#summarizer,
-        summarizerModel: this.#summarizerModel(),
+        summarizerModel: this.#summarizerModel(), previousSummary,
       });
       const tokens = tools ? countMessages(result.messages, { model: lim.id, tools: tools as never }).total : result.metrics.tokensAfter;
       const intact = result.plan.messages.at(-1)?.action === 'keep';
@@ -356,6 +358,31 @@ export class ContextEngine {
       const found = stored && stored !== mem ? tryView(stored) : undefined;
       if (found) this.#remember(key, stored!);
       return found;
+    } catch (e) {
+      warn('store.read', e);
+      return undefined;
+    }
+  }
+
+  /**
+   * The summary of this conversation's earlier view, when it was written by the summary model and
+   * the messages it covers are unchanged (memory first, then the store — another proxy may have
+   * written it): the next summary extends it with only the messages evicted since, as the seeds'
+   * incremental summarizer does, instead of summarizing everything again.
+   */
+  async #keptSummary(conversation: string, model: string, messages: Msg[], lead: number): Promise<{ text: string; through: number } | undefined> {
+    const of = (v: View | undefined) => {
+      if (!v || v.model !== model || v.strategy !== 'summary' || v.from <= lead || v.from > messages.length) return undefined;
+      if (hashOf(messages, v.from) !== v.hash) return undefined;
+      const block = (v.blocks as Msg[]).map((b) => (typeof b.content === 'string' ? b.content : '')).find((c) => c.startsWith('Summary of the earlier conversation'));
+      const body = block?.slice(block.indexOf(':\n') + 2);
+      return body ? { text: body, through: v.from - 1 } : undefined;
+    };
+    const mem = of(this.#views.get(`${conversation}\n${model}`));
+    if (mem || !this.#store) return mem;
+    try {
+      const session = await this.#session(conversation);
+      return of(((await session.info()).metadata?.views as Record<string, View> | undefined)?.[model]);
     } catch (e) {
       warn('store.read', e);
       return undefined;
