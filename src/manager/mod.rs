@@ -1263,6 +1263,7 @@ pub async fn finish<C: HttpClient>(
         exchange,
         recalled,
         mut round_usage,
+        request: (_, sent),
         ..
     } = called;
     if call.attempts > 1 {
@@ -1272,10 +1273,11 @@ pub async fn finish<C: HttpClient>(
             attempts: call.attempts,
         });
     }
+    // the prompt of the last call: the fitted context and any recall exchange after it
     let cost = with(d.engine, |e| {
         Ok(e.record_call(
             &info.id,
-            &Value::Array(fitted.context.clone()),
+            &Value::Array(sent.messages),
             resp.usage,
             call.latency_ms,
         ))

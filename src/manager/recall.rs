@@ -68,8 +68,13 @@ pub fn answer(index: &RecallIndex, message: &Value, used: &mut Vec<Recalled>) ->
         let text = match query_of(&arguments) {
             Some(q) => {
                 let found = index.search(&q, DEFAULT_LIMIT);
-                let mut ids: Vec<u64> = found.iter().flat_map(|p| p.message_ids.clone()).collect();
-                ids.dedup();
+                // each message once, in the order of the best passage that quotes it
+                let mut ids: Vec<u64> = Vec::new();
+                for id in found.iter().flat_map(|p| p.message_ids.iter().copied()) {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
                 used.push(Recalled {
                     query: q.clone(),
                     message_ids: ids,
