@@ -100,7 +100,8 @@ fn labelled(line: &str) -> bool {
 /// brackets, all-capital placeholders.
 fn looks_like_code(text: &str) -> bool {
     let tokens: Vec<&str> = text.split_whitespace().collect();
-    if tokens.len() < 3 {
+    // a short sentence naming an id or an acronym ("The NAS runs DSM 7.2.1") is speech
+    if tokens.len() < 6 {
         return false;
     }
     let code = tokens
@@ -295,6 +296,9 @@ mod tests {
             .all(|(v, _)| !v));
         assert!(voiced("Wichtig für alle: Kartennummern nie loggen.", false)[0].0);
         assert!(voiced("The maximum discount is 12 % now, not 15 %.", false)[0].0);
+        // a short statement of an id with an acronym is speech, not code
+        assert!(voiced("The deploy ID is DEP-77431.", false)[0].0);
+        assert!(voiced("The NAS runs DSM 7.2.1-69057.", false)[0].0);
     }
 
     #[test]

@@ -156,7 +156,8 @@ mod tests {
             used,
             vec![Recalled {
                 query: "deploy id".into(),
-                message_ids: vec![40]
+                // the statement and the reply to it
+                message_ids: vec![40, 41]
             }]
         );
         let other = json!({"role": "assistant", "tool_calls": [
