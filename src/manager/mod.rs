@@ -456,6 +456,39 @@ fn condense_target(s: &Settings, usable: u64) -> u64 {
     (usable as f64 * (s.threshold * 0.8).min(0.6)) as u64
 }
 
+/// The context with the condensed view an earlier turn kept for `key` in place of the messages
+/// it stands for, with its tokens — when the view still matches the conversation and the result
+/// stays under the threshold.
+fn kept_view<C: HttpClient>(
+    d: &Deps<'_, C>,
+    s: &Settings,
+    key: &(String, String),
+    a: &Assembled,
+    info: &ModelInfo,
+    usable: u64,
+) -> Result<Option<(Vec<Value>, u64, View)>> {
+    let view = s.views.borrow().get(key).cloned();
+    let Some(v) = view.filter(|v| a.seqs.get(v.from) == Some(&v.from_seq)) else {
+        return Ok(None);
+    };
+    let h = a.prefix;
+    let mut context = a.messages[..h].to_vec();
+    context.extend(v.blocks.iter().cloned());
+    context.extend(a.messages[h + v.from..].iter().cloned());
+    let all = Value::Array(context.clone());
+    let after = with(d.engine, |e| {
+        e.count_messages(
+            &all,
+            &ChatOptions {
+                model: info.id.clone(),
+                tools: None,
+            },
+        )
+        .map(|c| c.total)
+    })?;
+    Ok(((after as f64) < s.threshold * usable as f64).then_some((context, after, v)))
+}
+
 /// Makes the context fit `model`: unchanged below the threshold, condensed above it; fewer
 /// verbatim turns, then truncated long messages, when the recent part alone is too large.
 #[allow(clippy::too_many_arguments)]
@@ -501,36 +534,18 @@ async fn fit<C: HttpClient>(
     }
     let key = (session.to_string(), info.id.clone());
     if !force {
-        let view = s.views.borrow().get(&key).cloned();
-        if let Some(v) = view.filter(|v| a.seqs.get(v.from) == Some(&v.from_seq)) {
-            let h = a.prefix;
-            let mut context = a.messages[..h].to_vec();
-            context.extend(v.blocks.iter().cloned());
-            context.extend(a.messages[h + v.from..].iter().cloned());
-            let all = Value::Array(context.clone());
-            let after = with(d.engine, |e| {
-                e.count_messages(
-                    &all,
-                    &ChatOptions {
-                        model: info.id.clone(),
-                        tools: None,
-                    },
-                )
-                .map(|c| c.total)
-            })?;
-            if (after as f64) < s.threshold * usable as f64 {
-                return Ok(Fitted {
-                    context,
-                    after,
-                    condensed: Some(Condensation {
-                        strategy: v.strategy,
-                        fallbacks: Vec::new(),
-                        evicted: (h..h + v.from).collect(),
-                        summary: v.summary,
-                    }),
-                    ..unchanged
-                });
-            }
+        if let Some((context, after, v)) = kept_view(d, s, &key, a, info, usable)? {
+            return Ok(Fitted {
+                context,
+                after,
+                condensed: Some(Condensation {
+                    strategy: v.strategy,
+                    fallbacks: Vec::new(),
+                    evicted: (a.prefix..a.prefix + v.from).collect(),
+                    summary: v.summary,
+                }),
+                ..unchanged
+            });
         }
     }
     let threshold = (s.threshold * usable as f64) as u64;
@@ -1435,6 +1450,12 @@ pub struct Preview {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub plan: Option<crate::condense::plan::Plan>,
+    /// The messages the next turn would send (`plan()` only): system prompt, memory, and the
+    /// conversation — condensed as the plan says when the strategy is local (extractive,
+    /// truncate); with an LLM strategy, before condensation (the plan says what it would summarize).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "ChatMessage[]"))]
+    pub context: Option<Vec<Value>>,
 }
 
 /// The next turn's context, route, risk and (with `with_plan`) condensation plan; `input` is a
@@ -1447,17 +1468,20 @@ pub async fn preview<C: HttpClient>(
     o: &SendOptions,
     with_plan: bool,
 ) -> Result<Preview> {
-    let mut history: Vec<Value> =
-        recall::without_exchanges(d.store.messages(session, &MessageRange::default()).await?)
-            .into_iter()
-            .map(|r| r.message)
-            .collect();
+    let stored =
+        recall::without_exchanges(d.store.messages(session, &MessageRange::default()).await?);
+    let seqs: Vec<u64> = stored.iter().map(|r| r.seq).collect();
+    let mut history: Vec<Value> = stored.into_iter().map(|r| r.message).collect();
     if let Some(i) = input {
         history.push(user_message(i)?);
     }
     let question = last_user_text(&history);
-    let Routed { a, decision, chain } =
-        assemble_and_route(d, s, session, &question, history, o, false).await?;
+    let Routed {
+        mut a,
+        decision,
+        chain,
+    } = assemble_and_route(d, s, session, &question, history, o, false).await?;
+    a.seqs = seqs;
     let info = chain
         .first()
         .cloned()
@@ -1483,7 +1507,7 @@ pub async fn preview<C: HttpClient>(
     let utilization = tokens as f64 / limit as f64;
     let risk_level = Thresholds::default().level(utilization);
     let needed = utilization >= s.threshold;
-    let plan = if with_plan {
+    let (plan, context) = if with_plan {
         // not due: a target of the whole usable window, so the plan keeps everything
         let target = if needed {
             condense_target(s, limit)
@@ -1501,13 +1525,35 @@ pub async fn preview<C: HttpClient>(
             reserve,
             s.summarizer.clone(),
         );
-        Some(
-            with(d.engine, |e| e.prepare_condensation(&all, &co))?
-                .0
-                .plan,
-        )
+        let (prepared, cache) = with(d.engine, |e| e.prepare_condensation(&all, &co))?;
+        let plan = prepared.plan.clone();
+        let key = (session.to_string(), info.id.clone());
+        let view = if needed {
+            kept_view(d, s, &key, &a, &info, limit)?
+        } else {
+            None
+        };
+        // the turn reuses a condensed view an earlier turn kept; a local strategy is
+        // deterministic, so the context it would send is computed, not guessed
+        let context = if let Some((context, _, _)) = view {
+            context
+        } else if needed && !plan.strategy.uses_llm() {
+            let now = || d.client.now_ms();
+            run_condensation(
+                prepared,
+                None::<&ProviderSummarizer<'_, C>>,
+                &cache,
+                &now,
+                false,
+            )
+            .await?
+            .messages
+        } else {
+            a.messages.clone()
+        };
+        (Some(plan), Some(context))
     } else {
-        None
+        (None, None)
     };
     Ok(Preview {
         model: info.id.clone(),
@@ -1522,6 +1568,7 @@ pub async fn preview<C: HttpClient>(
         condensation_needed: needed,
         memory: a.memory,
         plan,
+        context,
     })
 }
 

@@ -266,6 +266,29 @@ test('session.stream: deltas as they arrive, the turn stored at the end; a stop 
   }
 });
 
+test('plan() shows the exact context the next turn sends: condensed by a local strategy, then through the view it keeps', async () => {
+  const manager = await ContextManager.open(config({ store: 'memory', system: 'You are terse.', condensation: { strategies: ['extractive', 'truncate'] } }));
+  try {
+    const s = await manager.session('exact-next');
+    const small = await s.plan('hi');
+    assert.deepEqual(small.context, [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'hi' }], 'below the threshold: everything verbatim');
+    let condensed = 0;
+    for (let i = 0; i < 40; i++) {
+      const next = userTurn(i);
+      const p = await s.plan(next);
+      const sent = openai.requests.length;
+      const r = await s.send(next);
+      const body = openai.requests[sent].body;
+      assert.deepEqual(body.messages, p.context, `turn ${i}: the request holds exactly the previewed context`);
+      assert.equal(p.condensationNeeded, r.contextInfo.condensationApplied, `turn ${i}`);
+      if (r.contextInfo.condensationApplied) condensed++;
+    }
+    assert.ok(condensed > 5, `condensed turns: ${condensed}`);
+  } finally {
+    await manager.close();
+  }
+});
+
 test('assess, plan, summary and fork: the next turn previewed without sending, a branch of a conversation', async () => {
   const manager = await ContextManager.open(config({ store: 'memory' }));
   try {
