@@ -525,7 +525,7 @@ fn condensing_now_stores_a_summary_and_what_it_cost_without_a_chat_call() {
     block_on(st.create_session(Some("c"), &Default::default())).unwrap();
     for i in 0..60 {
         let m = if i % 2 == 0 {
-            json!({ "role": "user", "content": user_turn(i / 2 + 3) })
+            json!({ "role": "user", "content": user_turn(i / 2) })
         } else {
             json!({ "role": "assistant", "content": "Done; next." })
         };
@@ -561,4 +561,24 @@ fn condensing_now_stores_a_summary_and_what_it_cost_without_a_chat_call() {
         60,
         "messages unchanged"
     );
+    // the messages were appended, not sent in turns: the facts of those condensed away are stored
+    let facts = block_on(st.facts("c")).unwrap();
+    assert_eq!(facts.len(), r.facts);
+    assert!(
+        facts.iter().any(|f| f.text.contains("Postgres 16")),
+        "{facts:?}"
+    );
+    assert!(facts
+        .iter()
+        .all(|f| f.source.iter().all(|&seq| seq % 2 == 0 && seq < 60)));
+    // condensing again stores no fact twice
+    let again = block_on(contextwise::manager::condense_now(
+        &d,
+        &s,
+        "c",
+        &SendOptions::default(),
+    ))
+    .unwrap();
+    assert_eq!(again.facts, 0);
+    assert_eq!(block_on(st.facts("c")).unwrap().len(), facts.len());
 }

@@ -1649,11 +1649,14 @@ pub struct Condensing {
     pub fallbacks: Vec<Fallback>,
     /// The summary stored, if a new one was written.
     pub summary: Option<String>,
+    /// Facts of the condensed messages stored now (messages that were appended or imported
+    /// rather than sent in a turn had none yet).
+    pub facts: usize,
 }
 
 /// Condenses the session now, for the model its next turn would use, and stores the summary
-/// (with what the summarizer cost) as a turn would — without a chat call. The stored messages
-/// are unchanged.
+/// (with what the summarizer cost) and the facts of the condensed messages not stored yet, as a
+/// turn would — without a chat call. The stored messages are unchanged.
 pub async fn condense_now<C: HttpClient>(
     d: &Deps<'_, C>,
     s: &Settings,
@@ -1715,10 +1718,30 @@ pub async fn condense_now<C: HttpClient>(
         c.fallbacks.len(),
     );
     let stored_summary = summary.as_ref().map(|x| x.text.clone());
-    if summary.is_some() || !usage.is_empty() {
+    // messages that came in without a turn (appended, imported) have no facts yet: the ledger
+    // of what was condensed away is kept with the session
+    let known: HashSet<(String, String)> = d
+        .store
+        .facts(session)
+        .await?
+        .into_iter()
+        .map(|f| (f.kind, f.text))
+        .collect();
+    let evicted: Vec<(u64, Value)> = c
+        .evicted
+        .iter()
+        .filter_map(|&i| {
+            let j = i.checked_sub(a.prefix)?;
+            Some((*a.seqs.get(j)?, a.messages.get(i)?.clone()))
+        })
+        .collect();
+    let facts = new_facts(&evicted, &known, d.client.now_ms());
+    let new_facts_count = facts.len();
+    if summary.is_some() || !usage.is_empty() || !facts.is_empty() {
         let turn = Turn {
             usage,
             summary,
+            facts,
             ..Turn::default()
         };
         store_or_report(d, session, d.store.commit_turn(session, &turn, &[]).await)?;
@@ -1731,5 +1754,6 @@ pub async fn condense_now<C: HttpClient>(
         strategy: c.strategy,
         fallbacks: c.fallbacks.clone(),
         summary: stored_summary,
+        facts: new_facts_count,
     })
 }

@@ -245,7 +245,10 @@ export function contextManagerClass(d: Deps) {
     assess(input?: string | ChatMessage, opts?: SendOptions): Promise<TurnPreview> {
       return this.#turns.preview(this.id, input, opts, false);
     }
-    /** `assess()` with the condensation plan: what would be kept, summarized or dropped, and why. */
+    /**
+     * `assess()` with the condensation plan — what would be kept, summarized or dropped, and
+     * why — and `context`, the messages the turn would send (condensed when the strategy is local).
+     */
     plan(input?: string | ChatMessage, opts?: SendOptions): Promise<TurnPreview & { plan: Plan }> {
       return this.#turns.preview(this.id, input, opts, true) as Promise<TurnPreview & { plan: Plan }>;
     }
@@ -258,8 +261,9 @@ export function contextManagerClass(d: Deps) {
     }
     /**
      * Condenses the conversation now for the model its next turn would use, and stores the
-     * summary (with what the summarizer cost) as a turn would; the messages stay as they are.
-     * Resolves to `{ model, tokensBefore, tokensAfter, strategy, fallbacks, summary }`.
+     * summary (with what the summarizer cost) and the facts of the condensed messages not stored
+     * yet, as a turn would; the messages stay as they are. Resolves to `{ model, tokensBefore,
+     * tokensAfter, strategy, fallbacks, summary, facts }`.
      */
     condense(opts?: SendOptions): Promise<Condensing> {
       return this.#turns.condense(this.id, opts);

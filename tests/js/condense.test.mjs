@@ -105,7 +105,7 @@ test('plan and apply on a 1,000-message conversation in headless Chromium', asyn
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/www/`);
+    await page.goto(`${server.url}/blank`); // any page of the origin; the demo app would load encodings itself
     const result = await page.evaluate(async (msgs) => {
       const cw = await import('/pkg/web/index.js');
       await cw.init();

@@ -104,7 +104,7 @@ test('browsers: an encoding that is not loaded is ENCODING_NOT_LOADED naming the
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/www/`);
+    await page.goto(`${server.url}/blank`); // any page of the origin; the demo app would load encodings itself
     const r = await page.evaluate(async () => {
       const cw = await import('/pkg/web/index.js');
       await cw.init();

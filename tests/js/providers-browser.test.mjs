@@ -13,7 +13,7 @@ test('providers from a page: chat, stream, 429 retry, 400, timeout, cut stream, 
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`${page_server.url}/www/`);
+    await page.goto(`${page_server.url}/blank`); // any page of the origin
     openai.script.push('ok', 'ok', '400', 'slow', '429', 'ok', 'hang', 'cut', 'badjson');
     const r = await page.evaluate(async ({ openaiBase, anthropicBase }) => {
       const cw = await import('/pkg/web/index.js');
