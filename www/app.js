@@ -289,10 +289,13 @@ function refreshPanels() {
   refreshUsage().catch(fail);
 }
 
-function togglePanel(id, button) {
-  const panel = $(id);
-  panel.hidden = !panel.hidden;
-  $(button).setAttribute('aria-pressed', String(!panel.hidden));
+/** Shows or hides a side panel; one at a time, so the chat keeps its room. */
+function togglePanel(id) {
+  for (const other of ['inspector', 'usage']) {
+    const show = other === id && $(other).hidden;
+    $(other).hidden = !show;
+    $(`toggle-${other}`).setAttribute('aria-pressed', String(show));
+  }
   refreshPanels();
 }
 
@@ -393,11 +396,11 @@ function wire() {
   $('export').addEventListener('click', () => exportAll().catch(fail));
   $('import').addEventListener('click', () => $('import-file').click());
   $('import-file').addEventListener('change', (e) => { const f = e.target.files[0]; e.target.value = ''; if (f) importFile(f).catch(fail); });
-  $('toggle-inspector').addEventListener('click', () => togglePanel('inspector', 'toggle-inspector'));
-  $('toggle-usage').addEventListener('click', () => togglePanel('usage', 'toggle-usage'));
+  $('toggle-inspector').addEventListener('click', () => togglePanel('inspector'));
+  $('toggle-usage').addEventListener('click', () => togglePanel('usage'));
   $('chart-tokens').addEventListener('click', () => { app.chartMoney = false; $('chart-tokens').setAttribute('aria-pressed', 'true'); $('chart-cost').setAttribute('aria-pressed', 'false'); refreshUsage().catch(fail); });
   $('chart-cost').addEventListener('click', () => { app.chartMoney = true; $('chart-cost').setAttribute('aria-pressed', 'true'); $('chart-tokens').setAttribute('aria-pressed', 'false'); refreshUsage().catch(fail); });
-  for (const b of document.querySelectorAll('.close-panel')) b.addEventListener('click', () => togglePanel(b.dataset.panel, `toggle-${b.dataset.panel}`));
+  for (const b of document.querySelectorAll('.close-panel')) b.addEventListener('click', () => togglePanel(b.dataset.panel));
   $('open-sidebar').addEventListener('click', () => document.body.classList.add('sidebar-open'));
   $('close-sidebar').addEventListener('click', () => document.body.classList.remove('sidebar-open'));
   wireSettings();

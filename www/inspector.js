@@ -59,7 +59,7 @@ export function renderInspector(box, { preview, facts, onSource }) {
     rows.children.length ? h('table', {}, h('thead', {}, h('tr', {}, ...['#', 'role', 'action', 'tokens', 'reason'].map((t) => h('th', {}, t)))), rows) : h('p', { class: 'small' }, 'Every message is kept verbatim.'));
   const ledger = h('ul', { class: 'facts' });
   for (const f of facts.filter((x) => !x.supersededBy).slice(-60).reverse()) {
-    const li = h('li', {}, h('span', { class: 'kind' }, f.kind), ' ', f.text, ' ');
+    const li = h('li', {}, h('span', { class: 'kind' }, f.kind.replaceAll('_', ' ')), ' ', f.text, ' ');
     for (const seq of f.source ?? []) {
       li.append(h('button', { type: 'button', class: 'link', 'aria-label': `Show message ${seq}`, onclick: () => onSource(seq) }, `#${seq}`), ' ');
     }

@@ -276,7 +276,8 @@ impl Totals {
         ManagerStats {
             turns: self.turns,
             failed_turns: self.failed_turns,
-            cost: models.values().map(|m| m.cost).sum(),
+            // an empty f64 sum is -0.0; adding 0.0 makes it 0
+            cost: models.values().map(|m| m.cost).sum::<f64>() + 0.0,
             models,
             by_model: self.routing.by_model.clone(),
             cheaper_share: if self.turns == 0 {
@@ -311,7 +312,7 @@ pub fn format(s: &ManagerStats) -> String {
             fmt_int(m.errors),
             fmt_int(m.prompt_tokens),
             fmt_int(m.completion_tokens),
-            format!("${:.4}", m.cost),
+            usd(m.cost),
             format!("{:.0}", m.avg_latency_ms),
             format!("{:.0}", m.p95_latency_ms),
         ]);
@@ -343,17 +344,40 @@ pub fn format(s: &ManagerStats) -> String {
         .map(|(k, v)| format!("{k} {v}"))
         .collect();
     out.push_str(&format!(
-        "turns {} ({} failed) · total ${:.4} · condensations {} (tokens saved {}{}; fallbacks {}) · cheaper models {:.0}% (saved ~${:.4}) · count cache hits {:.0}%\n",
+        "turns {} ({} failed) · total {} · condensations {} (tokens saved {}{}; fallbacks {}) · cheaper models {:.0}% (saved ~{}) · count cache hits {:.0}%\n",
         fmt_int(s.turns),
         fmt_int(s.failed_turns),
-        s.cost,
+        usd(s.cost),
         fmt_int(c.count),
         fmt_int(c.tokens_saved),
         if strategies.is_empty() { String::new() } else { format!("; {}", strategies.join(", ")) },
         fmt_int(c.fallbacks),
         s.cheaper_share * 100.0,
-        s.saved,
+        usd(s.saved),
         s.count_cache_hit_ratio * 100.0,
     ));
     out
+}
+
+/// USD with four decimals; what rounds to zero is `$0.0000`, never `$-0.0000`.
+fn usd(x: f64) -> String {
+    if x.abs() < 0.00005 {
+        "$0.0000".into()
+    } else {
+        format!("${x:.4}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_usage_is_zero_dollars_not_minus_zero() {
+        assert_eq!(usd(-0.0), "$0.0000");
+        assert_eq!(usd(-0.00001), "$0.0000");
+        assert_eq!(usd(0.12345), "$0.1235");
+        let empty: f64 = std::iter::empty::<f64>().sum::<f64>() + 0.0;
+        assert!(empty.is_sign_positive());
+    }
 }

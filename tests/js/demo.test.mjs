@@ -271,17 +271,18 @@ test('no provider: the sample conversation, local condensation, the inspector, u
     await page.getByRole('button', { name: 'Condense now' }).click();
     await page.waitForFunction(() => /Condensed for .*: [\d,]+ → [\d,]+ tokens with extractive/.test(document.getElementById('notice').textContent));
 
-    await page.getByRole('button', { name: 'Usage' }).click();
-    await page.locator('#stats').waitFor();
-    await page.waitForFunction(() => document.getElementById('stats').textContent.length > 0);
-    assert.equal(await page.locator('#chart svg').count(), 1);
-
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: path.join(SHOTS, `no-provider-1440-${scheme}.png`) });
     }
+    await page.getByRole('button', { name: 'Usage' }).click();
+    await page.locator('#stats').waitFor();
+    await page.waitForFunction(() => document.getElementById('stats').textContent.length > 0);
+    assert.equal(await page.locator('#chart svg').count(), 1);
+    assert.ok(await page.getByRole('complementary', { name: 'Context inspector' }).isHidden(), 'one panel at a time');
+    assert.match(await page.textContent('#stats'), /condensations \d+ \(tokens saved [\d,]+; extractive \d+/);
+    assert.ok(!(await page.textContent('#stats')).includes('$-'), 'no negative zero');
     await page.getByRole('button', { name: 'Close usage' }).click();
-    await page.getByRole('button', { name: 'Close the context inspector' }).click();
     await page.setViewportSize({ width: 390, height: 844 });
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
