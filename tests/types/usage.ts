@@ -105,6 +105,10 @@ export async function main(): Promise<void> {
   const turn = await (await talking.session()).send('hello', { maxTokens: 200, signal: new AbortController().signal });
   const ctxInfo: { riskLevel: string; tokensSaved: number; attempts: { model: string; ok: boolean }[] } = turn.contextInfo;
   void [ctxInfo, turn.message.content, turn.usage?.promptTokens, turn.cost, turn.seq[1]];
+  const preview = await (await talking.session()).plan("draft");
+  const sent: { role: string }[] | undefined = preview.context;
+  const condensed: { facts: number; summary?: string } = await (await talking.session()).condense();
+  void [sent, condensed, preview.plan.sections];
   // @ts-expect-error: not an option
   await talking.session().then((s) => s.send('x', { maxTokenz: 1 }));
   const receipt: TurnReceipt = await session.commitTurn({
