@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run test:e2e`: the provider, turn-loop and proxy tests against a real llama.cpp server (both wire formats).
+# `npm run test:e2e`: the provider, turn-loop, proxy and demo tests against a real llama.cpp server (both wire formats).
 # Builds the server the first time (~10 minutes, cached in ~/.cache/contextwise-llm) and stops it
 # at the end. Separate from `npm test`.
 set -euo pipefail

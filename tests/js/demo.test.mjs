@@ -167,6 +167,20 @@ test('with a provider: three streamed turns, a reload, a second chat, export and
     await page.waitForFunction(() => document.getElementById('title').textContent.startsWith('Plan a small'));
     assert.deepEqual((await rows(page)).map((r) => r.text), beforeReload.map((r) => r.text));
 
+    // rename
+    await nav.getByRole('button', { name: 'Rename Plan a small Rust CLI called wcx' }).click();
+    await nav.getByRole('textbox', { name: 'Conversation title' }).fill('wcx: the word counter');
+    await nav.getByRole('textbox', { name: 'Conversation title' }).press('Enter');
+    await page.waitForFunction(() => document.getElementById('title').textContent === 'wcx: the word counter');
+    assert.ok((await nav.locator('.session-title').allTextContents()).includes('wcx: the word counter'));
+
+    // usage: a line per model in the chart, and the stats table
+    await page.getByRole('button', { name: 'Usage' }).click();
+    await page.waitForFunction(() => document.querySelector('#chart svg path') && document.getElementById('stats').textContent.includes('demo-model'));
+    assert.match(await page.textContent('#chart svg'), /demo-model: /);
+    assert.match(await page.textContent('#stats'), /turns 4 \(0 failed\)/);
+    await page.getByRole('button', { name: 'Close usage' }).click();
+
     // search across sessions (titles, and the facts and summaries the store keeps)
     await page.getByRole('searchbox', { name: 'Search conversations' }).fill('sourdough');
     await page.waitForFunction(() => !document.getElementById('search-results').hidden);
@@ -174,6 +188,17 @@ test('with a provider: three streamed turns, a reload, a second chat, export and
 
     stored = await storedEverywhere(page);
     for (const [where, text] of Object.entries(stored)) assert.ok(!text.includes(KEY), `the key is not in ${where} at the end`);
+
+    // asked to, the key is kept in this tab's sessionStorage (only there) and survives a reload
+    await configure(page, { remember: true });
+    stored = await storedEverywhere(page);
+    assert.ok(stored.session.includes(KEY));
+    assert.ok(!stored.idb.includes(KEY) && !stored.local.includes(KEY));
+    await page.reload();
+    await ready(page);
+    await newChat(page);
+    await sendAndWatch(page, 'Still connected after a reload?');
+    assert.ok(!page.url().includes(KEY));
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
@@ -186,6 +211,15 @@ test('stop, regenerate, edit-and-resend, copy; HTML in a reply is text and runs 
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write']);
     await configure(page);
     await newChat(page);
+
+    // Shift+Enter adds a line, Enter sends
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('first line');
+    await box.press('Shift+Enter');
+    await box.pressSequentially('second line');
+    assert.equal(await box.inputValue(), 'first line\nsecond line');
+    assert.equal((await rows(page)).length, 0, 'nothing sent yet');
+    await box.fill('');
 
     // a reply with HTML in it is shown as text
     llm.replies.push('Look: <img src=x onerror="window.__xss=1"> and <script>window.__xss=2</script> <b>bold?</b> [x](javascript:window.__xss=3)');
