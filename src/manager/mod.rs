@@ -456,6 +456,20 @@ fn condense_target(s: &Settings, usable: u64) -> u64 {
     (usable as f64 * (s.threshold * 0.8).min(0.6)) as u64
 }
 
+/// Tokens of `messages` as `model` counts them (framing included).
+fn context_tokens<C: HttpClient>(d: &Deps<'_, C>, messages: &Value, model: &str) -> Result<u64> {
+    with(d.engine, |e| {
+        e.count_messages(
+            messages,
+            &ChatOptions {
+                model: model.to_string(),
+                tools: None,
+            },
+        )
+        .map(|c| c.total)
+    })
+}
+
 /// The context with the condensed view an earlier turn kept for `key` in place of the messages
 /// it stands for, with its tokens — when the view still matches the conversation and the result
 /// stays under the threshold.
@@ -476,16 +490,7 @@ fn kept_view<C: HttpClient>(
     context.extend(v.blocks.iter().cloned());
     context.extend(a.messages[h + v.from..].iter().cloned());
     let all = Value::Array(context.clone());
-    let after = with(d.engine, |e| {
-        e.count_messages(
-            &all,
-            &ChatOptions {
-                model: info.id.clone(),
-                tools: None,
-            },
-        )
-        .map(|c| c.total)
-    })?;
+    let after = context_tokens(d, &all, &info.id)?;
     Ok(((after as f64) < s.threshold * usable as f64).then_some((context, after, v)))
 }
 
@@ -504,16 +509,7 @@ async fn fit<C: HttpClient>(
     force: bool,
 ) -> Result<Fitted> {
     let all = Value::Array(a.messages.clone());
-    let before = with(d.engine, |e| {
-        e.count_messages(
-            &all,
-            &ChatOptions {
-                model: info.id.clone(),
-                tools: None,
-            },
-        )
-        .map(|c| c.total)
-    })?;
+    let before = context_tokens(d, &all, &info.id)?;
     let window = s.window(info);
     let reserve = reserve_override
         .unwrap_or_else(|| s.reserve(info, window))
@@ -649,7 +645,23 @@ fn failed(model: &str, e: &Error) -> Attempt {
     }
 }
 
-/// Facts of the turn's two messages that are not stored yet, with the sequence numbers they came from.
+/// Facts of `messages` (with their sequence numbers) that the session does not hold yet.
+async fn unstored_facts<C: HttpClient>(
+    d: &Deps<'_, C>,
+    session: &str,
+    messages: &[(u64, Value)],
+) -> Result<Vec<NewFact>> {
+    let stored: HashSet<(String, String)> = d
+        .store
+        .facts(session)
+        .await?
+        .into_iter()
+        .map(|f| (f.kind, f.text))
+        .collect();
+    Ok(new_facts(messages, &stored, d.client.now_ms()))
+}
+
+/// Facts the local ledger finds in `turn` (messages with their sequence numbers) that are not in `stored`.
 fn new_facts(turn: &[(u64, Value)], stored: &HashSet<(String, String)>, now: f64) -> Vec<NewFact> {
     let parsed: Vec<Message> = turn
         .iter()
@@ -1312,21 +1324,15 @@ pub async fn finish<C: HttpClient>(
     let reply_seq_guess = b.a.seqs.last().map_or(0, |s| s + 1);
 
     // facts of this turn not stored yet
-    let stored: HashSet<(String, String)> = d
-        .store
-        .facts(session)
-        .await?
-        .into_iter()
-        .map(|f| (f.kind, f.text))
-        .collect();
-    let facts = new_facts(
+    let facts = unstored_facts(
+        d,
+        session,
         &[
             (b.user_seq, b.user.clone()),
             (reply_seq_guess, reply.clone()),
         ],
-        &stored,
-        d.client.now_ms(),
-    );
+    )
+    .await?;
 
     let summary = new_summary(d, s, session, &fitted, &b.a).await?;
     // a recall exchange is stored before the reply it led to
@@ -1487,16 +1493,7 @@ pub async fn preview<C: HttpClient>(
         .cloned()
         .ok_or_else(|| Error::invalid_config("the router chose no model"))?;
     let all = Value::Array(a.messages.clone());
-    let tokens = with(d.engine, |e| {
-        e.count_messages(
-            &all,
-            &ChatOptions {
-                model: info.id.clone(),
-                tools: None,
-            },
-        )
-        .map(|c| c.total)
-    })?;
+    let tokens = context_tokens(d, &all, &info.id)?;
     let window = s.window(&info);
     let reserve = match o.max_tokens {
         Some(n) if n.is_finite() && n >= 1.0 => n as u64,
@@ -1720,13 +1717,6 @@ pub async fn condense_now<C: HttpClient>(
     let stored_summary = summary.as_ref().map(|x| x.text.clone());
     // messages that came in without a turn (appended, imported) have no facts yet: the ledger
     // of what was condensed away is kept with the session
-    let known: HashSet<(String, String)> = d
-        .store
-        .facts(session)
-        .await?
-        .into_iter()
-        .map(|f| (f.kind, f.text))
-        .collect();
     let evicted: Vec<(u64, Value)> = c
         .evicted
         .iter()
@@ -1735,7 +1725,7 @@ pub async fn condense_now<C: HttpClient>(
             Some((*a.seqs.get(j)?, a.messages.get(i)?.clone()))
         })
         .collect();
-    let facts = new_facts(&evicted, &known, d.client.now_ms());
+    let facts = unstored_facts(d, session, &evicted).await?;
     let new_facts_count = facts.len();
     if summary.is_some() || !usage.is_empty() || !facts.is_empty() {
         let turn = Turn {
