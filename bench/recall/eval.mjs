@@ -10,7 +10,8 @@
 // tool-call arguments. A changed fact is kept only when a new value occurs after the last
 // occurrence of every old value. When `condense(…, { recallTool: true })` returns a `recall(query)`
 // function, a "recall tool" column counts a fact when an answer string occurs in the passages
-// returned for the fact's question.
+// returned for the fact's question, and "context + recall" when it is in the condensed context the
+// model reads or in those passages (what is within the model's reach with the tool).
 // Numbers are measurements; nothing here is asserted (tests/js/recall-eval.test.mjs checks the data).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -89,12 +90,16 @@ async function recallTool(cw, messages, target, facts) {
   }
   if (typeof r?.recall !== 'function') return undefined;
   const kept = {};
+  const reach = {};
+  const context = contextText(r.messages);
   for (const f of facts) {
     const passages = (await r.recall(f.question)) ?? [];
     const text = norm(passages.map((p) => (typeof p === 'string' ? p : p.text ?? '')).join('\n'));
     kept[f.id] = f.answer.some((a) => text.includes(norm(a)));
+    // within reach: in the condensed context the model reads, or in what one search returns
+    reach[f.id] = kept[f.id] || factKept(context, f);
   }
-  return { kept, tokens: cw.countMessages(r.messages, { model: MODEL }).total };
+  return { kept, reach, tokens: cw.countMessages(r.messages, { model: MODEL }).total };
 }
 
 function table(log, header, rows) {
@@ -132,10 +137,14 @@ export async function runRecallEval({ set = 'dev', timing = true, log = console.
       row.strategies[name] = { tokens: after, overTarget: after > target, kept, ms: r.ms };
     }
     const tool = await recallTool(cw, c.messages, target, c.facts);
-    if (tool) { hasTool = true; row.strategies['recall tool'] = { tokens: tool.tokens, overTarget: tool.tokens > target, kept: tool.kept }; }
+    if (tool) {
+      hasTool = true;
+      row.strategies['recall tool'] = { tokens: tool.tokens, overTarget: tool.tokens > target, kept: tool.kept };
+      row.strategies['context + recall'] = { tokens: tool.tokens, overTarget: tool.tokens > target, kept: tool.reach };
+    }
     results.push({ row, conv: c });
   }
-  const cols = hasTool ? [...STRATEGIES, 'recall tool'] : STRATEGIES;
+  const cols = hasTool ? [...STRATEGIES, 'recall tool', 'context + recall'] : STRATEGIES;
 
   // aggregate
   const agg = (filterConv, filterFact) => {
