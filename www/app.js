@@ -34,13 +34,15 @@ async function openManager() {
   $('provider-badge').textContent = p.kind ? `${p.label.split(' (')[0]} · ${app.settings.model || p.model}` : `No provider · local (${num(app.settings.budget || LOCAL_BUDGET)}-token budget)`;
 }
 
-/** Stored metadata of the open session: `turns` maps a message's seq to what its turn did. */
-async function sessionMeta(session = app.session) {
-  return (await session.info()).metadata ?? {};
+
+function showTitle(title) {
+  $('title').textContent = title || 'New chat';
+  document.title = `${title || 'New chat'} — contextwise chat`;
 }
 
+/** Keeps what a turn did in the session's metadata: `turns` maps a message's seq to it. */
 async function rememberTurn(session, seq, meta) {
-  const md = await sessionMeta(session);
+  const md = (await session.info()).metadata ?? {};
   const turns = { ...(md.turns ?? {}), [seq]: meta };
   const keys = Object.keys(turns).map(Number).sort((a, b) => a - b);
   for (const k of keys.slice(0, Math.max(0, keys.length - MAX_TURN_META))) delete turns[k];
@@ -72,7 +74,7 @@ function startRename(li, s) {
   const done = async (save) => {
     if (save && input.value.trim()) await app.manager.session(s.id).then((x) => x.rename(input.value.trim()));
     await refreshSessions();
-    if (s.id === app.session?.id) await showTitle();
+    if (s.id === app.session?.id && save && input.value.trim()) showTitle(input.value.trim());
   };
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { e.preventDefault(); done(true).catch(fail); }
@@ -93,19 +95,12 @@ async function removeSession(s) {
   } else await refreshSessions();
 }
 
-async function showTitle() {
-  const info = await app.session.info();
-  $('title').textContent = info.title || 'New chat';
-  document.title = `${info.title || 'New chat'} — contextwise chat`;
-}
-
 /** Opens the session `id` (a new one when absent) and shows it. */
 async function openSession(id) {
   app.session = await app.manager.session(id);
   localStorage.setItem(OPEN, app.session.id);
   document.body.classList.remove('sidebar-open');
-  await Promise.all([renderConversation(), refreshSessions(), showTitle()]);
-  updateMeter();
+  await Promise.all([renderConversation(), refreshSessions()]);
   refreshPanels();
 }
 
@@ -114,9 +109,10 @@ async function openSession(id) {
 /** The stored conversation, each reply with its turn line; tool exchanges of recall as one line. */
 async function renderConversation({ scroll = true } = {}) {
   const s = app.session;
-  const [records, md] = await Promise.all([s.messages(), sessionMeta(s)]);
+  const [records, info] = await Promise.all([s.messages(), s.info()]);
   if (s !== app.session) return;
-  const turns = md.turns ?? {};
+  showTitle(info.title);
+  const turns = info.metadata?.turns ?? {};
   const rows = [];
   const lastReply = records.findLast((r) => r.message.role === 'assistant' && !r.message.tool_calls);
   for (const rec of records) {
@@ -167,9 +163,7 @@ async function send(text, session = app.session) {
     setBusy(null);
     if (session === app.session) await renderConversation();
     await refreshSessions();
-    await showTitle();
     refreshPanels();
-    updateMeter();
   }
 }
 
@@ -183,9 +177,8 @@ async function sendLocally(text, session) {
     await rememberTurn(session, rec.seq, noteMeta(p, condensing));
   } finally {
     setBusy(null);
-    await Promise.all([renderConversation(), refreshSessions(), showTitle()]);
+    await Promise.all([renderConversation(), refreshSessions()]);
     refreshPanels();
-    updateMeter();
   }
 }
 
@@ -229,41 +222,44 @@ function startEdit(rec) {
 
 // ---- the live meter, the inspector and usage ---------------------------------------------
 
-const updateMeter = debounce(async () => {
+/**
+ * The live meter under the input and, when it is open, the inspector — from one preview of the
+ * next turn with the draft as its message (`plan()` when the inspector needs the plan, else `assess()`).
+ */
+const refreshContext = debounce(async () => {
+  const s = app.session;
+  if (!s) return;
   const draft = $('message').value;
-  const meter = $('meter');
-  if (!app.session) return;
+  const input = draft.trim() ? draft : undefined;
+  const inspecting = !$('inspector').hidden;
   try {
-    const p = await app.session.assess(draft.trim() ? draft : undefined);
-    const own = draft ? countTokens(draft, { model: p.model }) : 0;
-    meter.replaceChildren(
-      gauge(p.riskLevel, p.utilization, 'Context risk'),
-      h('span', { class: 'meter-text' }, `${num(own)} tokens in this message · conversation ${num(p.tokens)} of ${num(p.limit)} usable (${pct(p.utilization)}) `,
-        h('strong', { 'data-level': p.riskLevel }, p.riskLevel), ` → ${p.model}${p.condensationNeeded ? ', condensed before sending' : ''}`));
-    if (!$('inspector').hidden) refreshInspector(draft);
+    const [p, facts] = await Promise.all([inspecting ? s.plan(input) : s.assess(input), inspecting ? s.facts() : null]);
+    if (s !== app.session) return;
+    renderMeter(p, draft);
+    if (inspecting) {
+      const box = $('inspector-body');
+      renderInspector(box, { preview: p, facts, onSource: showMessage });
+      box.append(h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => condenseNow().catch(fail) }, 'Condense now')));
+    }
   } catch (e) {
-    meter.textContent = errorText(e, isContextwiseError);
+    const text = errorText(e, isContextwiseError);
+    $('meter').textContent = text;
+    if (inspecting) $('inspector-body').replaceChildren(h('h2', {}, 'Context inspector'), h('p', { class: 'error' }, text));
   }
 }, 120);
 
-async function refreshInspector(draft = $('message').value) {
-  const box = $('inspector-body');
-  if ($('inspector').hidden || !app.session) return;
-  const s = app.session;
-  try {
-    const [preview, facts] = await Promise.all([s.plan(draft.trim() ? draft : undefined), s.facts()]);
-    if (s !== app.session) return;
-    renderInspector(box, { preview, facts, onSource: showMessage });
-    box.append(h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => condenseNow().catch(fail) }, 'Condense now')));
-  } catch (e) {
-    box.replaceChildren(h('h2', {}, 'Context inspector'), h('p', { class: 'error' }, errorText(e, isContextwiseError)));
-  }
+function renderMeter(p, draft) {
+  const own = draft ? countTokens(draft, { model: p.model }) : 0;
+  $('meter').replaceChildren(
+    gauge(p.riskLevel, p.utilization, 'Context risk'),
+    h('span', { class: 'meter-text' }, `${num(own)} tokens in this message · conversation ${num(p.tokens)} of ${num(p.limit)} usable (${pct(p.utilization)}) `,
+      h('strong', { 'data-level': p.riskLevel }, p.riskLevel), ` → ${p.model}${p.condensationNeeded ? ', condensed before sending' : ''}`));
 }
 
 async function condenseNow() {
   const c = await app.session.condense();
   notice(`Condensed for ${c.model}: ${num(c.tokensBefore)} → ${num(c.tokensAfter)} tokens with ${c.strategy}${c.fallbacks.length ? ` (after ${c.fallbacks.map((f) => `${f.strategy}: ${f.reason}`).join('; ')})` : ''}.`);
-  await refreshInspector();
+  refreshContext();
 }
 
 function showMessage(seq) {
@@ -285,7 +281,7 @@ async function refreshUsage() {
 }
 
 function refreshPanels() {
-  refreshInspector().catch(fail);
+  refreshContext();
   refreshUsage().catch(fail);
 }
 
@@ -389,7 +385,7 @@ function wire() {
   box.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('composer').requestSubmit(); }
   });
-  box.addEventListener('input', () => updateMeter());
+  box.addEventListener('input', () => refreshContext());
   $('stop').addEventListener('click', () => app.busy?.abort());
   $('new-chat').addEventListener('click', () => openSession().then(() => box.focus()).catch(fail));
   $('search').addEventListener('input', (e) => search(e.target.value));
@@ -410,9 +406,9 @@ try {
   await init();
   wire();
   await openManager();
-  const { sessions } = await app.manager.sessions({ limit: 1 });
+  const { sessions } = await app.manager.sessions({ limit: 200 });
   const remembered = localStorage.getItem(OPEN);
-  let id = remembered && (await app.manager.sessions({ limit: 200 })).sessions.some((s) => s.id === remembered) ? remembered : sessions[0]?.id;
+  let id = sessions.some((s) => s.id === remembered) ? remembered : sessions[0]?.id;
   if (!id && !connection(app.settings)) id = await firstRun();
   await openSession(id);
   if (!connection(app.settings) && !$('notice').textContent) notice('No provider is set: everything runs locally in this page. Open Settings to connect one.');

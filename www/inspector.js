@@ -2,6 +2,7 @@
 // counts, the condensation plan, and the facts ledger with links to the messages they came from.
 import { countMessages } from '../pkg/web/index.js';
 import { h, num, pct } from './ui.js';
+import { textOf } from './chat.js';
 
 /** Which part of the context a message is. */
 function partOf(m) {
@@ -28,12 +29,6 @@ function parts(context, model) {
   return out;
 }
 
-function text(m) {
-  if (typeof m.content === 'string') return m.content;
-  if (Array.isArray(m.content)) return m.content.map((p) => p?.text ?? `[${p?.type ?? 'part'}]`).join(' ');
-  return m.tool_calls ? JSON.stringify(m.tool_calls) : '';
-}
-
 /** Renders `preview` (from session.plan()) and `facts` into `box`; `onSource(seq)` shows a message. */
 export function renderInspector(box, { preview, facts, onSource }) {
   const p = preview;
@@ -44,7 +39,7 @@ export function renderInspector(box, { preview, facts, onSource }) {
   const list = h('div', { class: 'parts' });
   for (const part of parts(p.context ?? [], p.model)) {
     const body = h('div', { class: 'part-body' });
-    for (const m of part.messages) body.append(h('div', { class: 'part-msg' }, h('b', {}, `${m.role}: `), h('span', {}, text(m).slice(0, 4000))));
+    for (const m of part.messages) body.append(h('div', { class: 'part-msg' }, h('b', {}, `${m.role}: `), h('span', {}, textOf(m).slice(0, 4000))));
     list.append(h('details', { class: 'part' }, h('summary', {}, `${part.name} · ${part.messages.length} message(s) · ${num(part.tokens)} tokens`), body));
   }
   const plan = p.plan;

@@ -228,7 +228,7 @@ pub fn user_message(input: &Value) -> Result<Value> {
         Value::Object(o) if o.get("role").and_then(Value::as_str) == Some("user") => input.clone(),
         _ => {
             return Err(Error::invalid_message(
-                "send() takes the user's text or a message { role: 'user', content }",
+                "a turn's input is the user's text or a message { role: 'user', content }",
             ))
         }
     };
@@ -827,6 +827,14 @@ struct Routed {
     chain: Vec<ModelInfo>,
 }
 
+/// The conversation in stored records, recall exchanges left out: sequence numbers and messages.
+fn conversation(records: Vec<crate::store::MessageRecord>) -> (Vec<u64>, Vec<Value>) {
+    recall::without_exchanges(records)
+        .into_iter()
+        .map(|r| (r.seq, r.message))
+        .unzip()
+}
+
 /// Assembles the context (system, memory, the conversation) and routes it. `record`: a real turn
 /// (routing statistics and the `route.decided` event), not a preview.
 async fn assemble_and_route<C: HttpClient>(
@@ -834,12 +842,13 @@ async fn assemble_and_route<C: HttpClient>(
     s: &Settings,
     session: &str,
     question: &str,
-    history: Vec<Value>,
+    (seqs, history): (Vec<u64>, Vec<Value>),
     o: &SendOptions,
     record: bool,
 ) -> Result<Routed> {
     let memory = o.memory.unwrap_or(s.config.memory.cross_session);
-    let a = assemble(d.store, s, session, question, history, memory).await?;
+    let mut a = assemble(d.store, s, session, question, history, memory).await?;
+    a.seqs = seqs;
     // the router sees the system part and the recent turns: the task is in them, and every
     // model of the chain gets the whole history condensed to its own window
     let recent_from = a
@@ -941,15 +950,8 @@ async fn continue_turn<C: HttpClient>(
     reserve_override: Option<u64>,
 ) -> Result<Begun> {
     let question = parse_message(&user, 0)?.text();
-    let history = recall::without_exchanges(history);
-    let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
-    let history = history.into_iter().map(|r| r.message).collect();
-    let Routed {
-        mut a,
-        decision,
-        chain,
-    } = assemble_and_route(d, s, session, &question, history, o, true).await?;
-    a.seqs = seqs;
+    let Routed { a, decision, chain } =
+        assemble_and_route(d, s, session, &question, conversation(history), o, true).await?;
     Ok(Begun {
         session: session.to_string(),
         t0,
@@ -1474,20 +1476,16 @@ pub async fn preview<C: HttpClient>(
     o: &SendOptions,
     with_plan: bool,
 ) -> Result<Preview> {
-    let stored =
-        recall::without_exchanges(d.store.messages(session, &MessageRange::default()).await?);
-    let seqs: Vec<u64> = stored.iter().map(|r| r.seq).collect();
-    let mut history: Vec<Value> = stored.into_iter().map(|r| r.message).collect();
+    // options are checked as a turn checks them, before any work
+    let reserve_override = reserve_option(o)?;
+    let (seqs, mut history) =
+        conversation(d.store.messages(session, &MessageRange::default()).await?);
     if let Some(i) = input {
         history.push(user_message(i)?);
     }
     let question = last_user_text(&history);
-    let Routed {
-        mut a,
-        decision,
-        chain,
-    } = assemble_and_route(d, s, session, &question, history, o, false).await?;
-    a.seqs = seqs;
+    let Routed { a, decision, chain } =
+        assemble_and_route(d, s, session, &question, (seqs, history), o, false).await?;
     let info = chain
         .first()
         .cloned()
@@ -1495,11 +1493,9 @@ pub async fn preview<C: HttpClient>(
     let all = Value::Array(a.messages.clone());
     let tokens = context_tokens(d, &all, &info.id)?;
     let window = s.window(&info);
-    let reserve = match o.max_tokens {
-        Some(n) if n.is_finite() && n >= 1.0 => n as u64,
-        _ => s.reserve(&info, window),
-    }
-    .min(window - 1);
+    let reserve = reserve_override
+        .unwrap_or_else(|| s.reserve(&info, window))
+        .min(window - 1);
     let limit = window - reserve;
     let utilization = tokens as f64 / limit as f64;
     let risk_level = Thresholds::default().level(utilization);
@@ -1660,19 +1656,15 @@ pub async fn condense_now<C: HttpClient>(
     session: &str,
     o: &SendOptions,
 ) -> Result<Condensing> {
-    let history =
-        recall::without_exchanges(d.store.messages(session, &MessageRange::default()).await?);
+    let (seqs, history) = conversation(d.store.messages(session, &MessageRange::default()).await?);
     if history.is_empty() {
         return Err(Error::invalid_argument(format!(
             "session {session} has no messages to condense"
         )));
     }
-    let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
-    let history: Vec<Value> = history.into_iter().map(|r| r.message).collect();
     let question = last_user_text(&history);
-    let Routed { mut a, chain, .. } =
-        assemble_and_route(d, s, session, &question, history, o, false).await?;
-    a.seqs = seqs;
+    let Routed { a, chain, .. } =
+        assemble_and_route(d, s, session, &question, (seqs, history), o, false).await?;
     let info = chain
         .first()
         .cloned()

@@ -272,6 +272,10 @@ test('plan() shows the exact context the next turn sends: condensed by a local s
     const s = await manager.session('exact-next');
     const small = await s.plan('hi');
     assert.deepEqual(small.context, [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'hi' }], 'below the threshold: everything verbatim');
+    // options are checked as a turn checks them
+    await assert.rejects(s.plan('hi', { maxTokens: -1 }), (e) => e.code === 'INVALID_ARGUMENT' && /maxTokens/.test(e.message));
+    await assert.rejects(s.assess({ role: 'robot', content: 'x' }), (e) => e.code === 'INVALID_MESSAGE' && /user's text/.test(e.message));
+    assert.equal((await s.assess('hi')).riskLevel, 'SAFE', 'and the next call works');
     let condensed = 0;
     for (let i = 0; i < 40; i++) {
       const next = userTurn(i);
