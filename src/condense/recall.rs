@@ -70,10 +70,28 @@ struct Doc {
     len: u32,
     /// The participant's own words (not pasted material or tool output).
     said: bool,
-    /// The first passage of the next message, when it is said by the other side (an answer to
-    /// a question found here).
-    reply: Option<u32>,
+    /// Index of its message in [`RecallIndex::msgs`].
+    msg: u32,
 }
+
+/// One indexed message: its passages and whether any of them are its author's own words.
+struct Msg {
+    docs: std::ops::Range<u32>,
+    role: &'static str,
+    tool: bool,
+    said: bool,
+}
+
+/// A question found comes with what the other side said in its next messages — at most this
+/// many of them, within [`REPLY_WINDOW`] messages, and about [`REPLY_CHARS`] characters (see
+/// [`RecallIndex::replies`]).
+const REPLY_MESSAGES: usize = 2;
+const REPLY_WINDOW: usize = 12;
+/// Most characters of a reply that come with a question found.
+const REPLY_CHARS: usize = 700;
+/// Passages shorter than this many terms are scored as if they had it (a lone heading or a
+/// two-word line would otherwise outrank every paragraph that shares one word with the query).
+const MIN_SCORED_LEN: f64 = 12.0;
 
 /// How much more a passage of a participant's own words weighs than pasted material.
 const SAID_WEIGHT: f64 = 1.5;
@@ -82,6 +100,7 @@ const SAID_WEIGHT: f64 = 1.5;
 #[derive(Default)]
 pub struct RecallIndex {
     docs: Vec<Doc>,
+    msgs: Vec<Msg>,
     postings: HashMap<String, Vec<(u32, u32)>>,
     avg_len: f64,
 }
@@ -221,12 +240,12 @@ impl RecallIndex {
     pub fn new<'a>(messages: impl IntoIterator<Item = (u64, &'a Message)>) -> RecallIndex {
         let mut ix = RecallIndex::default();
         let mut total = 0u64;
-        // (first passage, role) of the previous message, to link a question to its answer
-        let mut prev: Option<(usize, &'static str)> = None;
         for (id, m) in messages {
             let tool = m.is_tool_output();
             let text = m.text();
-            let first = ix.docs.len();
+            let first = ix.docs.len() as u32;
+            let msg = ix.msgs.len() as u32;
+            let mut any_said = false;
             for (p, said) in passages(&text, tool) {
                 let d = ix.docs.len() as u32;
                 let ts = terms(&p);
@@ -238,25 +257,23 @@ impl RecallIndex {
                     ix.postings.entry(t.to_string()).or_default().push((d, n));
                 }
                 total += ts.len() as u64;
+                any_said |= said;
                 ix.docs.push(Doc {
                     id,
                     role: m.role.as_str(),
                     text: p,
                     len: ts.len() as u32,
                     said,
-                    reply: None,
+                    msg,
                 });
             }
-            if ix.docs.len() > first {
-                let role = m.role.as_str();
-                if let Some((p, r)) = prev.filter(|(_, r)| *r != role && !tool) {
-                    // every passage of the previous message leads to this answer
-                    let _ = r;
-                    for d in &mut ix.docs[p..first] {
-                        d.reply = Some(first as u32);
-                    }
-                }
-                prev = Some((first, role));
+            if ix.docs.len() as u32 > first {
+                ix.msgs.push(Msg {
+                    docs: first..ix.docs.len() as u32,
+                    role: m.role.as_str(),
+                    tool,
+                    said: any_said,
+                });
             }
         }
         ix.avg_len = if ix.docs.is_empty() {
@@ -281,7 +298,7 @@ impl RecallIndex {
     /// all), best first; none when no query term occurs.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Passage> {
         const K1: f64 = 1.2;
-        const B: f64 = 0.75;
+        const B: f64 = 0.4;
         let n = self.docs.len() as f64;
         let mut q = terms(query);
         // words such as "the" or "what" match everything and rank nothing
@@ -299,7 +316,7 @@ impl RecallIndex {
             let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
             for &(d, tf) in post {
                 let doc = &self.docs[d as usize];
-                let len = doc.len as f64;
+                let len = (doc.len as f64).max(MIN_SCORED_LEN);
                 let tf = tf as f64;
                 let weight = if doc.said { SAID_WEIGHT } else { 1.0 };
                 *scores.entry(d).or_default() +=
@@ -317,18 +334,16 @@ impl RecallIndex {
                 break;
             }
             let doc = &self.docs[d as usize];
-            // a question found here comes with the start of the answer to it
-            let reply = doc
-                .reply
-                .map(|r| &self.docs[r as usize])
-                .filter(|r| doc.said && r.said);
-            let (text, ids) = match reply {
-                Some(r) => (
-                    format!("{}\n[#{} {}] {}", doc.text, r.id, r.role, r.text),
-                    vec![doc.id, r.id],
-                ),
-                None => (doc.text.clone(), vec![doc.id]),
-            };
+            // a question found here comes with the answer to it: what the other side said in
+            // its next messages (its own words, not what it pasted)
+            let mut text = doc.text.clone();
+            let mut ids = vec![doc.id];
+            if doc.said {
+                for (id, role, said) in self.replies(doc.msg as usize, doc.text.contains('?')) {
+                    text.push_str(&format!("\n[#{id} {role}] {said}"));
+                    ids.push(id);
+                }
+            }
             if !out.is_empty() && chars + text.len() > ANSWER_CHARS {
                 break;
             }
@@ -339,6 +354,46 @@ impl RecallIndex {
                 role: doc.role.to_string(),
                 score,
             });
+        }
+        out
+    }
+}
+
+impl RecallIndex {
+    /// What the other side said next after message `k` (not tool output, not what it pasted):
+    /// each message's id, role and own words, up to about [`REPLY_CHARS`]. After a statement,
+    /// the next message when the other side wrote it; after a question, which may be answered
+    /// after a detour, the other side's next [`REPLY_MESSAGES`] messages within
+    /// [`REPLY_WINDOW`].
+    fn replies(&self, k: usize, question: bool) -> Vec<(u64, &'static str, String)> {
+        let asker = &self.msgs[k];
+        if asker.tool {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut chars = 0;
+        let window = if question { REPLY_WINDOW } else { 1 };
+        let next = self.msgs.iter().skip(k + 1).take(window);
+        for m in next.filter(|m| m.role != asker.role && !m.tool && m.said) {
+            let mut said = String::new();
+            for d in &self.docs[m.docs.start as usize..m.docs.end as usize] {
+                if !d.said {
+                    continue;
+                }
+                if !said.is_empty() {
+                    if chars + said.len() + d.text.len() > REPLY_CHARS {
+                        break;
+                    }
+                    said.push_str("\n\n");
+                }
+                said.push_str(&d.text);
+            }
+            chars += said.len();
+            let d = &self.docs[m.docs.start as usize];
+            out.push((d.id, d.role, said));
+            if out.len() == REPLY_MESSAGES || chars >= REPLY_CHARS {
+                break;
+            }
         }
         out
     }
@@ -401,6 +456,37 @@ mod tests {
             Some("deploy id")
         );
         assert_eq!(query_of("not json"), None);
+    }
+
+    #[test]
+    fn a_question_comes_with_the_answers_that_follow_and_headings_do_not_outrank_text() {
+        let m = parse_messages(&json!([
+            {"role": "assistant", "content": "Which tenant id did the gateway team give us?"},
+            {"role": "user", "content": "Still looking.\n\n```\nfn pasted() {}\n```"},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function",
+                "function": {"name": "read", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "tenant tenant tenant log lines"},
+            {"role": "assistant", "content": "Nothing in the logs."},
+            {"role": "user", "content": "Found it: tnt_8f3a21c9."},
+            {"role": "user", "content": "We parse each upload line by line."},
+            {"role": "user", "content": "## `path.parse(path)`"},
+        ]))
+        .unwrap();
+        let ix = RecallIndex::new(m.iter().enumerate().map(|(i, m)| (i as u64, m)));
+        let hit = ix.search("What is the tenant id at the gateway?", 3);
+        assert_eq!(hit[0].message_ids, vec![0, 1, 5], "{hit:?}");
+        assert!(hit[0].text.contains("tnt_8f3a21c9"), "{hit:?}");
+        assert!(
+            !hit[0].text.contains("pasted"),
+            "pasted code is not a reply: {hit:?}"
+        );
+        // as short as a heading, a sentence is scored as if it had a dozen terms: a lone heading
+        // sharing one word with the query no longer outranks the sentences around it
+        let parse = ix.search("parsed", 3);
+        assert_eq!(
+            parse[0].text, "We parse each upload line by line.",
+            "{parse:?}"
+        );
     }
 
     #[test]
