@@ -162,12 +162,187 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
             && ((first_upper && (k > 0 || !common(&t.to_lowercase()))) || (inner_upper && !caps));
         if digit || joined {
             out.push((t.to_lowercase(), 1.0));
+        } else if is_number_word(&t.to_lowercase()) {
+            // an amount, a time or a date written out ("five thousand", "twenty past midnight")
+            out.push((t.to_lowercase(), 0.75));
         } else if named || caps {
             // (all capitals: an acronym, or a keyword of pasted code)
             out.push((t.to_lowercase(), 0.5));
         }
     }
     out
+}
+
+/// Numbers, fractions and times of day written as words, in English and in the other
+/// languages people commonly chat in (cardinals and ordinals; "one" and "a" are left out: they
+/// are more often articles than amounts).
+fn is_number_word(w: &str) -> bool {
+    const WORDS: &[&str] = &[
+        // English
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "dozen",
+        "half",
+        "quarter",
+        "twice",
+        "thrice",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+        "thirtieth",
+        "midnight",
+        "noon",
+        "fortnight",
+        "fortnightly",
+        "biweekly",
+        "hourly",
+        "nightly",
+        "weekly",
+        "monthly",
+        "quarterly",
+        "yearly",
+        "annually",
+        // German, French, Spanish, Italian, Portuguese, Dutch, Polish (2–12, 20, 30, 100, 1000)
+        "zwei",
+        "drei",
+        "vier",
+        "fünf",
+        "sechs",
+        "sieben",
+        "acht",
+        "neun",
+        "zehn",
+        "zwölf",
+        "zwanzig",
+        "dreißig",
+        "hundert",
+        "tausend",
+        "halb",
+        "viertel",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "sept",
+        "huit",
+        "neuf",
+        "dix",
+        "douze",
+        "vingt",
+        "trente",
+        "cent",
+        "mille",
+        "demi",
+        "quart",
+        "dos",
+        "tres",
+        "cuatro",
+        "cinco",
+        "seis",
+        "siete",
+        "ocho",
+        "nueve",
+        "diez",
+        "doce",
+        "veinte",
+        "treinta",
+        "cien",
+        "mil",
+        "media",
+        "cuarto",
+        "due",
+        "tre",
+        "quattro",
+        "sei",
+        "sette",
+        "otto",
+        "nove",
+        "dieci",
+        "dodici",
+        "venti",
+        "trenta",
+        "cento",
+        "mezzo",
+        "duas",
+        "três",
+        "quatro",
+        "sete",
+        "oito",
+        "dez",
+        "vinte",
+        "trinta",
+        "twee",
+        "drie",
+        "vijf",
+        "zes",
+        "zeven",
+        "negen",
+        "tien",
+        "twaalf",
+        "twintig",
+        "dertig",
+        "honderd",
+        "duizend",
+        "kwart",
+        "dwa",
+        "trzy",
+        "cztery",
+        "pięć",
+        "sześć",
+        "siedem",
+        "osiem",
+        "dziewięć",
+        "dziesięć",
+        "dwadzieścia",
+        "trzydzieści",
+        "sto",
+        "tysiąc",
+    ];
+    WORDS.contains(&w)
 }
 
 struct Candidate<'a> {
@@ -328,6 +503,23 @@ mod tests {
     use super::*;
     use crate::messages::parse_messages;
     use serde_json::json;
+
+    #[test]
+    fn numbers_written_as_words_are_specific() {
+        let w = |s: &str| specifics(s);
+        assert_eq!(
+            w("It peaked at five thousand events a second"),
+            vec!["five", "thousand", "second"]
+        );
+        assert_eq!(
+            w("De export draait om kwart over vier"),
+            vec!["kwart", "vier"]
+        );
+        assert!(
+            w("one of the items").is_empty(),
+            "'one' is mostly an article"
+        );
+    }
 
     #[test]
     fn keeps_decisions_paths_and_question_overlap_within_budget() {

@@ -47,7 +47,8 @@ pub fn sentences(text: &str) -> Vec<&str> {
 }
 
 /// A message longer than this is read as a statement with pasted material: only its first and
-/// last paragraphs are the speaker's own words.
+/// last paragraphs (and short ones where the speaker says "I" or "we") are the speaker's own
+/// words. So is a message whose first paragraph introduces pasted material with a colon.
 const PASTE_MESSAGE_CHARS: usize = 1200;
 /// A paragraph longer than this is pasted material (chat paragraphs are short).
 const PASTE_PARAGRAPH_CHARS: usize = 1000;
@@ -68,10 +69,68 @@ fn looks_pasted(para: &str, alone: bool) -> bool {
                 || l.trim().contains("   ")
         })
         || looks_like_code(para)
+        || looks_like_markdown_doc(para)
+        || hard_wrapped(&lines)
         // a record rather than speech: every line labelled ("EN: …" / "FR: …", "key: value")
         || (lines.len() >= 2 && lines.iter().all(|l| labelled(l)))
         // a format string: two or more printf placeholders
         || placeholders(para) >= 2
+}
+
+/// Markup of a Markdown document that chat text does not carry: a heading line, an HTML
+/// comment (`<!-- YAML`), reference links (`[text][]`, `[`x`][ref]`), type annotations of API
+/// references (`{boolean}`, `{string|Buffer}`), or four or more inline code spans.
+pub(crate) fn looks_like_markdown_doc(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("# ") || t.starts_with("##")
+    }) || text.contains("<!--")
+        || text.contains("-->")
+        || text.contains("][")
+        || text.split('{').skip(1).any(|rest| {
+            rest.split_once('}').is_some_and(|(inner, _)| {
+                const TYPES: &[&str] = &[
+                    "boolean",
+                    "string",
+                    "number",
+                    "integer",
+                    "function",
+                    "object",
+                    "buffer",
+                    "any",
+                    "null",
+                    "undefined",
+                    "array",
+                    "promise",
+                    "error",
+                    "symbol",
+                    "bigint",
+                    "typedarray",
+                    "dataview",
+                    "uint8array",
+                    "url",
+                    "abortsignal",
+                ];
+                !inner.is_empty()
+                    && inner.split('|').all(|t| {
+                        let t = t.trim().trim_end_matches("[]");
+                        let t = t.split('<').next().unwrap_or(t);
+                        TYPES.contains(&t.to_ascii_lowercase().as_str())
+                    })
+            })
+        })
+        || text.matches('`').count() >= 8
+}
+
+/// Lines broken at a fixed width in mid-sentence, as a document, a manual page or a commit
+/// message is: two or more lines, each but the last at least 50 characters long and ending
+/// without punctuation. Chat text wraps where the reader's window ends, not in the text.
+fn hard_wrapped(lines: &[&str]) -> bool {
+    lines.len() >= 2
+        && lines[..lines.len() - 1].iter().all(|l| {
+            let l = l.trim_end();
+            l.chars().count() >= 50 && !l.ends_with(['.', '!', '?', ':', ';', ','])
+        })
 }
 
 /// printf placeholders in a text (`%s`, `%d`, `%.0f`, `%2$d`).
@@ -169,7 +228,12 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
         }
     }
     paras.retain(|p| !p.trim().is_empty());
-    let long = text.len() > PASTE_MESSAGE_CHARS;
+    // a long message, or one that introduces what it pastes ("Here is the next section:"),
+    // is a statement around pasted material: its middle paragraphs are that material
+    let introduces = paras.len() > 2
+        && paras[0].trim_end().ends_with(':')
+        && paras[1..].iter().any(|p| looks_pasted(p, false));
+    let long = text.len() > PASTE_MESSAGE_CHARS || introduces;
     let last = paras.len().saturating_sub(1);
     for (k, para) in paras.iter().enumerate() {
         let said = !tool_output
@@ -177,7 +241,11 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
             && !looks_pasted(para, paras.len() == 1)
             && (!long || k == 0 || k == last || speaks_for_self(para));
         for s in sentences(para) {
-            out.push((said && !s.starts_with("```"), s));
+            // a document quoted inline ("Worth remembering: ## `x` <!-- YAML … -->")
+            out.push((
+                said && !s.starts_with("```") && !looks_like_markdown_doc(s),
+                s,
+            ));
         }
     }
     out
@@ -299,6 +367,42 @@ mod tests {
         // a short statement of an id with an acronym is speech, not code
         assert!(voiced("The deploy ID is DEP-77431.", false)[0].0);
         assert!(voiced("The NAS runs DSM 7.2.1-69057.", false)[0].0);
+    }
+
+    #[test]
+    fn documents_pasted_without_fences_are_evidence() {
+        let said = |text: &str| -> Vec<bool> { voiced(text, false).iter().map(|p| p.0).collect() };
+        // Markdown reference markup, quoted inline after the assistant's lead-in
+        assert_eq!(
+            said("Worth remembering: ##### `writable.writableEnded` <!-- YAML added: v12.9.0 -->"),
+            vec![false]
+        );
+        assert_eq!(
+            said("See [`stream.pipeline()`][] for details."),
+            vec![false]
+        );
+        assert_eq!(
+            said("* `chunk` {Buffer|string|null} The data."),
+            vec![false]
+        );
+        // a user's own braces and backticks are speech
+        assert_eq!(
+            said("The route is /users/{id} and we call `load()` there."),
+            vec![true]
+        );
+        // text wrapped at a fixed width in mid-sentence (a manual, a NEWS file)
+        let wrapped = "Rewrote the command substitution parsing code to call the parser\n\
+                       recursively and rebuild the command string from the parsed command.";
+        assert_eq!(said(wrapped), vec![false, false]);
+        let chat = "We moved the ingest to the small VM yesterday afternoon.\nIt is fine.";
+        assert_eq!(said(chat), vec![true, true]);
+        // a message that introduces what it pastes: the middle is the material, the ends speech
+        let news = "More notes, this is the part the ops folks flagged:\n\n\
+                    Changes in 2.40:\n\n\
+                    * Objdump has a new option which will make it\n  display all symbols.\n\n\
+                    * DCO signed contributions are now accepted.\n\n\
+                    Also, the old ksh wrappers go.";
+        assert_eq!(said(news), vec![true, false, false, false, false, true]);
     }
 
     #[test]
