@@ -90,6 +90,18 @@ for (const name of Object.keys(LIBS).filter((n) => n !== 'contextwise')) {
 }
 
 log();
+log('## Per-script throughput (bench/scripts.mjs, issue 18)');
+log();
+log('Thirteen languages in their scripts and emoji, the `heldout` part of bench/scripts-corpus (gettext');
+log('translations and emoji-test.txt; `node bench/scripts.mjs --part tuning` prints the part a tokenizer');
+log('change may be tuned on).');
+{
+  const { scriptsBench, SCRIPTS_METHOD } = await import('./scripts.mjs');
+  for (const line of SCRIPTS_METHOD) log(line);
+  await scriptsBench({ part: 'heldout', log: (s = '') => log(s) });
+}
+
+log();
 log('## Adversarial input: one piece the split pattern cannot cut (ms per count, o200k_base)');
 log();
 log('| input | contextwise 16k | contextwise 64k | ×4 input → time × | tiktoken (wasm) 16k | gpt-tokenizer 16k |');

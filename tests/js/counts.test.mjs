@@ -1,7 +1,10 @@
 // Counts of the built package equal the `tiktoken` npm package (the reference) on the corpus.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cw, corpus, get_encoding } from './helpers.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { cw, corpus, get_encoding, root } from './helpers.mjs';
 
 const files = corpus();
 await cw.loadEncoding('cl100k_base');
@@ -25,6 +28,40 @@ for (const encoding of ['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base']) 
         for (const para of text.split(/\n\n/).slice(0, 400)) {
           const n = ref.encode(para, [], []).length;
           if (cw.countTokens(para, { encoding }) !== n) assert.fail(`${encoding} ${name}: differs on ${JSON.stringify(para.slice(0, 200))}`);
+        }
+      }
+    } finally { ref.free(); }
+  });
+}
+
+// bench/scripts-corpus (issue 18): thirteen languages in their scripts and emoji, both parts
+const scriptsDir = path.join(root, 'bench/scripts-corpus');
+const scriptFiles = ['tuning', 'heldout'].flatMap((part) => fs.readdirSync(path.join(scriptsDir, part))
+  .filter((f) => f.endsWith('.txt.gz')).sort()
+  .map((f) => ({ name: `${part}/${f}`, text: zlib.gunzipSync(fs.readFileSync(path.join(scriptsDir, part, f))).toString('utf8') })));
+
+test('per-script corpus: both parts have all fourteen files', () => {
+  for (const part of ['tuning', 'heldout']) {
+    assert.equal(scriptFiles.filter((f) => f.name.startsWith(`${part}/`)).length, 14, part);
+  }
+  for (const { name, text } of scriptFiles) assert.ok(Buffer.byteLength(text) >= 40_000, `${name} is ${Buffer.byteLength(text)} bytes`);
+});
+
+for (const encoding of ['cl100k_base', 'o200k_base']) {
+  test(`${encoding}: counts and tokens equal tiktoken on every per-script corpus file and on every 4th line`, () => {
+    const ref = get_encoding(encoding);
+    try {
+      for (const { name, text } of scriptFiles) {
+        const want = ref.encode(text, [], []);
+        assert.equal(cw.countTokens(text, { encoding }), want.length, `${name} whole file`);
+        assert.deepEqual(Array.from(cw.encode(text, { encoding })), Array.from(want), `${name} tokens`);
+        const lines = text.split('\n');
+        for (let i = 0; i < lines.length; i += 4) {
+          const line = lines[i];
+          const ids = ref.encode(line, [], []);
+          if (cw.countTokens(line, { encoding }) !== ids.length) assert.fail(`${encoding} ${name}: count differs on line ${i + 1} ${JSON.stringify(line.slice(0, 200))}`);
+          const got = cw.encode(line, { encoding });
+          if (got.length !== ids.length || got.some((t, k) => t !== ids[k])) assert.fail(`${encoding} ${name}: tokens differ on line ${i + 1} ${JSON.stringify(line.slice(0, 200))}`);
         }
       }
     } finally { ref.free(); }
