@@ -4,8 +4,8 @@
 Run once on a Debian 12 machine (python3.11, man, the packages named in SOURCES.md); the
 generator (generate.mjs) reads only sources/, so the data can be rebuilt anywhere without
 these system files. Each excerpt starts with a line '@@@ <title> | <origin>'.
-Dev, heldout and heldout2 files never share an excerpt. `collect_sources.py -heldout2` writes only
-the heldout2 files (the others are left as they are).
+Dev, heldout, heldout2 and heldout3 files never share an excerpt. `collect_sources.py -heldout3` writes
+only the heldout3 files (the others are left as they are); `-heldout2` likewise.
 """
 import gettext, gzip, os, re, subprocess, sys
 
@@ -53,11 +53,13 @@ def read(path, cap=None, skip=0):
     return clip(text, cap)
 
 
-ONLY = sys.argv[1] if len(sys.argv) > 1 else None  # e.g. "-heldout2": write only the files whose name contains it
+ONLY = sys.argv[1] if len(sys.argv) > 1 else None  # e.g. "-heldout3": write only the files whose name ends in it
+
+ONLY_RE = re.compile(re.escape(ONLY) + r'\.txt$') if ONLY else None
 
 
 def write(name, parts):
-    if ONLY and ONLY not in name:
+    if ONLY_RE and not ONLY_RE.search(name):
         return
     with open(os.path.join(OUT, name), 'w', encoding='utf-8') as f:
         for title, origin, text in parts:
@@ -71,8 +73,8 @@ def pymods(mods, cap=None):
 
 def mans(pages):
     parts = []
-    for page, cap in pages:
-        text, path = man(page, cap=cap)
+    for page, cap, *section in pages:
+        text, path = man(page, section[0] if section else '1', cap=cap)
         parts.append((f'man {page}', path, text))
     return parts
 
@@ -208,6 +210,27 @@ TB_HELD2 = [
     "import time; time.strptime('25:61', '%H:%M')",
 ]
 
+TB_HELD3 = [
+    "import wave; wave.open('/etc/hostname', 'rb')",
+    "import mimetypes; mimetypes.guess_type(None)",
+    "import plistlib; plistlib.loads(b'<plist><dict><key>a</key></dict></plist>')",
+    "import colorsys; colorsys.rgb_to_hsv('1', 0, 0)",
+    "import pprint; pprint.pformat({}, indent=-1)",
+    "import gzip; gzip.decompress(b'not gzip data')",
+    "import lzma; lzma.decompress(b'\\x00' * 16)",
+    "import tarfile; tarfile.open('/etc/hostname')",
+    "import binascii; binascii.unhexlify('abc')",
+    "import enum\nclass Tier(enum.Enum): A = 1\nTier('gold')",
+    "import dataclasses\n@dataclasses.dataclass\nclass Job: name: str\nJob()",
+    "import typing; typing.NamedTuple('Row', [('x', 1)])._fields.index('y')",
+    "import heapq, random; random.sample([1, 2], 3)",
+    "import secrets; secrets.token_hex(-1)",
+    "import html.parser; import xml.etree.ElementTree as ET; ET.fromstring('<a><b></a>')",
+    "import wsgiref.headers; wsgiref.headers.Headers([('a', 1)]).items()[5]",
+    "import tomllib; tomllib.loads('name = ')",
+    "import os; os.kill(999999, 0)",
+]
+
 ND = '/usr/share/doc/nodejs/api'
 
 write('code-dev.txt', pymods(['shlex.py', 'textwrap.py', 'csv.py', 'fnmatch.py', 'glob.py', 'heapq.py', 'sched.py', 'graphlib.py']))
@@ -249,3 +272,18 @@ write('agent-heldout2.txt', mans([('grep', None), ('ps', 40000), ('sed', None), 
       + [('shutil.py', f'{PY}/shutil.py', read(f'{PY}/shutil.py', 30000)), ('selectors.py', f'{PY}/selectors.py', read(f'{PY}/selectors.py'))]
       + etc(['/etc/login.defs', '/etc/ssh/ssh_config', '/etc/security/limits.conf', '/etc/bash.bashrc']))
 write('docs-heldout2.txt', [('node stream.md', f'{ND}/stream.md', read(f'{ND}/stream.md', 125000)), ('node path.md', f'{ND}/path.md', read(f'{ND}/path.md'))])
+
+# ---- the third held-out half (heldout3): excerpts no other half uses ----
+write('code-heldout3.txt', pymods(['wave.py', 'mimetypes.py', 'plistlib.py', 'pprint.py', 'colorsys.py']))
+write('logs-heldout3.txt', [('dpkg.log (later installs)', '/var/log/dpkg.log', dpkg_log(3000, 480)),
+                            ('tracebacks', 'python3.11 -c (commands shown)', tracebacks(TB_HELD3))])
+write('support-heldout3.txt', mans([('sftp', None), ('ssh-add', None), ('ssh-agent', None), ('git-rebase', 70000)]))
+write('planning-heldout3.txt', [('tar NEWS', '/usr/share/doc/tar/NEWS.gz', read('/usr/share/doc/tar/NEWS.gz', 60000)),
+                                ('gzip NEWS', '/usr/share/doc/gzip/NEWS.gz', read('/usr/share/doc/gzip/NEWS.gz')),
+                                ('xz-utils NEWS', '/usr/share/doc/xz-utils/NEWS.gz', read('/usr/share/doc/xz-utils/NEWS.gz', 60000))])
+write('multilingual-heldout3.txt', [mo(l, 'apt', 30000) for l in ['es', 'fr', 'de', 'ja', 'ru', 'sv']])
+write('agent-heldout3.txt', mans([('ip', None, '8'), ('ss', None, '8'), ('lsblk', None, '8'), ('mount', 50000, '8'), ('xargs', None),
+                                  ('sort', None), ('stat', None), ('ln', None)])
+      + [('tarfile.py', f'{PY}/tarfile.py', read(f'{PY}/tarfile.py', 30000))]
+      + etc(['/etc/fstab', '/etc/host.conf', '/etc/ca-certificates.conf', '/etc/e2scrub.conf', '/etc/xattr.conf', '/etc/inputrc']))
+write('docs-heldout3.txt', [('node http.md', f'{ND}/http.md', read(f'{ND}/http.md', 120000)), ('node timers.md', f'{ND}/timers.md', read(f'{ND}/timers.md'))])

@@ -5,8 +5,9 @@
 //   node bench/recall/generate.mjs            write every conversation
 //   node bench/recall/generate.mjs --check    rebuild in memory and fail if a committed file differs
 //
-// Three splits: dev (conversations/), heldout (conversations/heldout/) and heldout2
-// (conversations/heldout2/), each with one conversation per kind and its own source files.
+// Four splits: dev (conversations/), heldout (conversations/heldout/), heldout2
+// (conversations/heldout2/) and heldout3 (conversations/heldout3/), each with one conversation per
+// kind and its own source files.
 //
 // A conversation is a system prompt, then "units" (a user turn and the assistant's answer, with
 // tool calls where the kind has them; an agent run's units are mostly tool calls), then a final
@@ -16,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { HERE, CONV_DIR, norm, messageText, FACT_KINDS, CONVERSATION_KINDS } from './lib.mjs';
+import { HERE, CONV_DIR, SETS, norm, messageText, FACT_KINDS, CONVERSATION_KINDS } from './lib.mjs';
 import { PHRASES } from './phrases.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
 
@@ -409,7 +410,7 @@ const BUILDERS = {
 const check = process.argv.includes('--check');
 const gz = (s) => zlib.gzipSync(Buffer.from(s), { level: 9, mtime: 0 });
 let differ = 0;
-const SPLITS = ['dev', 'heldout', 'heldout2'];
+const SPLITS = SETS;
 const seen = Object.fromEntries(SPLITS.map((s) => [s, new Set()]));
 const sourcesBySplit = Object.fromEntries(SPLITS.map((s) => [s, new Set()]));
 for (const sc of SCENARIOS) {

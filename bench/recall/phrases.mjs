@@ -213,6 +213,12 @@ export const PHRASES = {
       answer: ['没问题，我只调整了一下语序：', '翻译准确。我的建议如下：', '意思是对的，这是校对后的版本：', '一个小建议：'],
       after: ['其他部分没问题。', '没有别的意见了。', '可以直接采用。'],
     },
+    sv: {
+      ask: ['Kan du granska den här översättningen?', 'Här är nästa block ur katalogen:', 'Låter det naturligt eller för tekniskt?', 'En snabb korrläsning, tack:', 'Stämmer det med vår ordlista?'],
+      chat: ['God morgon allihop!', 'Jag går lite tidigare i dag.', 'Tack, nu blev det mycket tydligare.', 'Tar vi det på mötet?'],
+      answer: ['Det stämmer, jag skulle bara ändra ordföljden:', 'Korrekt översättning. Mitt förslag:', 'Betydelsen är rätt, här är den granskade versionen:', 'Ett litet förslag:'],
+      after: ['Resten ser bra ut.', 'Inga fler kommentarer.', 'Kan godkännas som den är.'],
+    },
     en: {
       ask: ['Can someone check this one? English source first:', 'Next block from the catalogue, for whoever has time:', 'Does this read naturally to you?'],
       chat: ['Morning all!', 'I am out for lunch, back in an hour.', 'Thanks everyone, good progress today.', 'Can we keep the thread in one place please?'],

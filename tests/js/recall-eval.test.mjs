@@ -1,7 +1,7 @@
 // The recall evaluation's DATA (bench/recall): every conversation loads and is well formed, every
 // fact is stated where it says and nowhere in the filler, changed facts change in order, every
-// split (dev, heldout and the fresh heldout2) covers the six conversation kinds with its own facts
-// and sources, and the committed
+// split (dev, heldout, heldout2 and the fresh heldout3) covers the six conversation kinds with its
+// own facts and sources, and the committed
 // files are what generate.mjs builds. No recall number is asserted here (those are measurements,
 // printed by `node bench/recall/eval.mjs` and `npm run bench`).
 import test from 'node:test';
@@ -14,13 +14,14 @@ import { HERE, SETS, loadSet, norm, messageText, contextText, factKept, CONVERSA
 const dev = loadSet('dev');
 const heldout = loadSet('heldout');
 const heldout2 = loadSet('heldout2');
-const HALVES = [['dev', dev], ['heldout', heldout], ['heldout2', heldout2]];
-const all = [...dev, ...heldout, ...heldout2];
+const heldout3 = loadSet('heldout3');
+const HALVES = [['dev', dev], ['heldout', heldout], ['heldout2', heldout2], ['heldout3', heldout3]];
+const all = [...dev, ...heldout, ...heldout2, ...heldout3];
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
-test('eighteen conversations: one of each kind in each split, 300–1,500 messages each', () => {
-  assert.deepEqual(SETS, HALVES.map(([name]) => name), 'the splits are dev, heldout and heldout2');
-  assert.ok(all.length >= 18, `${all.length} conversations`);
+test('twenty-four conversations: one of each kind in each split, 300–1,500 messages each', () => {
+  assert.deepEqual(SETS, HALVES.map(([name]) => name), 'the splits are dev, heldout, heldout2 and heldout3');
+  assert.ok(all.length >= 24, `${all.length} conversations`);
   assert.equal(loadSet('all').length, all.length, "--set all loads every split");
   for (const [split, half] of HALVES) {
     assert.equal(half.length, CONVERSATION_KINDS.length, `${split}: one conversation per kind`);
@@ -162,10 +163,42 @@ test('heldout2 states facts in varied ways: inside longer messages, accepted ter
   for (const l of ['de', 'fr', 'es', 'ja', 'ru']) assert.ok(!langs.has(l), `heldout2 uses languages the other splits do not (${l})`);
 });
 
-test('the committed files are what generate.mjs builds from sources/ (≤ 3.2 MB)', () => {
+test('heldout3 states facts less literally still: paraphrased questions, changes, two-turn answers, tool calls, six languages', () => {
+  const sentences = (t) => (t.match(/[.!?。？！](\s|$)/g) ?? []).length;
+  let acceptedTotal = 0;
+  for (const c of heldout3) {
+    const texts = c.messages.map(messageText);
+    const inParagraph = c.facts.filter((f) => f.turns.some((t) => c.messages[t].role === 'user' && sentences(texts[t]) >= 3));
+    assert.ok(inParagraph.length >= 4, `${c.id}: ${inParagraph.length} facts stated inside a longer user message`);
+    // proposed by the assistant and accepted with a short reply (the reply may also be woven into a longer message)
+    const accepted = c.facts.filter((f) => (f.askedIn ?? []).some((t) => c.messages[t].role === 'user' && texts[t].length <= 40));
+    assert.ok(accepted.length >= 1, `${c.id}: ${accepted.length} facts proposed and accepted with a short reply`);
+    acceptedTotal += accepted.length;
+    const twoTurns = c.facts.filter((f) => (f.askedIn ?? []).some((t) => t < Math.min(...f.turns)));
+    assert.ok(twoTurns.length >= 2, `${c.id}: ${twoTurns.length} facts asked or announced a turn before the value comes`);
+    assert.ok(c.facts.filter((f) => f.old?.length).length >= 2, `${c.id}: at least two facts change`);
+    for (const f of c.facts) {
+      const q = norm(f.question);
+      for (const a of f.answer) assert.ok(!q.includes(norm(a)), `${c.id}/${f.id}: the question does not contain its answer`);
+      for (const t of [...f.turns, ...(f.askedIn ?? [])]) assert.ok(!/\bdecision:/i.test(texts[t]), `${c.id}/${f.id}: no "Decision:" label`);
+    }
+  }
+  assert.ok(acceptedTotal >= 8, `heldout3: ${acceptedTotal} facts accepted with a short reply`);
+  for (const c of heldout3.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
+    const inCalls = c.facts.filter((f) => f.turns.some((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
+    assert.ok(inCalls.length >= 3, `${c.id}: ${inCalls.length} facts whose value is in a tool call or its result`);
+  }
+  const ml = heldout3.find((c) => c.kind === 'multilingual');
+  const langs = new Set(ml.facts.map((f) => f.lang).filter((l) => l && l !== 'en'));
+  assert.ok(langs.size >= 6, `multilingual heldout3 states facts in ${[...langs]} (six non-English languages)`);
+  const earlier = new Set([...dev, ...heldout, ...heldout2].filter((c) => c.kind === 'multilingual').flatMap((c) => c.facts.map((f) => f.lang)));
+  assert.ok([...langs].some((l) => !earlier.has(l)), 'heldout3 adds a language no earlier split states facts in');
+});
+
+test('the committed files are what generate.mjs builds from sources/ (≤ 4 MB)', () => {
   const dir = path.join(HERE, 'sources');
   const bytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
-  assert.ok(bytes <= 3.2 * 1024 * 1024, `sources/ is ${bytes} bytes`);
+  assert.ok(bytes <= 4 * 1024 * 1024, `sources/ is ${bytes} bytes`);
   assert.ok(fs.existsSync(path.join(dir, 'SOURCES.md')), 'SOURCES.md says where each excerpt comes from');
   execFileSync(process.execPath, [path.join(HERE, 'generate.mjs'), '--check'], { stdio: ['ignore', 'ignore', 'pipe'] });
 });

@@ -1,6 +1,8 @@
 // Every scenario, dev half first. Each kind has one conversation in each split (dev, heldout,
-// heldout2); the splits share no source excerpt (sources/*-dev.txt, *-heldout.txt, *-heldout2.txt)
-// and no fact. heldout2 is a second, fresh held-out half, written after the first one was used.
+// heldout2, heldout3); the splits share no source excerpt (sources/*-dev.txt, *-heldout.txt,
+// *-heldout2.txt, *-heldout3.txt) and no fact. heldout2 is a second, fresh held-out half, written
+// after the first one was used; heldout3 a third, written without looking at the extractor, with
+// facts stated less literally still (paraphrased questions, changes, values in tool calls).
 import codingDev from './coding-dev.mjs';
 import supportDev from './support-dev.mjs';
 import planningDev from './planning-dev.mjs';
@@ -19,9 +21,16 @@ import planningHeldout2 from './planning-heldout2.mjs';
 import multilingualHeldout2 from './multilingual-heldout2.mjs';
 import agentHeldout2 from './agent-heldout2.mjs';
 import documentsHeldout2 from './documents-heldout2.mjs';
+import codingHeldout3 from './coding-heldout3.mjs';
+import supportHeldout3 from './support-heldout3.mjs';
+import planningHeldout3 from './planning-heldout3.mjs';
+import multilingualHeldout3 from './multilingual-heldout3.mjs';
+import agentHeldout3 from './agent-heldout3.mjs';
+import documentsHeldout3 from './documents-heldout3.mjs';
 
 export const SCENARIOS = [
   codingDev, supportDev, planningDev, multilingualDev, agentDev, documentsDev,
   codingHeldout, supportHeldout, planningHeldout, multilingualHeldout, agentHeldout, documentsHeldout,
   codingHeldout2, supportHeldout2, planningHeldout2, multilingualHeldout2, agentHeldout2, documentsHeldout2,
+  codingHeldout3, supportHeldout3, planningHeldout3, multilingualHeldout3, agentHeldout3, documentsHeldout3,
 ];
