@@ -131,6 +131,45 @@ impl Message {
         }
         s
     }
+    /// The tool calls it makes, each as one line a reader can scan: `name(key=value, …)` with
+    /// the first line of each string or number argument (at most 120 characters each, 300 in
+    /// all) — `write_file(path=src/app.py, content=import os)`, `run_shell(command=git rm x.py)`.
+    /// What an agent did is a statement too, and its arguments name files, commands and values.
+    pub fn actions(&self) -> Vec<String> {
+        let calls = self.tool_calls.iter().map(|c| (&c.name, &c.arguments));
+        let parts = self.parts.iter().filter_map(|p| match p {
+            Part::ToolUse { name, arguments } => Some((name, arguments)),
+            _ => None,
+        });
+        calls
+            .chain(parts)
+            .map(|(name, arguments)| {
+                let mut line = format!("{name}(");
+                if let Ok(serde_json::Value::Object(args)) = serde_json::from_str(arguments) {
+                    let mut first = true;
+                    for (k, v) in &args {
+                        let v = match v {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Number(n) => n.to_string(),
+                            _ => continue,
+                        };
+                        let v = v.trim().lines().next().unwrap_or("").trim();
+                        if v.is_empty() || line.len() >= 300 {
+                            continue;
+                        }
+                        let cut = v.char_indices().nth(120).map_or(v.len(), |(i, _)| i);
+                        if !first {
+                            line.push_str(", ");
+                        }
+                        first = false;
+                        line.push_str(&format!("{k}={}", &v[..cut]));
+                    }
+                }
+                line.push(')');
+                line
+            })
+            .collect()
+    }
     /// True for a tool's output: a `tool` message, or tool results in a user message (Anthropic).
     pub fn is_tool_output(&self) -> bool {
         self.role == Role::Tool
@@ -388,6 +427,44 @@ fn parse_part(v: &Value, at: &str) -> Result<Part> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn tool_calls_read_as_one_line_actions() {
+        let m = parse_messages(&json!([
+            {"role": "assistant", "content": null, "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "edit_file",
+                 "arguments": "{\"path\":\"app/audio.py\",\"after_line\":58,\"insert\":\"def clamp_true_peak(x):\\n    return x\",\"opts\":{\"a\":1}}"}},
+                {"id": "c2", "type": "function", "function": {"name": "noop", "arguments": "not json"}}]},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t", "name": "run_shell",
+             "input": {"command": "git rm -q app/soxwrap.py"}}]},
+            {"role": "user", "content": "plain text"}
+        ]))
+        .unwrap();
+        assert_eq!(
+            m[0].actions(),
+            vec![
+                "edit_file(after_line=58, insert=def clamp_true_peak(x):, path=app/audio.py)",
+                "noop()"
+            ]
+        );
+        assert_eq!(
+            m[1].actions(),
+            vec!["run_shell(command=git rm -q app/soxwrap.py)"]
+        );
+        assert!(m[2].actions().is_empty());
+        let long = "x".repeat(500);
+        let m = parse_messages(
+            &json!([{"role": "assistant", "content": null, "tool_calls": [
+            {"id": "c", "type": "function", "function": {"name": "w",
+             "arguments": json!({"a": long, "b": long, "c": long, "d": long}).to_string()}}]}]),
+        )
+        .unwrap();
+        assert!(
+            m[0].actions()[0].len() <= 300 + 130,
+            "{}",
+            m[0].actions()[0].len()
+        );
+    }
 
     #[test]
     fn parses_openai_and_anthropic_shapes() {

@@ -411,9 +411,11 @@ pub fn extract(
     cost: &dyn Fn(&str) -> u64,
 ) -> Vec<Extract> {
     let texts: Vec<String> = messages.iter().map(|(_, m)| m.text()).collect();
+    let actions: Vec<Vec<String>> = messages.iter().map(|(_, m)| m.actions()).collect();
     // in how many messages each word and each specific token occurs
     let mut df: HashMap<String, u32> = HashMap::new();
-    for t in &texts {
+    for (t, a) in texts.iter().zip(&actions) {
+        let t = &format!("{t}\n{}", a.join("\n"));
         let mut seen: HashSet<String> = words(t).filter(|w| !is_stopword(w)).collect();
         seen.extend(specifics(t));
         for w in seen {
@@ -435,7 +437,11 @@ pub fn extract(
     for (k, t) in texts.iter().enumerate() {
         let m = messages[k].1;
         let tool = m.is_tool_output();
-        for (said, s) in voiced(t, tool) {
+        // the speaker's sentences, then the tool calls the message makes (an agent's actions)
+        let said_and_done = voiced(t, tool)
+            .into_iter()
+            .chain(actions[k].iter().map(|a| (true, a.as_str())));
+        for (said, s) in said_and_done {
             // the same sentence again (a re-pasted file, a repeated line) is kept once
             if !seen_text.insert(s.split_whitespace().collect::<Vec<_>>().join(" ")) {
                 continue;

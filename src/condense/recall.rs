@@ -246,7 +246,11 @@ impl RecallIndex {
             let first = ix.docs.len() as u32;
             let msg = ix.msgs.len() as u32;
             let mut any_said = false;
-            for (p, said) in passages(&text, tool) {
+            // its passages, then the tool calls it makes (an agent's actions, with their arguments)
+            let found = passages(&text, tool)
+                .into_iter()
+                .chain(m.actions().into_iter().map(|a| (a, true)));
+            for (p, said) in found {
                 let d = ix.docs.len() as u32;
                 let ts = terms(&p);
                 let mut tf: HashMap<&str, u32> = HashMap::new();
