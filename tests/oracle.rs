@@ -6,6 +6,8 @@ mod support {
     pub mod pool;
     #[path = "../support/ranks.rs"]
     pub mod ranks;
+    #[path = "../support/scripts.rs"]
+    pub mod scripts;
 }
 
 use contextwise::tokens::encoding::{AllowedSpecial, Encoding, EncodingName, ALL_ENCODINGS};
@@ -133,6 +135,129 @@ fn count_within_stops_at_the_limit() {
     assert_eq!(e.count_within(&text, n), Some(n));
     assert_eq!(e.count_within(&text, n - 1), None);
     assert_eq!(e.count_within("", 0), Some(0));
+}
+
+/// Text of one script: runs of words of at least the given numbers of bytes, separated by the
+/// given separators (by index, in turn).
+fn script_text(words: &[&'static str], runs: &[usize], seps: &[usize], seed: u64) -> String {
+    use support::scripts::{run_of, Rng, SEPARATORS};
+    let mut rng = Rng(seed | 1);
+    let mut text = String::new();
+    for (k, &len) in runs.iter().enumerate() {
+        text.push_str(&run_of(&mut rng, words, len));
+        text.push_str(SEPARATORS[seps[k % seps.len()] % SEPARATORS.len()]);
+    }
+    text
+}
+
+fn check_counts(name: EncodingName, text: &str) -> Result<(), TestCaseError> {
+    let want = oracle(name).encode_ordinary(text);
+    prop_assert_eq!(
+        &ours(name).encode_ordinary(text),
+        &want,
+        "{} tokens on {:?}",
+        name.as_str(),
+        text
+    );
+    // twice: the second count comes from the piece caches
+    for _ in 0..2 {
+        prop_assert_eq!(
+            ours(name).count(text),
+            want.len(),
+            "{} count on {:?}",
+            name.as_str(),
+            text
+        );
+    }
+    Ok(())
+}
+
+/// Issue 18: one piece of exactly `n` bytes around every threshold of the merge and the caches
+/// (short-piece cache ≤ 24, long-piece cache ≤ 1,024, cut and heap merge from 16), in letters of
+/// 1, 2, 3 and 4 bytes, counted fresh and again from the cache.
+#[test]
+fn pieces_around_the_thresholds_match() {
+    let letters: [&[&str]; 5] = [
+        &["a", "b", "q", "z", "e"],
+        &["ж", "ы", "ф", "Ω", "λ"],
+        &["ก", "ข", "ม", "ห", "ร"],
+        &["漢", "鑫", "龘", "字", "の"],
+        &["𠀀", "𝔸", "𐐷", "𠜎", "𡃁"],
+    ];
+    let mut rng = support::scripts::Rng(0x5eed);
+    for set in letters {
+        for n in [
+            15, 16, 17, 23, 24, 25, 26, 95, 96, 97, 1020, 1023, 1024, 1025, 1030, 4000,
+        ] {
+            let mut p = String::new();
+            while p.len() < n {
+                p.push_str(set[rng.below(set.len())]);
+            }
+            for name in [EncodingName::Cl100kBase, EncodingName::O200kBase] {
+                check_counts(name, &p).unwrap();
+                check_counts(name, &format!("{p} {p}")).unwrap();
+            }
+        }
+    }
+}
+
+/// Issue 18: several MB of distinct long pieces (more than the long-piece cache's ring holds),
+/// each counted exactly, with a few pieces recurring so that some are found again after their
+/// bytes in the ring were overwritten.
+#[test]
+fn distinct_long_pieces_beyond_the_ring_count_exactly() {
+    use support::scripts::{run_of, Rng, SCRIPTS};
+    let mut rng = Rng(0x1818_1818);
+    let recurring: Vec<String> = (0..8)
+        .map(|k| run_of(&mut rng, SCRIPTS[k % 3].1, 40 + 100 * k))
+        .collect();
+    for name in [EncodingName::O200kBase, EncodingName::Cl100kBase] {
+        let (mut bytes, mut ours_n, mut want_n) = (0usize, 0usize, 0usize);
+        let mut text = String::new();
+        while bytes < 3_000_000 {
+            text.clear();
+            for _ in 0..50 {
+                let words = SCRIPTS[rng.below(4)].1;
+                let len = 25 + rng.below(1000);
+                text.push_str(&run_of(&mut rng, words, len));
+                text.push(' ');
+            }
+            text.push_str(&recurring[rng.below(recurring.len())]);
+            text.push('\n');
+            bytes += text.len();
+            ours_n += ours(name).count(&text);
+            want_n += oracle(name).encode_ordinary(&text).len();
+            assert_eq!(ours_n, want_n, "{} after {bytes} bytes", name.as_str());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    /// Issue 18: text of one script, runs of words without spaces of 1 to 1,500 bytes.
+    #[test]
+    fn generated_script_text_matches(
+        script in 0..support::scripts::SCRIPTS.len(),
+        runs in proptest::collection::vec(1usize..1500, 1..12),
+        seps in proptest::collection::vec(0usize..8, 1..4),
+        seed in any::<u64>(),
+    ) {
+        let text = script_text(support::scripts::SCRIPTS[script].1, &runs, &seps, seed);
+        for name in [EncodingName::Cl100kBase, EncodingName::O200kBase] {
+            check_counts(name, &text)?;
+        }
+    }
+
+    /// Issue 18: words of all these scripts mixed, with and without separators.
+    #[test]
+    fn generated_mixed_script_text_matches(
+        parts in proptest::collection::vec(proptest::sample::select(support::scripts::all_words()), 0..300),
+    ) {
+        let text: String = parts.concat();
+        for name in [EncodingName::Cl100kBase, EncodingName::O200kBase] {
+            check_counts(name, &text)?;
+        }
+    }
 }
 
 proptest! {

@@ -4,6 +4,8 @@
 mod support {
     #[path = "../support/pool.rs"]
     pub mod pool;
+    #[path = "../support/scripts.rs"]
+    pub mod scripts;
 }
 
 use contextwise::tokens::encoding::EncodingName;
@@ -122,6 +124,31 @@ proptest! {
     #[test]
     fn generated_strings_split_like_the_regex(parts in proptest::collection::vec(proptest::sample::select(support::pool::pool()), 0..40)) {
         let text: String = parts.concat();
+        for name in [EncodingName::Cl100kBase, EncodingName::O200kBase, EncodingName::R50kBase] {
+            if let Err(e) = check(name, &text) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    /// Issue 18: words of scripts without spaces between words, in 3-byte characters, emoji and
+    /// mixed, with and without separators (long pieces, o200k's one-pass scan of `[U]*`).
+    #[test]
+    fn generated_script_text_splits_like_the_regex(
+        parts in proptest::collection::vec(proptest::sample::select(support::scripts::all_words()), 0..200),
+        seps in proptest::collection::vec((0usize..8, 0usize..8), 0..20),
+    ) {
+        let mut text: String = parts.concat();
+        for (at, sep) in seps {
+            let mut i = (text.len() * at / 8).min(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            text.insert_str(i, support::scripts::SEPARATORS[sep]);
+        }
         for name in [EncodingName::Cl100kBase, EncodingName::O200kBase, EncodingName::R50kBase] {
             if let Err(e) = check(name, &text) {
                 prop_assert!(false, "{}", e);

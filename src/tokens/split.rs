@@ -99,6 +99,31 @@ fn run(b: &[u8], i: usize, mask: u8, want: bool) -> usize {
     j
 }
 
+/// o200k's `[U]*` from `i`: the end of the run, and the start of its last character that is
+/// also in `W` (if any), in one scan.
+#[inline(always)]
+fn run_u(b: &[u8], i: usize) -> (usize, Option<usize>) {
+    let mut j = i;
+    let mut last_w = None;
+    while j < b.len() {
+        let x = b[j];
+        let (k, len) = if x < 0x80 {
+            (LATIN1[x as usize], 1)
+        } else {
+            let (cp, len) = decode(b, j);
+            (bits_of(cp), len)
+        };
+        if k & U == 0 {
+            break;
+        }
+        if k & W != 0 {
+            last_w = Some(j);
+        }
+        j += len;
+    }
+    (j, last_w)
+}
+
 /// `[^\r\n\p{L}\p{N}]` for the character at `i` with class bits `k`.
 #[inline]
 fn prefix_ok(b: &[u8], i: usize, k: u8) -> bool {
@@ -217,23 +242,16 @@ pub fn o200k_piece(text: &str, i: usize) -> usize {
     } else {
         &[i]
     };
-    // A: [U]*[W]+ contraction?
-    for &s in starts {
-        let u_end = run(b, s, U, true);
+    // A: [U]*[W]+ contraction? The U run and the start of its last char that is also in W
+    // (where `[U]*` backtracks to when no W follows the run) come from one scan.
+    let mut u_ends = [0usize; 2];
+    for (n, &s) in starts.iter().enumerate() {
+        let (u_end, last_w) = run_u(b, s);
+        u_ends[n] = u_end;
         let w_start = if class_at(b, u_end).is_some_and(|(d, _)| d & W != 0) {
             Some(u_end)
         } else {
-            // backtrack U* to the last char of its run that is also in W
-            let mut found = None;
-            let mut p = s;
-            while p < u_end {
-                let (d, l) = class_at(b, p).unwrap_or((0, 1));
-                if d & W != 0 {
-                    found = Some(p);
-                }
-                p += l;
-            }
-            found
+            last_w
         };
         if let Some(ws) = w_start {
             let e = run(b, ws, W, true);
@@ -241,8 +259,8 @@ pub fn o200k_piece(text: &str, i: usize) -> usize {
         }
     }
     // B: [U]+[W]* contraction?
-    for &s in starts {
-        let u_end = run(b, s, U, true);
+    for (n, &s) in starts.iter().enumerate() {
+        let u_end = u_ends[n];
         if u_end > s {
             let e = run(b, u_end, W, true);
             return contraction(b, e, true).unwrap_or(e);

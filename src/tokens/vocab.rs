@@ -4,8 +4,11 @@
 //! token length (see [`Vocab`]), so loading an encoding makes a handful of allocations, not one
 //! per token.
 //! The merge reproduces tiktoken's exactly (always merge the adjacent pair with the lowest
-//! rank, leftmost first); long pieces are cut where no token can span and merged with a heap, so
-//! a pasted emoji line or base64 blob stays linear to `O(n log n)` instead of tiktoken's `O(n²)`.
+//! rank, leftmost first); pieces of 16 bytes or more are cut where no token can span and merged
+//! with a heap, so a pasted emoji line or base64 blob stays linear to `O(n log n)` instead of
+//! tiktoken's `O(n²)`. Counts of pieces that needed merging are cached: up to 24 bytes in a
+//! two-way set-associative cache, 25–1,024 bytes (text without spaces between words) in a second
+//! one whose bytes live in a ring buffer; both compare bytes exactly.
 
 use super::rankfile::RankData;
 use std::cmp::Reverse;
@@ -15,8 +18,10 @@ use std::collections::BinaryHeap;
 pub type Rank = u32;
 const NONE: Rank = Rank::MAX;
 
-/// Pieces longer than this use the heap merge.
-const HEAP_MERGE_FROM: usize = 96;
+/// Pieces (and segments of pieces) of at least this many bytes use the heap merge.
+const HEAP_MERGE_FROM: usize = 16;
+/// Pieces of at least this many bytes are cut where no token spans before they are merged.
+const CUT_FROM: usize = 16;
 
 /// Longest piece kept in the piece cache.
 const CACHED_PIECE: usize = 24;
@@ -29,6 +34,91 @@ struct CachedPiece {
     len: u8,
     bytes: [u8; CACHED_PIECE],
     count: u32,
+}
+
+/// Longest piece kept in the long-piece cache (pieces of [`CACHED_PIECE`] + 1 to this many bytes).
+const LONG_PIECE: usize = 1024;
+/// Sets of the long-piece cache; each holds two pieces, the more recently used first.
+const LONG_SETS: usize = 4096;
+/// Bytes of the ring buffer that holds the long pieces' bytes.
+const RING: usize = 1 << 19;
+
+/// One slot of the long-piece cache: where the piece's bytes start in the ring (counted from the
+/// first byte ever written, so a slot whose bytes were overwritten since is seen as stale), its
+/// hash, length and count.
+#[derive(Debug, Clone, Copy, Default)]
+struct LongPiece {
+    hash: u64,
+    start: u64,
+    len: u32,
+    count: u32,
+}
+
+/// Counts of pieces longer than [`CACHED_PIECE`] (text without spaces between words, such as
+/// Thai or Chinese, splits into long pieces): two-way sets whose bytes live in a ring buffer and
+/// are compared exactly.
+#[derive(Debug, Default)]
+struct LongCache {
+    sets: Vec<[LongPiece; 2]>,
+    ring: Vec<u8>,
+    /// Bytes written to the ring so far (the next write goes to `pos % RING`).
+    pos: u64,
+}
+
+impl LongCache {
+    fn get(&mut self, piece: &[u8], h: u64) -> Option<usize> {
+        if self.sets.is_empty() {
+            self.sets = vec![[LongPiece::default(); 2]; LONG_SETS];
+            self.ring = vec![0; RING];
+        }
+        let (pos, ring) = (self.pos, &self.ring);
+        let ways = &mut self.sets[(h >> 32) as usize & (LONG_SETS - 1)];
+        let same = |e: &LongPiece| {
+            e.hash == h
+                && e.len as usize == piece.len()
+                && e.start + RING as u64 >= pos
+                && &ring[(e.start % RING as u64) as usize..][..piece.len()] == piece
+        };
+        if same(&ways[0]) {
+            return Some(ways[0].count as usize);
+        }
+        if same(&ways[1]) {
+            ways.swap(0, 1);
+            return Some(ways[0].count as usize);
+        }
+        None
+    }
+
+    fn put(&mut self, piece: &[u8], h: u64, count: usize) {
+        if self.sets.is_empty() {
+            return;
+        }
+        let at = (self.pos % RING as u64) as usize;
+        if at + piece.len() > RING {
+            self.pos += (RING - at) as u64; // keep each piece's bytes in one run
+        }
+        let start = self.pos;
+        let at = (start % RING as u64) as usize;
+        self.ring[at..at + piece.len()].copy_from_slice(piece);
+        self.pos += piece.len() as u64;
+        let ways = &mut self.sets[(h >> 32) as usize & (LONG_SETS - 1)];
+        ways[1] = ways[0];
+        ways[0] = LongPiece {
+            hash: h,
+            start,
+            len: piece.len() as u32,
+            count: count as u32,
+        };
+    }
+}
+
+/// Vectors of the heap merge, kept between calls.
+#[derive(Debug, Default)]
+struct HeapScratch {
+    next: Vec<u32>,
+    prev: Vec<u32>,
+    pair: Vec<Rank>,
+    heap: Vec<Reverse<u64>>,
 }
 
 /// Ranks entered into the tables per call while loading.
@@ -60,6 +150,10 @@ pub struct Vocab {
     /// Counts of short pieces that needed merging (natural text repeats its words): a two-way
     /// set-associative cache with exact byte compare, allocated at the first merge.
     pieces: std::cell::RefCell<Vec<[CachedPiece; 2]>>,
+    /// Counts of longer pieces (allocated at the first one).
+    long_pieces: std::cell::RefCell<LongCache>,
+    /// The heap merge's vectors.
+    scratch: std::cell::RefCell<HeapScratch>,
 }
 
 /// The packed key of 3–7 bytes: the bytes little-endian, the length in the top byte.
@@ -70,6 +164,24 @@ fn short_key(bytes: &[u8]) -> u64 {
         k |= (b as u64) << (8 * i);
     }
     k
+}
+
+/// The packed key of `piece[a..b]` (3–7 bytes) with one unaligned 8-byte load where the piece
+/// has 8 bytes from `a` (or up to its end).
+#[inline(always)]
+fn short_key_in(piece: &[u8], a: usize, b: usize) -> u64 {
+    let len = b - a;
+    debug_assert!((3..=SHORT).contains(&len) && b <= piece.len());
+    let word = if a + 8 <= piece.len() {
+        u64::from_le_bytes(piece[a..a + 8].try_into().unwrap())
+    } else if piece.len() >= 8 {
+        // the last 8 bytes of the piece, shifted so that byte `a` comes first
+        let e = piece.len();
+        u64::from_le_bytes(piece[e - 8..e].try_into().unwrap()) >> (8 * (a + 8 - e))
+    } else {
+        return short_key(&piece[a..b]);
+    };
+    (word & ((1u64 << (8 * len)) - 1)) | (len as u64) << 56
 }
 
 #[inline]
@@ -122,6 +234,8 @@ impl Vocab {
             long: vec![0u64; long_size],
             long_mask,
             pieces: std::cell::RefCell::new(Vec::new()),
+            long_pieces: std::cell::RefCell::new(LongCache::default()),
+            scratch: std::cell::RefCell::new(HeapScratch::default()),
         };
         // In chunks: a WASM engine optimizes a function between calls, not inside a running
         // loop, so one call over every token would run entirely in baseline code.
@@ -189,22 +303,43 @@ impl Vocab {
             [] => NONE,
             [a] => self.singles[a as usize],
             [a, b] => self.pairs[(a as usize) << 8 | b as usize],
-            _ if bytes.len() <= SHORT => {
-                let key = short_key(bytes);
-                let mask = self.short_keys.len() - 1;
-                let mut i = short_slot(key, self.short_shift);
-                loop {
-                    let k = self.short_keys[i];
-                    if k == key {
-                        return self.short_ranks[i];
-                    }
-                    if k == 0 {
-                        return NONE;
-                    }
-                    i = (i + 1) & mask;
-                }
-            }
+            _ if bytes.len() <= SHORT => self.short_rank(short_key(bytes)),
             _ => self.long_rank(bytes, hash_bytes(bytes)),
+        }
+    }
+
+    /// The rank of `piece[a..b]` (`a < b`), or `NONE`; for the merges.
+    #[inline(always)]
+    fn rank_in(&self, piece: &[u8], a: usize, b: usize) -> Rank {
+        match b - a {
+            1 => self.singles[piece[a] as usize],
+            2 => self.pairs[(piece[a] as usize) << 8 | piece[a + 1] as usize],
+            n if n <= SHORT => self.short_rank(short_key_in(piece, a, b)),
+            _ => self.long_rank_of(&piece[a..b]),
+        }
+    }
+
+    /// The rank of a token longer than [`SHORT`] bytes (out of line: the merges inline
+    /// [`Vocab::rank_in`] and reach this less often).
+    #[inline(never)]
+    fn long_rank_of(&self, bytes: &[u8]) -> Rank {
+        self.long_rank(bytes, hash_bytes(bytes))
+    }
+
+    /// The rank of a 3–7-byte token by its packed key, or `NONE`.
+    #[inline(always)]
+    fn short_rank(&self, key: u64) -> Rank {
+        let mask = self.short_keys.len() - 1;
+        let mut i = short_slot(key, self.short_shift);
+        loop {
+            let k = self.short_keys[i];
+            if k == key {
+                return self.short_ranks[i];
+            }
+            if k == 0 {
+                return NONE;
+            }
+            i = (i + 1) & mask;
         }
     }
 
@@ -254,8 +389,18 @@ impl Vocab {
             }
         }
         if piece.len() > CACHED_PIECE {
-            let mut n = 0;
-            self.merge(piece, |_, _| n += 1);
+            if piece.len() > LONG_PIECE {
+                return self.merge_count(piece);
+            }
+            if let Ok(mut cache) = self.long_pieces.try_borrow_mut() {
+                if let Some(n) = cache.get(piece, h) {
+                    return n;
+                }
+            }
+            let n = self.merge_count(piece);
+            if let Ok(mut cache) = self.long_pieces.try_borrow_mut() {
+                cache.put(piece, h, n);
+            }
             return n;
         }
         let set = (h as usize) & (PIECE_SETS - 1);
@@ -279,8 +424,7 @@ impl Vocab {
                 return ways[0].count as usize;
             }
         }
-        let mut n = 0;
-        self.merge(piece, |_, _| n += 1);
+        let n = self.merge_count(piece);
         if let Ok(mut cache) = self.pieces.try_borrow_mut() {
             let mut bytes = [0u8; CACHED_PIECE];
             bytes[..piece.len()].copy_from_slice(piece);
@@ -292,6 +436,14 @@ impl Vocab {
                 count: n as u32,
             };
         }
+        n
+    }
+
+    /// Number of parts the merge leaves (one place, so the merge is compiled once for counting).
+    #[inline(never)]
+    fn merge_count(&self, piece: &[u8]) -> usize {
+        let mut n = 0;
+        self.merge(piece, |_, _| n += 1);
         n
     }
 
@@ -309,7 +461,7 @@ impl Vocab {
 
     /// Runs the byte-pair merge and calls `emit(start, end)` for each final part, in order.
     fn merge(&self, piece: &[u8], mut emit: impl FnMut(usize, usize)) {
-        if piece.len() < HEAP_MERGE_FROM {
+        if piece.len() < CUT_FROM {
             return self.merge_small(piece, emit);
         }
         // Every part of a merge is a token, so no part ever spans two bytes that stand next to
@@ -329,7 +481,13 @@ impl Vocab {
                 match seg.len() {
                     1 => shifted(0, 1),
                     n if n < HEAP_MERGE_FROM => self.merge_small(seg, &mut shifted),
-                    _ => self.merge_heap(seg, &mut shifted),
+                    _ => {
+                        // the vectors of earlier calls (new ones if they are in use)
+                        let mut kept = self.scratch.try_borrow_mut().ok();
+                        let mut fresh = HeapScratch::default();
+                        let s = kept.as_deref_mut().unwrap_or(&mut fresh);
+                        self.merge_heap_in(seg, s, &mut shifted)
+                    }
                 }
                 start = p;
             }
@@ -357,7 +515,7 @@ impl Vocab {
             // rank of parts i..i+3 once i and i+1 are one part
             let joined = |parts: &[(u32, Rank)], i: usize| {
                 if i + 3 < len {
-                    self.rank_or_none(&piece[parts[i].0 as usize..parts[i + 3].0 as usize])
+                    self.rank_in(piece, parts[i].0 as usize, parts[i + 3].0 as usize)
                 } else {
                     NONE
                 }
@@ -384,23 +542,36 @@ impl Vocab {
         }
     }
 
-    /// The same merge order with a heap and a linked list: `O(n log n)`.
+    /// The same merge order with a heap and a linked list: `O(n log n)`, in new vectors.
+    #[cfg(test)]
+    fn merge_heap(&self, piece: &[u8], emit: impl FnMut(usize, usize)) {
+        self.merge_heap_in(piece, &mut HeapScratch::default(), emit)
+    }
+
+    /// The heap merge in the given vectors.
     ///
     /// Heap entries are `rank << 32 | start` (one `u64`, so the smallest is the lowest rank,
     /// leftmost first). An entry is current while its part is alive and `pair[start]` still holds
     /// its rank: a pair that changed covers other bytes, so it has another rank.
-    fn merge_heap(&self, piece: &[u8], mut emit: impl FnMut(usize, usize)) {
+    fn merge_heap_in(&self, piece: &[u8], s: &mut HeapScratch, mut emit: impl FnMut(usize, usize)) {
         let n = piece.len();
         debug_assert!(n >= 2 && n < u32::MAX as usize);
         const END: u32 = u32::MAX;
         // next[i] / prev[i]: the starts of the parts after / before the part starting at i
-        let mut next: Vec<u32> = (1..=n as u32).collect();
+        let next = &mut s.next;
+        next.clear();
+        next.extend(1..=n as u32);
         next[n - 1] = END;
-        let mut prev: Vec<u32> = (0..n as u32).map(|i| i.wrapping_sub(1)).collect();
+        let prev = &mut s.prev;
+        prev.clear();
+        prev.extend((0..n as u32).map(|i| i.wrapping_sub(1)));
         // pair[i]: rank of the part at i merged with the next one (NONE: no such token)
-        let mut pair: Vec<Rank> = vec![NONE; n];
+        let pair = &mut s.pair;
+        pair.clear();
+        pair.resize(n, NONE);
         let key = |r: Rank, i: usize| Reverse((r as u64) << 32 | i as u64);
-        let mut first = Vec::with_capacity(n);
+        let mut first = std::mem::take(&mut s.heap);
+        first.clear();
         for i in 0..n - 1 {
             let r = self.pairs[(piece[i] as usize) << 8 | piece[i + 1] as usize];
             pair[i] = r;
@@ -423,7 +594,7 @@ impl Vocab {
             pair[m] = NONE;
             if after != END {
                 prev[after as usize] = l as u32;
-                let r = self.rank_or_none(&piece[l..pos(next[after as usize])]);
+                let r = self.rank_in(piece, l, pos(next[after as usize]));
                 pair[l] = r;
                 if r != NONE {
                     heap.push(key(r, l));
@@ -433,13 +604,14 @@ impl Vocab {
             }
             let p = prev[l];
             if p != u32::MAX {
-                let r = self.rank_or_none(&piece[p as usize..pos(after)]);
+                let r = self.rank_in(piece, p as usize, pos(after));
                 pair[p as usize] = r;
                 if r != NONE {
                     heap.push(key(r, p as usize));
                 }
             }
         }
+        s.heap = heap.into_vec();
         let mut i = 0;
         while i < n {
             let e = pos(next[i]);
@@ -464,20 +636,71 @@ mod tests {
     }
 
     #[test]
-    fn small_and_heap_merges_agree() {
+    fn small_cut_and_heap_merges_agree() {
         let v = toy();
-        let pieces = ["abcd", "aaaaaaa", "abcabcabcd", "xyz", "aabbccdd"];
+        let pieces = [
+            "abcd",
+            "aaaaaaa",
+            "abcabcabcd",
+            "xyz",
+            "aabbccdd",
+            "abxcdaaaa",
+        ];
         for p in pieces {
-            for len in 2..HEAP_MERGE_FROM {
-                let long = p.repeat(40);
+            for len in 2..200 {
+                let long = p.repeat(100);
                 let long = &long.as_bytes()[..len];
                 let mut a = Vec::new();
                 let mut b = Vec::new();
-                v.merge_small(long, |x, y| a.push((x, y)));
+                if len < HEAP_MERGE_FROM {
+                    v.merge_small(long, |x, y| a.push((x, y)));
+                } else {
+                    v.merge(long, |x, y| a.push((x, y)));
+                }
                 v.merge_heap(long, |x, y| b.push((x, y)));
                 assert_eq!(a, b, "piece {p} cut to {len} bytes");
             }
         }
+    }
+
+    #[test]
+    fn packed_keys_from_a_word_load_match_byte_by_byte() {
+        let piece: Vec<u8> = (1..=20u8).collect();
+        for n in 3..=20 {
+            for a in 0..n {
+                for b in a + 3..=(a + SHORT).min(n) {
+                    let p = &piece[..n];
+                    assert_eq!(short_key_in(p, a, b), short_key(&p[a..b]), "{n} {a}..{b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_piece_cache_counts_exactly_after_the_ring_wraps() {
+        let v = toy();
+        let piece = |i: usize| format!("{i:08}ab{}", "abcaa".repeat(5 + i % 150));
+        let exact = |p: &str| {
+            let mut n = 0;
+            v.merge(p.as_bytes(), |_, _| n += 1);
+            n
+        };
+        // several times the ring's bytes, then the first pieces again (their bytes overwritten)
+        let mut total = 0;
+        for round in 0..2 {
+            for i in 0..3000 {
+                let p = piece(i);
+                total += p.len();
+                assert_eq!(
+                    v.count_piece(p.as_bytes()),
+                    exact(&p),
+                    "round {round} piece {i}"
+                );
+                assert_eq!(v.count_piece(p.as_bytes()), exact(&p), "again, piece {i}");
+            }
+        }
+        assert!(total > 2 * RING);
+        assert!(v.long_pieces.borrow().pos > 2 * RING as u64);
     }
 
     #[test]
