@@ -83,14 +83,7 @@ fn class_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
 #[inline(always)]
 fn run(b: &[u8], i: usize, mask: u8, want: bool) -> usize {
     let mut j = i;
-    while j < b.len() {
-        let x = b[j];
-        let (k, len) = if x < 0x80 {
-            (LATIN1[x as usize], 1)
-        } else {
-            let (cp, len) = decode(b, j);
-            (bits_of(cp), len)
-        };
+    while let Some((k, len)) = class_at(b, j) {
         if (k & mask != 0) != want {
             break;
         }
@@ -105,14 +98,7 @@ fn run(b: &[u8], i: usize, mask: u8, want: bool) -> usize {
 fn run_u(b: &[u8], i: usize) -> (usize, Option<usize>) {
     let mut j = i;
     let mut last_w = None;
-    while j < b.len() {
-        let x = b[j];
-        let (k, len) = if x < 0x80 {
-            (LATIN1[x as usize], 1)
-        } else {
-            let (cp, len) = decode(b, j);
-            (bits_of(cp), len)
-        };
+    while let Some((k, len)) = class_at(b, j) {
         if k & U == 0 {
             break;
         }
