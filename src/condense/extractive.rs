@@ -159,6 +159,48 @@ const CUES: &[&str] = &[
     "负责",
     "删除",
     "还没",
+    // "I prefer" where the word is not "prefer"
+    "préfère",
+    "prefiero",
+    "preferisco",
+    "prefiro",
+    "bevorzuge",
+    "lieber",
+    "liever",
+    "wolę",
+    "предпочита",
+    "föredrar",
+    "foretrækker",
+    "foretrekker",
+    // Swedish, Danish and Norwegian, Finnish, Czech, Turkish
+    "aldrig",
+    "alltid",
+    "altid",
+    "måste",
+    "bestämt",
+    "besluttet",
+    "ta bort",
+    "tagit bort",
+    "fjernet",
+    "snälla",
+    "venligst",
+    "ansvarig",
+    "ansvarlig",
+    "ei koskaan",
+    "päätimme",
+    "poistettu",
+    "vastuussa",
+    "nikdy",
+    "vždy",
+    "rozhodli",
+    "odstranili",
+    "prosím",
+    "asla",
+    "her zaman",
+    "karar",
+    "kaldırdık",
+    "lütfen",
+    "sorumlu",
 ];
 
 /// Share of a full score that a sentence of pasted material (code, documents, logs, tool output) gets.
@@ -390,8 +432,149 @@ fn is_number_word(w: &str) -> bool {
         "trzydzieści",
         "sto",
         "tysiąc",
+        // Swedish, Danish and Norwegian, Finnish, Czech, Turkish (words that are also common
+        // English or path words, such as "to", "fire", "on" and "bin", are left out)
+        "två",
+        "fyra",
+        "fem",
+        "sju",
+        "åtta",
+        "nio",
+        "tio",
+        "tolv",
+        "tjugo",
+        "trettio",
+        "hundra",
+        "tusen",
+        "halv",
+        "kvart",
+        "tredje",
+        "fjärde",
+        "seks",
+        "syv",
+        "otte",
+        "tyve",
+        "tredive",
+        "hundrede",
+        "tusind",
+        "hundre",
+        "kaksi",
+        "kolme",
+        "neljä",
+        "viisi",
+        "kuusi",
+        "seitsemän",
+        "kahdeksan",
+        "yhdeksän",
+        "kymmenen",
+        "sata",
+        "tuhat",
+        "dva",
+        "dvě",
+        "tři",
+        "čtyři",
+        "pět",
+        "šest",
+        "sedm",
+        "osm",
+        "devět",
+        "deset",
+        "dvacet",
+        "třicet",
+        "tisíc",
+        "iki",
+        "üç",
+        "dört",
+        "beş",
+        "altı",
+        "yedi",
+        "sekiz",
+        "dokuz",
+        "yirmi",
+        "otuz",
+        "yüz",
     ];
     WORDS.contains(&w)
+}
+
+/// A short reply that accepts what it answers: "sure", "ok", "yes, do that", "the second one",
+/// "fine, use restic" (and the same in other languages people chat in).
+fn accepts(reply: &str) -> bool {
+    const YES: &[&str] = &[
+        "sure",
+        "ok",
+        "okay",
+        "yes",
+        "yep",
+        "yeah",
+        "fine",
+        "agreed",
+        "sounds good",
+        "go with",
+        "go ahead",
+        "do it",
+        "deal",
+        "perfect",
+        "great",
+        "good idea",
+        "let's do",
+        "makes sense",
+        "the first",
+        "the second",
+        "the third",
+        "option",
+        "+1",
+        "sí",
+        "si,",
+        "claro",
+        "vale",
+        "de acuerdo",
+        "oui",
+        "d'accord",
+        "parfait",
+        "ja",
+        "genau",
+        "passt",
+        "einverstanden",
+        "va bene",
+        "certo",
+        "perfetto",
+        "sim",
+        "combinado",
+        "prima",
+        "akkoord",
+        "tak",
+        "dobrze",
+        "да",
+        "хорошо",
+        "давай",
+        "согласен",
+        "はい",
+        "了解",
+        "お願いします",
+        "好的",
+        "可以",
+        "行",
+        "kör",
+        "okej",
+        "gerne",
+        "selvfølgelig",
+        "joo",
+        "kyllä",
+        "ano",
+        "jasně",
+        "evet",
+        "tamam",
+    ];
+    let r = reply.trim().to_lowercase();
+    r.chars().count() <= 80
+        && YES.iter().any(|y| {
+            r.starts_with(y)
+                && r[y.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric() || !y.is_ascii())
+        })
 }
 
 struct Candidate<'a> {
@@ -437,6 +620,12 @@ pub fn extract(
     for (k, t) in texts.iter().enumerate() {
         let m = messages[k].1;
         let tool = m.is_tool_output();
+        // an assistant's message the user answered with a short "sure" / "ok, the second one":
+        // what it proposed is now a decision
+        let accepted = m.role == Role::Assistant
+            && messages
+                .get(k + 1)
+                .is_some_and(|(_, next)| next.role == Role::User && accepts(&texts[k + 1]));
         // the speaker's sentences, then the tool calls the message makes (an agent's actions)
         let said_and_done = voiced(t, tool)
             .into_iter()
@@ -467,7 +656,7 @@ pub fn extract(
             let named: f64 = spec.iter().take(3).sum();
             let mean_rarity = content.iter().map(|w| rarity(w)).sum::<f64>() / content.len() as f64;
             let overlap = content.iter().filter(|w| q.contains(*w)).count().min(3) as f64;
-            let cue = if CUES.iter().any(|c| lower.contains(c)) {
+            let cue = if accepted || CUES.iter().any(|c| lower.contains(c)) {
                 2.0
             } else {
                 0.0
@@ -558,6 +747,42 @@ mod tests {
     use super::*;
     use crate::messages::parse_messages;
     use serde_json::json;
+
+    #[test]
+    fn short_replies_that_accept_a_proposal() {
+        for yes in [
+            "sure",
+            "OK, the second one",
+            "fine, use restic",
+            "Sí, adelante",
+            "はい、それで",
+            "ok",
+        ] {
+            assert!(accepts(yes), "{yes}");
+        }
+        for no in [
+            "okra is a vegetable",
+            "sure".repeat(30).as_str(),
+            "What about the first?",
+            "jasmine",
+        ] {
+            assert!(!accepts(no), "{no}");
+        }
+        let m = parse_messages(&json!([
+            {"role": "assistant", "content": "Two ways around that: run several xz processes side by side, or use pixz, which splits the input."},
+            {"role": "user", "content": "sure, the second one"},
+            {"role": "assistant", "content": "Another option is zstd with long-range matching for the cold tier, though it is newer."},
+            {"role": "user", "content": "Why is the robot slow today?"},
+        ]))
+        .unwrap();
+        let refs: Vec<(usize, &Message)> = m.iter().enumerate().collect();
+        let kept = extract(&refs, "", 30, &|s: &str| (s.len() / 4) as u64);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(
+            kept[0].text.contains("pixz"),
+            "the accepted proposal is kept: {kept:?}"
+        );
+    }
 
     #[test]
     fn numbers_written_as_words_are_specific() {
