@@ -4,8 +4,8 @@
 Run once on a Debian 12 machine (python3.11, man, the packages named in SOURCES.md); the
 generator (generate.mjs) reads only sources/, so the data can be rebuilt anywhere without
 these system files. Each excerpt starts with a line '@@@ <title> | <origin>'.
-Dev, heldout, heldout2 and heldout3 files never share an excerpt. `collect_sources.py -heldout3` writes
-only the heldout3 files (the others are left as they are); `-heldout2` likewise.
+Dev, heldout, heldout2, heldout3 and heldout4 files never share an excerpt. `collect_sources.py -heldout4`
+writes only the heldout4 files (the others are left as they are); `-heldout3` and `-heldout2` likewise.
 """
 import gettext, gzip, os, re, subprocess, sys
 
@@ -231,6 +231,27 @@ TB_HELD3 = [
     "import os; os.kill(999999, 0)",
 ]
 
+TB_HELD4 = [
+    "import base64; base64.b32decode('MZXW6===x')",
+    "import fileinput; list(fileinput.input(files=['/nonexistent/intake/batch-0412.csv']))",
+    "import uu, io; uu.decode(io.BytesIO(b'garbage'), io.BytesIO())",
+    "import imghdr; imghdr.what('/nonexistent/scan-0003.tif')",
+    "import logging; logging.basicConfig(level='LOUD')",
+    "import logging.handlers; logging.handlers.RotatingFileHandler('/proc/nope/app.log')",
+    "import random; random.randrange(5, 5)",
+    "import datetime; datetime.timedelta(days=10**10)",
+    "import unicodedata; unicodedata.lookup('SNOWMAN WITH HAT')",
+    "import urllib.request; urllib.request.urlopen('file:///nonexistent/manifest.json')",
+    "import http.client; http.client.HTTPConnection('localhost', 1).request('GET', '/')",
+    "import weakref; weakref.ref(1)",
+    "import copy, threading; copy.deepcopy(threading.Lock())",
+    "import signal; signal.signal(99, signal.SIG_IGN)",
+    "import zlib; zlib.decompress(b'x\\x9c garbage')",
+    "import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (10, 5))",
+    "import quopri; quopri.decodestring(None)",
+    "import linecache; linecache.getlines(42)",
+]
+
 ND = '/usr/share/doc/nodejs/api'
 
 write('code-dev.txt', pymods(['shlex.py', 'textwrap.py', 'csv.py', 'fnmatch.py', 'glob.py', 'heapq.py', 'sched.py', 'graphlib.py']))
@@ -287,3 +308,20 @@ write('agent-heldout3.txt', mans([('ip', None, '8'), ('ss', None, '8'), ('lsblk'
       + [('tarfile.py', f'{PY}/tarfile.py', read(f'{PY}/tarfile.py', 30000))]
       + etc(['/etc/fstab', '/etc/host.conf', '/etc/ca-certificates.conf', '/etc/e2scrub.conf', '/etc/xattr.conf', '/etc/inputrc']))
 write('docs-heldout3.txt', [('node http.md', f'{ND}/http.md', read(f'{ND}/http.md', 120000)), ('node timers.md', f'{ND}/timers.md', read(f'{ND}/timers.md'))])
+
+# ---- the fourth held-out half (heldout4): excerpts no other half uses; at most 500 KB in all ----
+write('code-heldout4.txt', pymods(['base64.py', 'fileinput.py', 'quopri.py', 'imghdr.py', 'linecache.py', 'uu.py']))
+write('logs-heldout4.txt', [('dpkg.log (middle installs)', '/var/log/dpkg.log', dpkg_log(1500, 300)),
+                            ('tracebacks', 'python3.11 -c (commands shown)', tracebacks(TB_HELD4))])
+write('support-heldout4.txt', mans([('git-worktree', None), ('git-bisect', None), ('git-tag', None), ('git-config', 15000)]))
+write('planning-heldout4.txt', [('grep NEWS', '/usr/share/doc/grep/NEWS.gz', read('/usr/share/doc/grep/NEWS.gz', 38000)),
+                                ('sed NEWS', '/usr/share/doc/sed/NEWS.gz', read('/usr/share/doc/sed/NEWS.gz', 25000)),
+                                ('patch NEWS', '/usr/share/doc/patch/NEWS.gz', read('/usr/share/doc/patch/NEWS.gz'))])
+# (Korean has no findutils entries long enough, so its excerpt comes from grep's catalogue)
+write('multilingual-heldout4.txt', [mo('ko', 'grep', 14000)] + [mo(l, 'findutils', 14000) for l in ['uk', 'cs', 'tr', 'vi', 'fi']])
+write('agent-heldout4.txt', mans([('tail', None), ('head', None), ('cut', None), ('uniq', None), ('wc', None), ('timeout', None),
+                                  ('nice', None), ('nohup', None), ('split', None), ('tee', None), ('chown', None), ('install', None)])
+      + [('logging/handlers.py', f'{PY}/logging/handlers.py', read(f'{PY}/logging/handlers.py', 30000))]
+      + etc(['/etc/services', '/etc/protocols', '/etc/wgetrc', '/etc/ethertypes', '/etc/ucf.conf', '/etc/profile', '/etc/pam.conf']))
+write('docs-heldout4.txt', [('node child_process.md', f'{ND}/child_process.md', read(f'{ND}/child_process.md', 55000)),
+                            ('node zlib.md', f'{ND}/zlib.md', read(f'{ND}/zlib.md', 18000))])

@@ -219,6 +219,42 @@ export const PHRASES = {
       answer: ['Det stämmer, jag skulle bara ändra ordföljden:', 'Korrekt översättning. Mitt förslag:', 'Betydelsen är rätt, här är den granskade versionen:', 'Ett litet förslag:'],
       after: ['Resten ser bra ut.', 'Inga fler kommentarer.', 'Kan godkännas som den är.'],
     },
+    ko: {
+      ask: ['이 번역 좀 확인해 주실 수 있나요?', '카탈로그의 다음 부분입니다:', '자연스럽게 읽히나요, 아니면 너무 기술적인가요?', '빠르게 검토 부탁드립니다:', '용어집과 맞나요?'],
+      chat: ['안녕하세요, 여러분!', '오늘은 조금 일찍 퇴근합니다.', '감사합니다, 훨씬 명확해졌네요.', '회의 때 이야기할까요?'],
+      answer: ['좋습니다. 어순만 조금 바꿨어요:', '번역이 정확합니다. 제 제안은 이렇습니다:', '의미는 맞습니다. 검토한 버전입니다:', '작은 제안 하나:'],
+      after: ['나머지는 괜찮습니다.', '다른 의견은 없습니다.', '그대로 반영해도 됩니다.'],
+    },
+    uk: {
+      ask: ['Можеш перевірити цей переклад?', 'Ось наступний блок із каталогу:', 'Звучить природно чи надто технічно?', 'Швидка вичитка, будь ласка:', 'Це збігається з нашим глосарієм?'],
+      chat: ['Всім доброго ранку!', 'Сьогодні я лише до обіду.', 'Дякую, так набагато зрозуміліше.', 'Обговоримо на зустрічі?'],
+      answer: ['Загалом правильно, я б лише змінив порядок слів:', 'Переклад точний. Мій варіант:', 'Зміст передано правильно, ось вичитана версія:', 'Невелика пропозиція:'],
+      after: ['Решта в порядку.', 'Більше зауважень немає.', 'Можна приймати.'],
+    },
+    cs: {
+      ask: ['Můžeš zkontrolovat tenhle překlad?', 'Tady je další blok z katalogu:', 'Zní to přirozeně, nebo moc technicky?', 'Rychlou korekturu, prosím:', 'Sedí to s naším glosářem?'],
+      chat: ['Dobré ráno všem!', 'Dnes odcházím o něco dřív.', 'Díky, teď je to mnohem jasnější.', 'Probereme to na poradě?'],
+      answer: ['Je to v pořádku, jen bych změnil slovosled:', 'Překlad je správný. Můj návrh:', 'Význam sedí, tady je opravená verze:', 'Malý návrh:'],
+      after: ['Zbytek je v pořádku.', 'Další připomínky nemám.', 'Můžeme schválit.'],
+    },
+    tr: {
+      ask: ['Bu çeviriyi kontrol edebilir misin?', 'Katalogdan sıradaki blok:', 'Doğal mı okunuyor, yoksa fazla mı teknik?', 'Hızlı bir kontrol rica ediyorum:', 'Sözlüğümüzle uyumlu mu?'],
+      chat: ['Herkese günaydın!', 'Bugün biraz erken çıkıyorum.', 'Teşekkürler, böyle çok daha anlaşılır.', 'Toplantıda konuşalım mı?'],
+      answer: ['Doğru, sadece kelime sırasını biraz değiştirirdim:', 'Çeviri doğru. Önerim şu:', 'Anlam doğru, gözden geçirilmiş hâli:', 'Küçük bir öneri:'],
+      after: ['Gerisi iyi.', 'Başka bir notum yok.', 'Bu hâliyle kabul edilebilir.'],
+    },
+    vi: {
+      ask: ['Bạn xem giúp bản dịch này được không?', 'Đây là khối tiếp theo trong danh mục:', 'Đọc có tự nhiên không, hay quá kỹ thuật?', 'Nhờ soát nhanh giúp mình:', 'Có khớp với bảng thuật ngữ không?'],
+      chat: ['Chào buổi sáng cả nhà!', 'Hôm nay mình về sớm một chút.', 'Cảm ơn, rõ ràng hơn nhiều rồi.', 'Mình bàn trong buổi họp nhé?'],
+      answer: ['Ổn rồi, mình chỉ đổi trật tự câu một chút:', 'Bản dịch chính xác. Đề xuất của mình:', 'Nghĩa đúng, đây là bản đã soát:', 'Một góp ý nhỏ:'],
+      after: ['Phần còn lại ổn.', 'Mình không còn góp ý gì.', 'Có thể duyệt như vậy.'],
+    },
+    fi: {
+      ask: ['Voitko tarkistaa tämän käännöksen?', 'Tässä seuraava lohko katalogista:', 'Kuulostaako luontevalta vai liian tekniseltä?', 'Nopea oikoluku, kiitos:', 'Sopiiko tämä sanastoomme?'],
+      chat: ['Huomenta kaikille!', 'Lähden tänään vähän aikaisemmin.', 'Kiitos, nyt tämä on paljon selkeämpi.', 'Käydäänkö tämä läpi palaverissa?'],
+      answer: ['Hyvä, vaihtaisin vain sanajärjestystä:', 'Käännös on oikein. Ehdotukseni:', 'Merkitys on oikea, tässä tarkistettu versio:', 'Pieni ehdotus:'],
+      after: ['Muuten kaikki kunnossa.', 'Ei muita huomioita.', 'Voidaan hyväksyä sellaisenaan.'],
+    },
     en: {
       ask: ['Can someone check this one? English source first:', 'Next block from the catalogue, for whoever has time:', 'Does this read naturally to you?'],
       chat: ['Morning all!', 'I am out for lunch, back in an hour.', 'Thanks everyone, good progress today.', 'Can we keep the thread in one place please?'],

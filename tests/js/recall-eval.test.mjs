@@ -1,7 +1,7 @@
 // The recall evaluation's DATA (bench/recall): every conversation loads and is well formed, every
 // fact is stated where it says and nowhere in the filler, changed facts change in order, every
-// split (dev, heldout, heldout2 and the fresh heldout3) covers the six conversation kinds with its
-// own facts and sources, and the committed
+// split (dev, heldout, heldout2, heldout3 and the fresh heldout4) covers the six conversation kinds
+// with its own facts and sources, and the committed
 // files are what generate.mjs builds. No recall number is asserted here (those are measurements,
 // printed by `node bench/recall/eval.mjs` and `npm run bench`).
 import test from 'node:test';
@@ -15,13 +15,14 @@ const dev = loadSet('dev');
 const heldout = loadSet('heldout');
 const heldout2 = loadSet('heldout2');
 const heldout3 = loadSet('heldout3');
-const HALVES = [['dev', dev], ['heldout', heldout], ['heldout2', heldout2], ['heldout3', heldout3]];
-const all = [...dev, ...heldout, ...heldout2, ...heldout3];
+const heldout4 = loadSet('heldout4');
+const HALVES = [['dev', dev], ['heldout', heldout], ['heldout2', heldout2], ['heldout3', heldout3], ['heldout4', heldout4]];
+const all = [...dev, ...heldout, ...heldout2, ...heldout3, ...heldout4];
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
-test('twenty-four conversations: one of each kind in each split, 300–1,500 messages each', () => {
-  assert.deepEqual(SETS, HALVES.map(([name]) => name), 'the splits are dev, heldout, heldout2 and heldout3');
-  assert.ok(all.length >= 24, `${all.length} conversations`);
+test('thirty conversations: one of each kind in each split, 300–1,500 messages each', () => {
+  assert.deepEqual(SETS, HALVES.map(([name]) => name), 'the splits are dev, heldout, heldout2, heldout3 and heldout4');
+  assert.ok(all.length >= 30, `${all.length} conversations`);
   assert.equal(loadSet('all').length, all.length, "--set all loads every split");
   for (const [split, half] of HALVES) {
     assert.equal(half.length, CONVERSATION_KINDS.length, `${split}: one conversation per kind`);
@@ -195,10 +196,74 @@ test('heldout3 states facts less literally still: paraphrased questions, changes
   assert.ok([...langs].some((l) => !earlier.has(l)), 'heldout3 adds a language no earlier split states facts in');
 });
 
-test('the committed files are what generate.mjs builds from sources/ (≤ 4 MB)', () => {
+test('heldout4 adds corrections, pasted tables, attributed and restated values, thousands separators, six new languages', () => {
+  const sentences = (t) => (t.match(/[.!?。？！](\s|$)/g) ?? []).length;
+  const userTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'user');
+  const asstTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'assistant' && !c.messages[t].tool_calls);
+  let acceptedTotal = 0;
+  let corrected = 0;
+  let attributed = 0;
+  for (const c of heldout4) {
+    const texts = c.messages.map(messageText);
+    const ntexts = texts.map(norm);
+    // what heldout3 already required, at least as strictly
+    const inParagraph = c.facts.filter((f) => userTurns(c, f).some((t) => sentences(texts[t]) >= 3));
+    assert.ok(inParagraph.length >= 4, `${c.id}: ${inParagraph.length} facts stated inside a longer user message`);
+    const accepted = c.facts.filter((f) => (f.askedIn ?? []).some((t) => c.messages[t].role === 'user' && texts[t].length <= 40));
+    assert.ok(accepted.length >= 1, `${c.id}: ${accepted.length} facts proposed and accepted with a short reply`);
+    acceptedTotal += accepted.length;
+    const twoTurns = c.facts.filter((f) => (f.askedIn ?? []).some((t) => t < Math.min(...f.turns)));
+    assert.ok(twoTurns.length >= 2, `${c.id}: ${twoTurns.length} facts asked or announced a turn before the value comes`);
+    const changed = c.facts.filter((f) => f.old?.length);
+    assert.ok(changed.length >= 2, `${c.id}: at least two facts change`);
+    for (const f of changed) {
+      // the update never repeats the superseded value: no message states both
+      const news = f.answer.map(norm);
+      const olds = f.old.map(norm);
+      for (const t of f.turns) assert.ok(!(news.some((v) => ntexts[t].includes(v)) && olds.some((v) => ntexts[t].includes(v))), `${c.id}/${f.id}: message ${t} states the old and the new value`);
+    }
+    for (const f of c.facts) {
+      const q = norm(f.question);
+      for (const a of f.answer) assert.ok(!q.includes(norm(a)), `${c.id}/${f.id}: the question does not contain its answer`);
+      for (const t of [...f.turns, ...(f.askedIn ?? [])]) assert.ok(!/\bdecision:/i.test(texts[t]), `${c.id}/${f.id}: no "Decision:" label`);
+    }
+    // a value on a row of a table or list the user pastes
+    const inTable = c.facts.filter((f) => userTurns(c, f).some((t) => texts[t].split('\n').some((line) => /^\s*(\|.*\||- .+)\s*$/.test(line) && f.answer.some((a) => norm(line).includes(norm(a))))));
+    assert.ok(inTable.length >= 1, `${c.id}: ${inTable.length} facts whose value sits in a pasted table or list`);
+    // a value the assistant confirms in other words: the user states one answer variant, the assistant another
+    const restated = c.facts.filter((f) => f.answer.length >= 2 && userTurns(c, f).some((u) => asstTurns(c, f).some((a) => f.answer.some((x) => ntexts[u].includes(norm(x)) && !ntexts[a].includes(norm(x))) && f.answer.some((y) => ntexts[a].includes(norm(y)) && !ntexts[u].includes(norm(y))))));
+    assert.ok(restated.length >= 1, `${c.id}: ${restated.length} facts the assistant confirms by restating them differently`);
+    // a number written with a thousands separator ("2,500", "12 000")
+    const thousands = c.facts.filter((f) => f.answer.some((a) => /\d[, ]\d{3}\b/.test(a)));
+    assert.ok(thousands.length >= 1, `${c.id}: ${thousands.length} facts with a thousands separator in the value`);
+    // a value given as a correction of another one in the same sentence ("not on the 14th but on the 16th")
+    corrected += c.facts.filter((f) => f.turns.some((t) => f.answer.some((a) => {
+      const i = ntexts[t].indexOf(norm(a));
+      return i >= 0 && /\bnot\b[^.!?\n]*$/.test(ntexts[t].slice(Math.max(0, i - 100), i));
+    }))).length;
+    // a value the user attributes to someone else ("Priyanka said ...")
+    attributed += c.facts.filter((f) => userTurns(c, f).some((t) => /\b(said|says|told|mentioned)\b/i.test(texts[t]))).length;
+  }
+  assert.ok(acceptedTotal >= 8, `heldout4: ${acceptedTotal} facts accepted with a short reply`);
+  assert.ok(corrected >= 4, `heldout4: ${corrected} facts stated as a correction ("not X — Y")`);
+  assert.ok(attributed >= 6, `heldout4: ${attributed} facts attributed to someone else`);
+  for (const c of heldout4.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
+    const inCalls = c.facts.filter((f) => f.turns.some((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
+    assert.ok(inCalls.length >= 3, `${c.id}: ${inCalls.length} facts whose value is in a tool call or its result`);
+    const onlyInCalls = c.facts.filter((f) => f.turns.every((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
+    assert.ok(onlyInCalls.length >= 3, `${c.id}: ${onlyInCalls.length} facts whose value is only in tool calls or results`);
+  }
+  const ml = heldout4.find((c) => c.kind === 'multilingual');
+  const langs = new Set(ml.facts.map((f) => f.lang).filter((l) => l && l !== 'en'));
+  assert.ok(langs.size >= 6, `multilingual heldout4 states facts in ${[...langs]} (six non-English languages)`);
+  const earlier = new Set([...dev, ...heldout, ...heldout2, ...heldout3].filter((c) => c.kind === 'multilingual').flatMap((c) => c.facts.map((f) => f.lang)));
+  assert.ok([...langs].some((l) => !earlier.has(l)), 'heldout4 adds a language no earlier split states facts in');
+});
+
+test('the committed files are what generate.mjs builds from sources/ (≤ 4.5 MB)', () => {
   const dir = path.join(HERE, 'sources');
   const bytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
-  assert.ok(bytes <= 4 * 1024 * 1024, `sources/ is ${bytes} bytes`);
+  assert.ok(bytes <= 4.5 * 1024 * 1024, `sources/ is ${bytes} bytes`);
   assert.ok(fs.existsSync(path.join(dir, 'SOURCES.md')), 'SOURCES.md says where each excerpt comes from');
   execFileSync(process.execPath, [path.join(HERE, 'generate.mjs'), '--check'], { stdio: ['ignore', 'ignore', 'pipe'] });
 });

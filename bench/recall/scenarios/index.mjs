@@ -1,8 +1,11 @@
 // Every scenario, dev half first. Each kind has one conversation in each split (dev, heldout,
-// heldout2, heldout3); the splits share no source excerpt (sources/*-dev.txt, *-heldout.txt,
-// *-heldout2.txt, *-heldout3.txt) and no fact. heldout2 is a second, fresh held-out half, written
-// after the first one was used; heldout3 a third, written without looking at the extractor, with
-// facts stated less literally still (paraphrased questions, changes, values in tool calls).
+// heldout2, heldout3, heldout4); the splits share no source excerpt (sources/*-dev.txt, *-heldout.txt,
+// *-heldout2.txt, *-heldout3.txt, *-heldout4.txt) and no fact. heldout2 is a second, fresh held-out
+// half, written after the first one was used; heldout3 a third, written without looking at the
+// extractor, with facts stated less literally still (paraphrased questions, changes, values in tool
+// calls); heldout4 a fourth, also written without looking at the extractor, adding corrections
+// ("not the 14th — the 16th"), values in pasted tables, attributed statements, restated
+// confirmations and numbers with units and thousands separators.
 import codingDev from './coding-dev.mjs';
 import supportDev from './support-dev.mjs';
 import planningDev from './planning-dev.mjs';
@@ -27,10 +30,17 @@ import planningHeldout3 from './planning-heldout3.mjs';
 import multilingualHeldout3 from './multilingual-heldout3.mjs';
 import agentHeldout3 from './agent-heldout3.mjs';
 import documentsHeldout3 from './documents-heldout3.mjs';
+import codingHeldout4 from './coding-heldout4.mjs';
+import supportHeldout4 from './support-heldout4.mjs';
+import planningHeldout4 from './planning-heldout4.mjs';
+import multilingualHeldout4 from './multilingual-heldout4.mjs';
+import agentHeldout4 from './agent-heldout4.mjs';
+import documentsHeldout4 from './documents-heldout4.mjs';
 
 export const SCENARIOS = [
   codingDev, supportDev, planningDev, multilingualDev, agentDev, documentsDev,
   codingHeldout, supportHeldout, planningHeldout, multilingualHeldout, agentHeldout, documentsHeldout,
   codingHeldout2, supportHeldout2, planningHeldout2, multilingualHeldout2, agentHeldout2, documentsHeldout2,
   codingHeldout3, supportHeldout3, planningHeldout3, multilingualHeldout3, agentHeldout3, documentsHeldout3,
+  codingHeldout4, supportHeldout4, planningHeldout4, multilingualHeldout4, agentHeldout4, documentsHeldout4,
 ];
