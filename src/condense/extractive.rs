@@ -267,7 +267,7 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
 /// Numbers, fractions and times of day written as words, in English and in the other
 /// languages people commonly chat in (cardinals and ordinals; "one" and "a" are left out: they
 /// are more often articles than amounts).
-fn is_number_word(w: &str) -> bool {
+pub(super) fn is_number_word(w: &str) -> bool {
     const WORDS: &[&str] = &[
         // English
         "two",

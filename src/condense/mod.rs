@@ -6,6 +6,7 @@
 //! strategy chain (relevant → summary → extractive → truncate) and returns a new context view;
 //! the original messages are never changed.
 
+pub mod answer;
 pub mod extractive;
 pub mod facts;
 pub mod llm;

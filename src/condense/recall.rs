@@ -3,6 +3,7 @@
 //! the tool [`TOOL_NAME`] with a query and gets the best passages back with the ids of the
 //! messages they came from, so a summary that lost a detail does not lose it for good.
 
+use super::answer;
 use super::text::{is_stopword, sentences, words};
 use crate::messages::Message;
 use serde::Serialize;
@@ -15,7 +16,7 @@ pub const TOOL_NAME: &str = "contextwise_recall";
 /// Longest passage, in characters (a paragraph or a run of sentences).
 const PASSAGE_CHARS: usize = 700;
 /// Passages returned by default.
-pub const DEFAULT_LIMIT: usize = 5;
+pub const DEFAULT_LIMIT: usize = 8;
 /// Passages scoring below this share of the best one are left out.
 const MIN_SHARE_OF_BEST: f64 = 0.2;
 /// Most characters of passages one answer carries.
@@ -93,8 +94,15 @@ const REPLY_CHARS: usize = 700;
 /// two-word line would otherwise outrank every paragraph that shares one word with the query).
 const MIN_SCORED_LEN: f64 = 12.0;
 
+/// Candidates re-ranked by the kind of answer they hold (see [`answer`]).
+const RERANK: usize = 60;
+/// Weight of a word related to a query word (see [`answer::related`]) against the word itself.
+const RELATED_WEIGHT: f64 = 0.5;
+/// How much more a passage weighs when it holds the kind of answer the question asks for.
+const ANSWER_BOOST: f64 = 2.5;
+
 /// How much more a passage of a participant's own words weighs than pasted material.
-const SAID_WEIGHT: f64 = 1.5;
+const SAID_WEIGHT: f64 = 2.0;
 
 /// A BM25 index over passages of evicted messages.
 #[derive(Default)]
@@ -146,7 +154,7 @@ fn unspaced(c: char) -> bool {
 
 /// A light English stemmer, so that "retries" finds "retry" and "throttled" finds "throttle":
 /// common inflection endings are cut from longer words.
-fn stem(w: &str) -> String {
+pub(super) fn stem(w: &str) -> String {
     if w.chars().count() <= 3 || !w.chars().all(|c| c.is_ascii_alphabetic()) {
         return w.to_string();
     }
@@ -311,8 +319,17 @@ impl RecallIndex {
         }
         q.sort();
         q.dedup();
-        let mut scores: HashMap<u32, f64> = HashMap::new();
+        // and the words people say the same thing with ("chose" → "use", "pick", "go with")
+        let mut weighted: Vec<(String, f64)> = q.iter().map(|t| (t.clone(), 1.0)).collect();
         for t in &q {
+            for alt in answer::related(t) {
+                if !weighted.iter().any(|(w, _)| *w == alt) {
+                    weighted.push((alt, RELATED_WEIGHT));
+                }
+            }
+        }
+        let mut scores: HashMap<u32, f64> = HashMap::new();
+        for (t, qw) in &weighted {
             let Some(post) = self.postings.get(t) else {
                 continue;
             };
@@ -323,31 +340,59 @@ impl RecallIndex {
                 let len = (doc.len as f64).max(MIN_SCORED_LEN);
                 let tf = tf as f64;
                 let weight = if doc.said { SAID_WEIGHT } else { 1.0 };
-                *scores.entry(d).or_default() +=
-                    weight * idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.avg_len));
+                *scores.entry(d).or_default() += qw * weight * idf * tf * (K1 + 1.0)
+                    / (tf + K1 * (1.0 - B + B * len / self.avg_len));
             }
         }
         let mut ranked: Vec<(u32, f64)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut out = Vec::new();
+        // the best candidates, each with what the other side answered to it, re-ranked: a
+        // passage that holds the kind of answer the question asks for (a time, a version, an
+        // error, …) outranks one that only shares its words
+        let want = answer::wanted(query);
+        let mut found: Vec<(u32, f64, String, Vec<u64>)> = ranked
+            .into_iter()
+            .take(RERANK.max(limit))
+            .map(|(d, score)| {
+                let doc = &self.docs[d as usize];
+                // a question found here comes with the answer to it: what the other side said
+                // in its next messages (its own words, not what it pasted)
+                let mut text = doc.text.clone();
+                let mut ids = vec![doc.id];
+                // (a short question counts even where it looks pasted: one asked next to a
+                // pasted snippet is still asked)
+                let asked =
+                    doc.text.len() <= 300 && doc.text.lines().any(|l| l.trim_end().ends_with('?'));
+                if doc.said || asked {
+                    for (id, role, said) in self.replies(doc.msg as usize, doc.text.contains('?')) {
+                        text.push_str(&format!("\n[#{id} {role}] {said}"));
+                        ids.push(id);
+                    }
+                }
+                let boost = if want & answer::held(&text) != 0 {
+                    ANSWER_BOOST
+                } else {
+                    1.0
+                };
+                (d, score * boost, text, ids)
+            })
+            .collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut out: Vec<Passage> = Vec::new();
         let mut chars = 0;
-        let best = ranked.first().map_or(0.0, |r| r.1);
-        for (d, score) in ranked.into_iter().take(limit.max(1)) {
+        let best = found.first().map_or(0.0, |r| r.1);
+        let mut seen: Vec<&str> = Vec::new();
+        for (d, score, text, ids) in found {
             // far weaker matches than the best one are noise
-            if score < best * MIN_SHARE_OF_BEST {
+            if score < best * MIN_SHARE_OF_BEST || out.len() == limit.max(1) {
                 break;
             }
             let doc = &self.docs[d as usize];
-            // a question found here comes with the answer to it: what the other side said in
-            // its next messages (its own words, not what it pasted)
-            let mut text = doc.text.clone();
-            let mut ids = vec![doc.id];
-            if doc.said {
-                for (id, role, said) in self.replies(doc.msg as usize, doc.text.contains('?')) {
-                    text.push_str(&format!("\n[#{id} {role}] {said}"));
-                    ids.push(id);
-                }
+            // the same words pasted or said again add nothing
+            if seen.contains(&doc.text.as_str()) {
+                continue;
             }
+            seen.push(&doc.text);
             if !out.is_empty() && chars + text.len() > ANSWER_CHARS {
                 break;
             }
@@ -491,6 +536,43 @@ mod tests {
             parse[0].text, "We parse each upload line by line.",
             "{parse:?}"
         );
+    }
+
+    #[test]
+    fn passages_holding_what_the_question_asks_for_rank_first_and_repeats_are_dropped() {
+        let m = parse_messages(&json!([
+            {"role": "user", "content": "The nightly backup copies the tile cache. The backup box is small."},
+            {"role": "user", "content": "The nightly backup copies the tile cache. The backup box is small."},
+            {"role": "user", "content": "Backup notes: the backup must not overlap the database dump."},
+            {"role": "user", "content": "Move the backup to 04:20 please."},
+            {"role": "assistant", "content": "For the nightly job I would use restic rather than tar. OK?"},
+            {"role": "user", "content": "fine, go with it"},
+            {"role": "assistant", "content": "```python\ndef glob0(d):\n    pass\nWhich merchant id did Norvik give you?\n```"},
+            {"role": "user", "content": "NB-SBX-2290417, it is in the welcome mail."},
+        ]))
+        .unwrap();
+        let ix = RecallIndex::new(m.iter().enumerate().map(|(i, m)| (i as u64, m)));
+        // "time" asks for a time of day: the passage with one outranks those that repeat "backup"
+        let hit = ix.search("At what time does the backup run?", 3);
+        assert!(hit[0].text.contains("04:20"), "{hit:?}");
+        let texts: Vec<&str> = hit.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts
+                .iter()
+                .filter(|t| t.starts_with("The nightly backup copies"))
+                .count(),
+            1,
+            "the same passage twice adds nothing: {hit:?}"
+        );
+        // "choose" finds "use" (a related word), with the reply that accepted it
+        let hit = ix.search("Which tool did we choose?", 1);
+        assert!(
+            hit[0].text.contains("restic") && hit[0].text.contains("go with it"),
+            "{hit:?}"
+        );
+        // a question asked inside pasted code still comes with its answer
+        let hit = ix.search("merchant id", 1);
+        assert!(hit[0].text.contains("NB-SBX-2290417"), "{hit:?}");
     }
 
     #[test]
