@@ -75,6 +75,8 @@ fn looks_pasted(para: &str, alone: bool) -> bool {
         || (lines.len() >= 2 && lines.iter().all(|l| labelled(l)))
         // a format string: two or more printf placeholders
         || placeholders(para) >= 2
+        // a page break: a file's text (NEWS, a manual)
+        || para.contains('\u{c}')
 }
 
 /// Markup of a Markdown document that chat text does not carry: a heading line, an HTML
@@ -233,13 +235,29 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
     let introduces = paras.len() > 2
         && paras[0].trim_end().ends_with(':')
         && paras[1..].iter().any(|p| looks_pasted(p, false));
-    let long = text.len() > PASTE_MESSAGE_CHARS || introduces;
+    // so is one whose paragraphs after the first mostly look pasted ("Next batch. Does any of
+    // this affect us?" and then entries of a NEWS file): the short lines among them (a
+    // "version 1.21 - …" heading, a one-line entry) are part of the same paste
+    let mostly_pasted = paras.len() > 2
+        && paras[1..]
+            .iter()
+            .filter(|p| looks_pasted(p, false) || p.trim_start().starts_with(['*', '•']))
+            .count()
+            * 2
+            >= paras.len() - 1;
+    let long = text.len() > PASTE_MESSAGE_CHARS || introduces || mostly_pasted;
     let last = paras.len().saturating_sub(1);
+    // after a paste, the last paragraph is the speaker's again unless it reads as one more
+    // entry of what was pasted (a bullet, a "Major changes in Gzip 1.3.11 (2007-02-05)" heading)
+    let ends_speech = |p: &str| {
+        let p = p.trim();
+        !(introduces || mostly_pasted) || !(p.starts_with(['*', '•']) || p.ends_with([')', ']']))
+    };
     for (k, para) in paras.iter().enumerate() {
         let said = !tool_output
             && !para.trim_start().starts_with("```")
             && !looks_pasted(para, paras.len() == 1)
-            && (!long || k == 0 || k == last || speaks_for_self(para));
+            && (!long || k == 0 || (k == last && ends_speech(para)) || speaks_for_self(para));
         for s in sentences(para) {
             // a document quoted inline ("Worth remembering: ## `x` <!-- YAML … -->")
             out.push((
@@ -403,6 +421,17 @@ mod tests {
                     * DCO signed contributions are now accepted.\n\n\
                     Also, the old ksh wrappers go.";
         assert_eq!(said(news), vec![true, false, false, false, false, true]);
+        // no colon, but what follows the first paragraph is mostly entries of a file: its short
+        // headings and one-line entries are part of the paste, and so is a last entry
+        let batch = "Next batch. Does any of this need work from us?\n\n\
+                     * tar -t --numeric-owner now prints numeric uids.\n\n\
+                     \u{c}\nversion 1.13.5 - Paul Eggert, 1999-07-20.\n\n\
+                     * Do the delayed updates even after a fatal error.\n\n\
+                     Major changes in Gzip 1.3.11 (2007-02-05)";
+        assert_eq!(said(batch), vec![true, true, false, false, false, false]);
+        // a last paragraph in the speaker's own words still is
+        let answered = "Next batch.\n\n* One entry.\n\n* Another entry.\n\n5.2.15, from the distribution package";
+        assert_eq!(said(answered), vec![true, false, false, true]);
     }
 
     #[test]
