@@ -257,7 +257,10 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
         let said = !tool_output
             && !para.trim_start().starts_with("```")
             && !looks_pasted(para, paras.len() == 1)
-            && (!long || k == 0 || (k == last && ends_speech(para)) || speaks_for_self(para));
+            && (!long || k == 0 || (k == last && ends_speech(para)) || speaks_for_self(para))
+            // what a paragraph ending in a colon introduces is quoted ("My suggestion:" and a
+            // translation, "The docs say:" and a passage), unless the speaker says "I" or "we"
+            && (k == 0 || !paras[k - 1].trim_end().ends_with(':') || speaks_for_self(para));
         for s in sentences(para) {
             // a document quoted inline ("Worth remembering: ## `x` <!-- YAML … -->")
             out.push((
@@ -432,6 +435,12 @@ mod tests {
         // a last paragraph in the speaker's own words still is
         let answered = "Next batch.\n\n* One entry.\n\n* Another entry.\n\n5.2.15, from the distribution package";
         assert_eq!(said(answered), vec![true, false, false, true]);
+        // what a colon introduces is quoted: a proposed translation is not a statement
+        let proposal = "Está bien, solo cambiaría el orden de la frase:\n\n\
+                        Actualmente no se admite --fix-missing ni intercambio de medio";
+        assert_eq!(said(proposal), vec![true, false]);
+        let ours = "Quick update:\n\nWe moved the ingest to the small VM.";
+        assert_eq!(said(ours), vec![true, true]);
     }
 
     #[test]
