@@ -119,6 +119,44 @@ pub struct Message {
     pub tool_call_id: Option<String>,
 }
 
+/// Functions a piece of code defines (`def name(`, `fn name(`, `function name(`, shell's
+/// `name() {`), in order, at most four; none for a single line.
+fn defined_names(code: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if !code.trim().contains('\n') {
+        return out;
+    }
+    for l in code.lines() {
+        let t = l.trim_start();
+        let t = t
+            .trim_start_matches("pub ")
+            .trim_start_matches("export ")
+            .trim_start_matches("async ");
+        let rest = ["def ", "fn ", "function "]
+            .iter()
+            .find_map(|kw| t.strip_prefix(kw))
+            .unwrap_or(t);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let after = rest[name.len()..].trim_start();
+        let keyword = rest.len() < t.len();
+        let shell = after.starts_with("()") && after[2..].trim_start().starts_with('{');
+        if name.chars().count() >= 3 && (keyword && after.starts_with(['(', '<']) || shell) {
+            let f = format!("{name}()");
+            if out.contains(&f) {
+                continue;
+            }
+            out.push(f);
+            if out.len() == 4 {
+                break;
+            }
+        }
+    }
+    out
+}
+
 impl Message {
     /// All text of the message's text parts, joined.
     pub fn text(&self) -> String {
@@ -145,6 +183,7 @@ impl Message {
             .chain(parts)
             .map(|(name, arguments)| {
                 let mut line = format!("{name}(");
+                let mut defined: Vec<String> = Vec::new();
                 if let Ok(serde_json::Value::Object(args)) = serde_json::from_str(arguments) {
                     let mut first = true;
                     for (k, v) in &args {
@@ -153,6 +192,8 @@ impl Message {
                             serde_json::Value::Number(n) => n.to_string(),
                             _ => continue,
                         };
+                        // code it writes: the functions it defines
+                        defined.extend(defined_names(&v));
                         let v = v.trim().lines().next().unwrap_or("").trim();
                         if v.is_empty() || line.len() >= 300 {
                             continue;
@@ -166,9 +207,46 @@ impl Message {
                     }
                 }
                 line.push(')');
+                defined.truncate(4);
+                if !defined.is_empty() {
+                    line.push_str(&format!(" defining {}", defined.join(", ")));
+                }
                 line
             })
             .collect()
+    }
+    /// The results of the tool calls this message makes, in the order of [`Message::actions`],
+    /// from the messages that follow it (`following`: the next messages of the conversation):
+    /// `tool` messages matched by call id, or the `tool_result` parts of the next message
+    /// (Anthropic). `None` where a call's result is not among them.
+    pub fn results<'a>(&self, following: &[&'a Message]) -> Vec<Option<&'a str>> {
+        let mut out: Vec<Option<&'a str>> = self
+            .tool_calls
+            .iter()
+            .map(|c| {
+                following
+                    .iter()
+                    .take_while(|m| m.role == Role::Tool)
+                    .find(|m| m.tool_call_id.as_deref() == Some(c.id.as_str()))
+                    .and_then(|m| match m.parts.first() {
+                        Some(Part::Text(t) | Part::ToolResult { text: t }) => Some(t.as_str()),
+                        _ => None,
+                    })
+            })
+            .collect();
+        let uses = self
+            .parts
+            .iter()
+            .filter(|p| matches!(p, Part::ToolUse { .. }))
+            .count();
+        let mut results = following.first().into_iter().flat_map(|m| {
+            m.parts.iter().filter_map(|p| match p {
+                Part::ToolResult { text } => Some(text.as_str()),
+                _ => None,
+            })
+        });
+        out.extend((0..uses).map(|_| results.next()));
+        out
     }
     /// True for a tool's output: a `tool` message, or tool results in a user message (Anthropic).
     pub fn is_tool_output(&self) -> bool {
@@ -443,7 +521,7 @@ mod tests {
         assert_eq!(
             m[0].actions(),
             vec![
-                "edit_file(after_line=58, insert=def clamp_true_peak(x):, path=app/audio.py)",
+                "edit_file(after_line=58, insert=def clamp_true_peak(x):, path=app/audio.py) defining clamp_true_peak()",
                 "noop()"
             ]
         );
@@ -464,6 +542,44 @@ mod tests {
             "{}",
             m[0].actions()[0].len()
         );
+    }
+
+    #[test]
+    fn written_code_names_its_functions_and_calls_find_their_results() {
+        let script = "#!/bin/sh\nset -eu\nprune_old_archives() {\n  ls -1t | tail -n +15\n}\nmain () { :; }\n";
+        let m = parse_messages(&json!([
+            {"role": "assistant", "content": null, "tool_calls": [
+                {"id": "w", "type": "function", "function": {"name": "write_file",
+                 "arguments": json!({"path": "/usr/local/sbin/tile-backup", "content": script}).to_string()}},
+                {"id": "v", "type": "function", "function": {"name": "run_shell",
+                 "arguments": "{\"command\":\"tileserver-gl --version\"}"}}]},
+            {"role": "tool", "tool_call_id": "v", "content": "tileserver-gl v4.7.3"},
+            {"role": "tool", "tool_call_id": "w", "content": "wrote 451 bytes"},
+            {"role": "user", "content": "thanks"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t", "name": "run_shell",
+             "input": {"command": "cat /etc/tern/billing.env"}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t",
+             "content": "BILLING_PROJECT=geo-prj-6613"}]}
+        ]))
+        .unwrap();
+        assert_eq!(
+            m[0].actions()[0],
+            "write_file(content=#!/bin/sh, path=/usr/local/sbin/tile-backup) defining prune_old_archives(), main()"
+        );
+        let after: Vec<&Message> = m[1..].iter().collect();
+        // matched by call id, not by order
+        assert_eq!(
+            m[0].results(&after),
+            vec![Some("wrote 451 bytes"), Some("tileserver-gl v4.7.3")]
+        );
+        let after: Vec<&Message> = m[5..].iter().collect();
+        assert_eq!(
+            m[4].results(&after),
+            vec![Some("BILLING_PROJECT=geo-prj-6613")]
+        );
+        // a call whose result was not kept
+        assert_eq!(m[4].results(&[]), vec![None]);
+        assert!(m[3].results(&after).is_empty());
     }
 
     #[test]

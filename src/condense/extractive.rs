@@ -11,6 +11,7 @@
 
 use super::text::{is_stopword, voiced, words};
 use crate::messages::{Message, Role};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// One selected sentence.
@@ -224,11 +225,26 @@ pub fn specifics(sentence: &str) -> Vec<String> {
 }
 
 /// [`specifics`] with how surely each names one thing: 1 for numbers and identifiers, ½ for a
-/// capitalized word (a name, or just a capitalized noun) or one in capitals.
+/// capitalized word (a name, or just a capitalized noun) or one in capitals — less for a
+/// capitalized word where most words are (German nouns, a title).
 /// `common(word)`: the word is also written in lower case in the text (so a capital at the start of
 /// a sentence does not make it a name).
 fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(String, f64)> {
     let mut out = Vec::new();
+    // where most words are capitalized (German nouns, a title), a capital names nothing
+    let rest: Vec<&str> = sentence.split_whitespace().skip(1).collect();
+    let capitalized = rest
+        .iter()
+        .filter(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).all(|c| !c.is_uppercase())
+        })
+        .count();
+    let capital_weight = if rest.len() >= 4 && capitalized * 10 >= rest.len() * 3 {
+        0.15
+    } else {
+        0.5
+    };
     for (k, raw) in sentence.split_whitespace().enumerate() {
         let t = raw.trim_matches(|c: char| {
             !(c.is_alphanumeric()
@@ -256,9 +272,11 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
         } else if is_number_word(&t.to_lowercase()) {
             // an amount, a time or a date written out ("five thousand", "twenty past midnight")
             out.push((t.to_lowercase(), 0.75));
-        } else if named || caps {
+        } else if caps {
             // (all capitals: an acronym, or a keyword of pasted code)
             out.push((t.to_lowercase(), 0.5));
+        } else if named {
+            out.push((t.to_lowercase(), capital_weight));
         }
     }
     out
@@ -580,7 +598,7 @@ fn accepts(reply: &str) -> bool {
 struct Candidate<'a> {
     source: usize,
     role: &'static str,
-    text: &'a str,
+    text: Cow<'a, str>,
     order: usize,
     score: f64,
 }
@@ -595,6 +613,19 @@ pub fn extract(
 ) -> Vec<Extract> {
     let texts: Vec<String> = messages.iter().map(|(_, m)| m.text()).collect();
     let actions: Vec<Vec<String>> = messages.iter().map(|(_, m)| m.actions()).collect();
+    // what came of each action, when that is short or an error (shown with the action; the
+    // action alone is what is scored)
+    let all: Vec<&Message> = messages.iter().map(|(_, m)| *m).collect();
+    let outcomes: Vec<Vec<Option<String>>> = messages
+        .iter()
+        .enumerate()
+        .map(|(k, (_, m))| {
+            m.results(&all[k + 1..])
+                .into_iter()
+                .map(|r| r.and_then(outcome))
+                .collect()
+        })
+        .collect();
     // in how many messages each word and each specific token occurs
     let mut df: HashMap<String, u32> = HashMap::new();
     for (t, a) in texts.iter().zip(&actions) {
@@ -629,8 +660,14 @@ pub fn extract(
         // the speaker's sentences, then the tool calls the message makes (an agent's actions)
         let said_and_done = voiced(t, tool)
             .into_iter()
-            .chain(actions[k].iter().map(|a| (true, a.as_str())));
-        for (said, s) in said_and_done {
+            .map(|(said, s)| (said, s, None))
+            .chain(
+                actions[k]
+                    .iter()
+                    .enumerate()
+                    .map(|(j, a)| (true, a.as_str(), outcomes[k].get(j).cloned().flatten())),
+            );
+        for (said, s, came) in said_and_done {
             // the same sentence again (a re-pasted file, a repeated line) is kept once
             if !seen_text.insert(s.split_whitespace().collect::<Vec<_>>().join(" ")) {
                 continue;
@@ -676,7 +713,10 @@ pub fn extract(
             cands.push(Candidate {
                 source: messages[k].0,
                 role: m.role.as_str(),
-                text: s,
+                text: match came {
+                    Some(o) => Cow::Owned(format!("{s} → {o}")),
+                    None => Cow::Borrowed(s),
+                },
                 order: cands.len(),
                 score,
             });
@@ -706,6 +746,52 @@ pub fn extract(
             text: cands[i].text.to_string(),
         })
         .collect()
+}
+
+/// What came of a tool call, in a line: all of a short result (a version printed, a status, a
+/// config file of a few lines), or the first line of a long one that reports an error.
+fn outcome(result: &str) -> Option<String> {
+    const SHORT: usize = 160;
+    let r = result.trim();
+    if r.is_empty() {
+        return None;
+    }
+    if r.chars().count() <= SHORT {
+        return Some(
+            r.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" / "),
+        );
+    }
+    const ERRORS: &[&str] = &[
+        "error",
+        "failed",
+        "cannot",
+        "can't",
+        "denied",
+        "fatal",
+        "bad ",
+        "not found",
+        "no such",
+        "refused",
+        "busy",
+        "exception",
+        "traceback",
+    ];
+    // (where a failed command reports it: its first or last lines, not the middle of a file read)
+    let lines: Vec<&str> = r.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let ends = lines.iter().take(2).chain(lines.iter().rev().take(2));
+    let line = ends.copied().find(|l| {
+        let l = l.to_lowercase();
+        ERRORS.iter().any(|e| l.contains(e))
+    })?;
+    let cut = line
+        .char_indices()
+        .nth(SHORT)
+        .map_or(line.len(), |(i, _)| i);
+    Some(line[..cut].to_string())
 }
 
 /// Renders extracts as the summary block body: `- [#12 user] sentence`.
@@ -747,6 +833,45 @@ mod tests {
     use super::*;
     use crate::messages::parse_messages;
     use serde_json::json;
+
+    #[test]
+    fn what_came_of_a_tool_call() {
+        assert_eq!(
+            outcome("tileserver-gl v4.7.3\nactive\n").as_deref(),
+            Some("tileserver-gl v4.7.3 / active")
+        );
+        let failed = format!(
+            "mount: /mnt/newtiles: wrong fs type, bad superblock on /dev/vdc1.\n{}",
+            "dmesg(1) may have more information after a failed mount system call, or not.\n"
+                .repeat(3)
+        );
+        assert!(outcome(&failed)
+            .unwrap()
+            .contains("bad superblock on /dev/vdc1"));
+        // a long output whose middle mentions an error is a file read, not a failure
+        let file = format!(
+            "{}raise ValueError('x')\n{}",
+            "x = 1\n".repeat(40),
+            "y = 2\n".repeat(40)
+        );
+        assert_eq!(outcome(&file), None);
+        assert_eq!(outcome("  \n"), None);
+    }
+
+    #[test]
+    fn capitals_name_less_where_every_noun_has_one() {
+        let german = weighed_specifics(
+            "Der Vorstand hat den Betrag für das Lektorat erhöht.",
+            &|_| false,
+        );
+        assert!(german.iter().all(|(_, w)| *w < 0.5), "{german:?}");
+        let english =
+            weighed_specifics("The contract goes through Amélie from now on.", &|_| false);
+        assert!(
+            english.iter().any(|(w, s)| w == "amélie" && *s == 0.5),
+            "{english:?}"
+        );
+    }
 
     #[test]
     fn short_replies_that_accept_a_proposal() {
