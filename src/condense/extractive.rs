@@ -756,7 +756,7 @@ fn outcome(result: &str) -> Option<String> {
     if r.is_empty() {
         return None;
     }
-    if r.chars().count() <= SHORT {
+    if r.len() <= SHORT * 4 && r.chars().count() <= SHORT {
         return Some(
             r.lines()
                 .map(str::trim)
@@ -781,9 +781,8 @@ fn outcome(result: &str) -> Option<String> {
         "traceback",
     ];
     // (where a failed command reports it: its first or last lines, not the middle of a file read)
-    let lines: Vec<&str> = r.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let ends = lines.iter().take(2).chain(lines.iter().rev().take(2));
-    let line = ends.copied().find(|l| {
+    let lines = || r.lines().map(str::trim).filter(|l| !l.is_empty());
+    let line = lines().take(2).chain(lines().rev().take(2)).find(|l| {
         let l = l.to_lowercase();
         ERRORS.iter().any(|e| l.contains(e))
     })?;
