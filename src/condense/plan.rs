@@ -149,9 +149,11 @@ pub fn facts_budget(target: u64) -> u64 {
     (target / 20).clamp(32, 2000)
 }
 
-/// Budget of the summary block for a target.
+/// Budget of the summary block for a target: a quarter of it (what was said over the whole
+/// history outweighs more verbatim turns from just before the recent ones), and more when the
+/// kept turns leave room.
 pub fn summary_budget(target: u64) -> u64 {
-    (target * 3 / 20).clamp(64, 8000)
+    (target / 4).clamp(64, 8000)
 }
 
 /// The options of a plan, checked.
