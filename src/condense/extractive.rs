@@ -512,7 +512,12 @@ pub(super) fn is_number_word(w: &str) -> bool {
         "otuz",
         "yüz",
     ];
-    WORDS.contains(&w)
+    // (asked for every word of every sentence: a set, built once)
+    static SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    w.len() <= 24
+        && SET
+            .get_or_init(|| WORDS.iter().copied().collect())
+            .contains(w)
 }
 
 /// A short reply that accepts what it answers: "sure", "ok", "yes, do that", "the second one",
@@ -726,7 +731,13 @@ pub fn extract(
     ranked.sort_by(|&a, &b| cands[b].score.total_cmp(&cands[a].score).then(a.cmp(&b)));
     let mut chosen = Vec::new();
     let mut used = 0u64;
+    // no line costs less than its bullet and source id ("- [#1 user] x"): once less is left,
+    // the rest need not be counted
+    const SMALLEST_LINE: u64 = 6;
     for i in ranked {
+        if used + SMALLEST_LINE > budget {
+            break;
+        }
         // the cost of the rendered line, with its bullet and source id
         let c = cost(&format!(
             "- [#{} {}] {}\n",

@@ -303,7 +303,14 @@ const STOP: &[&str] = &[
 
 /// True for words that carry no topic.
 pub fn is_stopword(w: &str) -> bool {
-    w.len() < 2 || STOP.contains(&w)
+    // (asked for every word of every message: a set, built once)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    w.len() < 2
+        || (w.len() <= 12
+            && SET
+                .get_or_init(|| STOP.iter().copied().collect())
+                .contains(w))
 }
 
 /// Keeps the head and tail of `text` within about `max_chars`, with a marker between.
