@@ -761,7 +761,7 @@ pub fn extract(
 
 /// What came of a tool call, in a line: all of a short result (a version printed, a status, a
 /// config file of a few lines), or the first line of a long one that reports an error.
-fn outcome(result: &str) -> Option<String> {
+pub(super) fn outcome(result: &str) -> Option<String> {
     const SHORT: usize = 160;
     let r = result.trim();
     if r.is_empty() {

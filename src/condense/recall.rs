@@ -4,6 +4,7 @@
 //! messages they came from, so a summary that lost a detail does not lose it for good.
 
 use super::answer;
+use super::extractive::outcome;
 use super::text::{is_stopword, sentences, words};
 use crate::messages::Message;
 use serde::Serialize;
@@ -86,7 +87,7 @@ struct Msg {
 /// A question found comes with what the other side said in its next messages — at most this
 /// many of them, within [`REPLY_WINDOW`] messages, and about [`REPLY_CHARS`] characters (see
 /// [`RecallIndex::replies`]).
-const REPLY_MESSAGES: usize = 2;
+const REPLY_MESSAGES: usize = 3;
 const REPLY_WINDOW: usize = 12;
 /// Most characters of a reply that come with a question found.
 const REPLY_CHARS: usize = 700;
@@ -96,6 +97,8 @@ const MIN_SCORED_LEN: f64 = 12.0;
 
 /// Candidates re-ranked by the kind of answer they hold (see [`answer`]).
 const RERANK: usize = 60;
+/// Weight of a prefix term (see [`prefix`]) against a whole word.
+const PREFIX_WEIGHT: f64 = 0.5;
 /// Weight of a word related to a query word (see [`answer::related`]) against the word itself.
 const RELATED_WEIGHT: f64 = 0.5;
 /// How much more a passage weighs when it holds the kind of answer the question asks for.
@@ -132,11 +135,29 @@ fn terms(text: &str) -> Vec<String> {
         if w.contains(['-', '_', '.', '/', ':']) {
             for p in w.split(['-', '_', '.', '/', ':']).filter(|p| !p.is_empty()) {
                 out.push(stem(p));
+                out.extend(prefix(p));
             }
+        } else {
+            out.extend(prefix(&w));
         }
         out.push(stem(&w));
     }
     out
+}
+
+/// Characters of a word's prefix term.
+const PREFIX_CHARS: usize = 5;
+
+/// A longer word's first [`PREFIX_CHARS`] letters, marked with `~`: a second, weaker term that
+/// finds the word's other forms where a light stemmer does not ("verification" and "verify",
+/// "выгружаются" and "выгрузка").
+fn prefix(w: &str) -> Option<String> {
+    let mut chars = w.chars();
+    let head: String = chars.by_ref().take(PREFIX_CHARS).collect();
+    (head.chars().count() == PREFIX_CHARS
+        && chars.next().is_some()
+        && w.chars().all(char::is_alphabetic))
+    .then(|| format!("{head}~"))
 }
 
 /// True for characters of scripts written without spaces between words.
@@ -248,16 +269,24 @@ impl RecallIndex {
     pub fn new<'a>(messages: impl IntoIterator<Item = (u64, &'a Message)>) -> RecallIndex {
         let mut ix = RecallIndex::default();
         let mut total = 0u64;
-        for (id, m) in messages {
+        let messages: Vec<(u64, &Message)> = messages.into_iter().collect();
+        let all: Vec<&Message> = messages.iter().map(|(_, m)| *m).collect();
+        for (k, &(id, m)) in messages.iter().enumerate() {
             let tool = m.is_tool_output();
             let text = m.text();
             let first = ix.docs.len() as u32;
             let msg = ix.msgs.len() as u32;
             let mut any_said = false;
-            // its passages, then the tool calls it makes (an agent's actions, with their arguments)
-            let found = passages(&text, tool)
-                .into_iter()
-                .chain(m.actions().into_iter().map(|a| (a, true)));
+            // its passages, then the tool calls it makes (an agent's actions, with their
+            // arguments and what came of them when that was short or an error)
+            let results = m.results(&all[k + 1..]);
+            let actions = m.actions().into_iter().enumerate().map(|(j, a)| {
+                match results.get(j).copied().flatten().and_then(outcome) {
+                    Some(o) => (format!("{a} → {o}"), true),
+                    None => (a, true),
+                }
+            });
+            let found = passages(&text, tool).into_iter().chain(actions);
             for (p, said) in found {
                 let d = ix.docs.len() as u32;
                 let ts = terms(&p);
@@ -268,13 +297,15 @@ impl RecallIndex {
                 for (t, n) in tf {
                     ix.postings.entry(t.to_string()).or_default().push((d, n));
                 }
-                total += ts.len() as u64;
+                // (its length in words: prefix terms are not more words)
+                let len = ts.iter().filter(|t| !t.ends_with('~')).count() as u32;
+                total += len as u64;
                 any_said |= said;
                 ix.docs.push(Doc {
                     id,
                     role: m.role.as_str(),
                     text: p,
-                    len: ts.len() as u32,
+                    len,
                     said,
                     msg,
                 });
@@ -320,7 +351,15 @@ impl RecallIndex {
         q.sort();
         q.dedup();
         // and the words people say the same thing with ("chose" → "use", "pick", "go with")
-        let mut weighted: Vec<(String, f64)> = q.iter().map(|t| (t.clone(), 1.0)).collect();
+        let mut weighted: Vec<(String, f64)> = q
+            .iter()
+            .map(|t| {
+                (
+                    t.clone(),
+                    if t.ends_with('~') { PREFIX_WEIGHT } else { 1.0 },
+                )
+            })
+            .collect();
         for t in &q {
             for alt in answer::related(t) {
                 if !weighted.iter().any(|(w, _)| *w == alt) {
@@ -523,7 +562,7 @@ mod tests {
         .unwrap();
         let ix = RecallIndex::new(m.iter().enumerate().map(|(i, m)| (i as u64, m)));
         let hit = ix.search("What is the tenant id at the gateway?", 3);
-        assert_eq!(hit[0].message_ids, vec![0, 1, 5], "{hit:?}");
+        assert_eq!(hit[0].message_ids, vec![0, 1, 5, 6], "{hit:?}");
         assert!(hit[0].text.contains("tnt_8f3a21c9"), "{hit:?}");
         assert!(
             !hit[0].text.contains("pasted"),
@@ -569,6 +608,22 @@ mod tests {
         assert!(
             hit[0].text.contains("restic") && hit[0].text.contains("go with it"),
             "{hit:?}"
+        );
+        // other forms of a longer word are found by its first letters
+        let forms = parse_messages(&json!([
+            {"role": "user", "content": "Created lib/signing/hmac-verify.mjs from the example."},
+            {"role": "user", "content": "The webhook retries are fine."},
+            {"role": "user", "content": "Выгрузка цен идёт каждый день в 06:45."},
+        ]))
+        .unwrap();
+        let fx = RecallIndex::new(forms.iter().enumerate().map(|(i, m)| (i as u64, m)));
+        assert_eq!(
+            fx.search("Which file implements verification?", 1)[0].message_ids,
+            vec![0]
+        );
+        assert_eq!(
+            fx.search("Во сколько выгружаются цены?", 1)[0].message_ids,
+            vec![2]
         );
         // a question asked inside pasted code still comes with its answer
         let hit = ix.search("merchant id", 1);
