@@ -617,19 +617,15 @@ pub fn extract(
     cost: &dyn Fn(&str) -> u64,
 ) -> Vec<Extract> {
     let texts: Vec<String> = messages.iter().map(|(_, m)| m.text()).collect();
-    let actions: Vec<Vec<String>> = messages.iter().map(|(_, m)| m.actions()).collect();
-    // what came of each action, when that is short or an error (shown with the action; the
-    // action alone is what is scored)
+    // what an agent did, and what came of it when that is short or an error (shown with the
+    // action; the action alone is what is scored)
     let all: Vec<&Message> = messages.iter().map(|(_, m)| *m).collect();
-    let outcomes: Vec<Vec<Option<String>>> = messages
+    let done: Vec<Vec<(String, Option<String>)>> = (0..all.len())
+        .map(|k| actions_and_outcomes(all[k], &all[k + 1..]))
+        .collect();
+    let actions: Vec<Vec<String>> = done
         .iter()
-        .enumerate()
-        .map(|(k, (_, m))| {
-            m.results(&all[k + 1..])
-                .into_iter()
-                .map(|r| r.and_then(outcome))
-                .collect()
-        })
+        .map(|d| d.iter().map(|(a, _)| a.clone()).collect())
         .collect();
     // in how many messages each word and each specific token occurs
     let mut df: HashMap<String, u32> = HashMap::new();
@@ -667,10 +663,9 @@ pub fn extract(
             .into_iter()
             .map(|(said, s)| (said, s, None))
             .chain(
-                actions[k]
+                done[k]
                     .iter()
-                    .enumerate()
-                    .map(|(j, a)| (true, a.as_str(), outcomes[k].get(j).cloned().flatten())),
+                    .map(|(a, came)| (true, a.as_str(), came.clone())),
             );
         for (said, s, came) in said_and_done {
             // the same sentence again (a re-pasted file, a repeated line) is kept once
@@ -759,9 +754,23 @@ pub fn extract(
         .collect()
 }
 
+/// The tool calls a message makes ([`Message::actions`]), each with what came of it
+/// ([`outcome`] of its result among the `following` messages).
+pub(super) fn actions_and_outcomes(
+    m: &Message,
+    following: &[&Message],
+) -> Vec<(String, Option<String>)> {
+    let results = m.results(following);
+    m.actions()
+        .into_iter()
+        .enumerate()
+        .map(|(j, a)| (a, results.get(j).copied().flatten().and_then(outcome)))
+        .collect()
+}
+
 /// What came of a tool call, in a line: all of a short result (a version printed, a status, a
 /// config file of a few lines), or the first line of a long one that reports an error.
-pub(super) fn outcome(result: &str) -> Option<String> {
+fn outcome(result: &str) -> Option<String> {
     const SHORT: usize = 160;
     let r = result.trim();
     if r.is_empty() {

@@ -4,7 +4,7 @@
 //! messages they came from, so a summary that lost a detail does not lose it for good.
 
 use super::answer;
-use super::extractive::outcome;
+use super::extractive::actions_and_outcomes;
 use super::text::{is_stopword, sentences, words};
 use crate::messages::Message;
 use serde::Serialize;
@@ -279,13 +279,12 @@ impl RecallIndex {
             let mut any_said = false;
             // its passages, then the tool calls it makes (an agent's actions, with their
             // arguments and what came of them when that was short or an error)
-            let results = m.results(&all[k + 1..]);
-            let actions = m.actions().into_iter().enumerate().map(|(j, a)| {
-                match results.get(j).copied().flatten().and_then(outcome) {
+            let actions = actions_and_outcomes(m, &all[k + 1..])
+                .into_iter()
+                .map(|(a, came)| match came {
                     Some(o) => (format!("{a} → {o}"), true),
                     None => (a, true),
-                }
-            });
+                });
             let found = passages(&text, tool).into_iter().chain(actions);
             for (p, said) in found {
                 let d = ix.docs.len() as u32;

@@ -164,40 +164,51 @@ test('heldout2 states facts in varied ways: inside longer messages, accepted ter
   for (const l of ['de', 'fr', 'es', 'ja', 'ru']) assert.ok(!langs.has(l), `heldout2 uses languages the other splits do not (${l})`);
 });
 
-test('heldout3 states facts less literally still: paraphrased questions, changes, two-turn answers, tool calls, six languages', () => {
-  const sentences = (t) => (t.match(/[.!?。？！](\s|$)/g) ?? []).length;
-  let acceptedTotal = 0;
-  for (const c of heldout3) {
-    const texts = c.messages.map(messageText);
-    const inParagraph = c.facts.filter((f) => f.turns.some((t) => c.messages[t].role === 'user' && sentences(texts[t]) >= 3));
-    assert.ok(inParagraph.length >= 4, `${c.id}: ${inParagraph.length} facts stated inside a longer user message`);
-    // proposed by the assistant and accepted with a short reply (the reply may also be woven into a longer message)
-    const accepted = c.facts.filter((f) => (f.askedIn ?? []).some((t) => c.messages[t].role === 'user' && texts[t].length <= 40));
-    assert.ok(accepted.length >= 1, `${c.id}: ${accepted.length} facts proposed and accepted with a short reply`);
-    acceptedTotal += accepted.length;
-    const twoTurns = c.facts.filter((f) => (f.askedIn ?? []).some((t) => t < Math.min(...f.turns)));
-    assert.ok(twoTurns.length >= 2, `${c.id}: ${twoTurns.length} facts asked or announced a turn before the value comes`);
-    assert.ok(c.facts.filter((f) => f.old?.length).length >= 2, `${c.id}: at least two facts change`);
-    for (const f of c.facts) {
-      const q = norm(f.question);
-      for (const a of f.answer) assert.ok(!q.includes(norm(a)), `${c.id}/${f.id}: the question does not contain its answer`);
-      for (const t of [...f.turns, ...(f.askedIn ?? [])]) assert.ok(!/\bdecision:/i.test(texts[t]), `${c.id}/${f.id}: no "Decision:" label`);
-    }
+const sentenceEnds = (t) => (t.match(/[.!?。？！](\s|$)/g) ?? []).length;
+
+/**
+ * What heldout3 and later halves require of each conversation: facts inside longer user messages,
+ * accepted with a short reply, asked a turn before the value, at least two changed facts, questions
+ * that do not contain their answer, no "Decision:" labels. Returns the number of accepted facts.
+ */
+function lessLiterally(c, texts) {
+  const inParagraph = c.facts.filter((f) => f.turns.some((t) => c.messages[t].role === 'user' && sentenceEnds(texts[t]) >= 3));
+  assert.ok(inParagraph.length >= 4, `${c.id}: ${inParagraph.length} facts stated inside a longer user message`);
+  // proposed by the assistant and accepted with a short reply (the reply may also be woven into a longer message)
+  const accepted = c.facts.filter((f) => (f.askedIn ?? []).some((t) => c.messages[t].role === 'user' && texts[t].length <= 40));
+  assert.ok(accepted.length >= 1, `${c.id}: ${accepted.length} facts proposed and accepted with a short reply`);
+  const twoTurns = c.facts.filter((f) => (f.askedIn ?? []).some((t) => t < Math.min(...f.turns)));
+  assert.ok(twoTurns.length >= 2, `${c.id}: ${twoTurns.length} facts asked or announced a turn before the value comes`);
+  assert.ok(c.facts.filter((f) => f.old?.length).length >= 2, `${c.id}: at least two facts change`);
+  for (const f of c.facts) {
+    const q = norm(f.question);
+    for (const a of f.answer) assert.ok(!q.includes(norm(a)), `${c.id}/${f.id}: the question does not contain its answer`);
+    for (const t of [...f.turns, ...(f.askedIn ?? [])]) assert.ok(!/\bdecision:/i.test(texts[t]), `${c.id}/${f.id}: no "Decision:" label`);
   }
-  assert.ok(acceptedTotal >= 8, `heldout3: ${acceptedTotal} facts accepted with a short reply`);
-  for (const c of heldout3.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
+  return accepted.length;
+}
+
+/** Values in tool calls in the coding and agent runs; six non-English languages, one of them new. */
+function callsAndLanguages(name, split, earlier) {
+  for (const c of split.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
     const inCalls = c.facts.filter((f) => f.turns.some((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
     assert.ok(inCalls.length >= 3, `${c.id}: ${inCalls.length} facts whose value is in a tool call or its result`);
   }
-  const ml = heldout3.find((c) => c.kind === 'multilingual');
+  const ml = split.find((c) => c.kind === 'multilingual');
   const langs = new Set(ml.facts.map((f) => f.lang).filter((l) => l && l !== 'en'));
-  assert.ok(langs.size >= 6, `multilingual heldout3 states facts in ${[...langs]} (six non-English languages)`);
-  const earlier = new Set([...dev, ...heldout, ...heldout2].filter((c) => c.kind === 'multilingual').flatMap((c) => c.facts.map((f) => f.lang)));
-  assert.ok([...langs].some((l) => !earlier.has(l)), 'heldout3 adds a language no earlier split states facts in');
+  assert.ok(langs.size >= 6, `multilingual ${name} states facts in ${[...langs]} (six non-English languages)`);
+  const before = new Set(earlier.filter((c) => c.kind === 'multilingual').flatMap((c) => c.facts.map((f) => f.lang)));
+  assert.ok([...langs].some((l) => !before.has(l)), `${name} adds a language no earlier split states facts in`);
+}
+
+test('heldout3 states facts less literally still: paraphrased questions, changes, two-turn answers, tool calls, six languages', () => {
+  let acceptedTotal = 0;
+  for (const c of heldout3) acceptedTotal += lessLiterally(c, c.messages.map(messageText));
+  assert.ok(acceptedTotal >= 8, `heldout3: ${acceptedTotal} facts accepted with a short reply`);
+  callsAndLanguages('heldout3', heldout3, [...dev, ...heldout, ...heldout2]);
 });
 
 test('heldout4 adds corrections, pasted tables, attributed and restated values, thousands separators, six new languages', () => {
-  const sentences = (t) => (t.match(/[.!?。？！](\s|$)/g) ?? []).length;
   const userTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'user');
   const asstTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'assistant' && !c.messages[t].tool_calls);
   let acceptedTotal = 0;
@@ -206,26 +217,13 @@ test('heldout4 adds corrections, pasted tables, attributed and restated values, 
   for (const c of heldout4) {
     const texts = c.messages.map(messageText);
     const ntexts = texts.map(norm);
-    // what heldout3 already required, at least as strictly
-    const inParagraph = c.facts.filter((f) => userTurns(c, f).some((t) => sentences(texts[t]) >= 3));
-    assert.ok(inParagraph.length >= 4, `${c.id}: ${inParagraph.length} facts stated inside a longer user message`);
-    const accepted = c.facts.filter((f) => (f.askedIn ?? []).some((t) => c.messages[t].role === 'user' && texts[t].length <= 40));
-    assert.ok(accepted.length >= 1, `${c.id}: ${accepted.length} facts proposed and accepted with a short reply`);
-    acceptedTotal += accepted.length;
-    const twoTurns = c.facts.filter((f) => (f.askedIn ?? []).some((t) => t < Math.min(...f.turns)));
-    assert.ok(twoTurns.length >= 2, `${c.id}: ${twoTurns.length} facts asked or announced a turn before the value comes`);
-    const changed = c.facts.filter((f) => f.old?.length);
-    assert.ok(changed.length >= 2, `${c.id}: at least two facts change`);
-    for (const f of changed) {
+    // what heldout3 already required
+    acceptedTotal += lessLiterally(c, texts);
+    for (const f of c.facts.filter((x) => x.old?.length)) {
       // the update never repeats the superseded value: no message states both
       const news = f.answer.map(norm);
       const olds = f.old.map(norm);
       for (const t of f.turns) assert.ok(!(news.some((v) => ntexts[t].includes(v)) && olds.some((v) => ntexts[t].includes(v))), `${c.id}/${f.id}: message ${t} states the old and the new value`);
-    }
-    for (const f of c.facts) {
-      const q = norm(f.question);
-      for (const a of f.answer) assert.ok(!q.includes(norm(a)), `${c.id}/${f.id}: the question does not contain its answer`);
-      for (const t of [...f.turns, ...(f.askedIn ?? [])]) assert.ok(!/\bdecision:/i.test(texts[t]), `${c.id}/${f.id}: no "Decision:" label`);
     }
     // a value on a row of a table or list the user pastes
     const inTable = c.facts.filter((f) => userTurns(c, f).some((t) => texts[t].split('\n').some((line) => /^\s*(\|.*\||- .+)\s*$/.test(line) && f.answer.some((a) => norm(line).includes(norm(a))))));
@@ -247,17 +245,11 @@ test('heldout4 adds corrections, pasted tables, attributed and restated values, 
   assert.ok(acceptedTotal >= 8, `heldout4: ${acceptedTotal} facts accepted with a short reply`);
   assert.ok(corrected >= 4, `heldout4: ${corrected} facts stated as a correction ("not X — Y")`);
   assert.ok(attributed >= 6, `heldout4: ${attributed} facts attributed to someone else`);
+  callsAndLanguages('heldout4', heldout4, [...dev, ...heldout, ...heldout2, ...heldout3]);
   for (const c of heldout4.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
-    const inCalls = c.facts.filter((f) => f.turns.some((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
-    assert.ok(inCalls.length >= 3, `${c.id}: ${inCalls.length} facts whose value is in a tool call or its result`);
     const onlyInCalls = c.facts.filter((f) => f.turns.every((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
     assert.ok(onlyInCalls.length >= 3, `${c.id}: ${onlyInCalls.length} facts whose value is only in tool calls or results`);
   }
-  const ml = heldout4.find((c) => c.kind === 'multilingual');
-  const langs = new Set(ml.facts.map((f) => f.lang).filter((l) => l && l !== 'en'));
-  assert.ok(langs.size >= 6, `multilingual heldout4 states facts in ${[...langs]} (six non-English languages)`);
-  const earlier = new Set([...dev, ...heldout, ...heldout2, ...heldout3].filter((c) => c.kind === 'multilingual').flatMap((c) => c.facts.map((f) => f.lang)));
-  assert.ok([...langs].some((l) => !earlier.has(l)), 'heldout4 adds a language no earlier split states facts in');
 });
 
 test('the committed files are what generate.mjs builds from sources/ (≤ 4.5 MB)', () => {
