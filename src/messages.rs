@@ -119,6 +119,41 @@ pub struct Message {
     pub tool_call_id: Option<String>,
 }
 
+/// Most settings an action line names (see [`settings`]).
+const SETTINGS: usize = 4;
+
+/// The settings a file or an output makes, in order, at most [`SETTINGS`]: `Key=Value` and
+/// `key = value` lines whose value has a digit (`RestartSec=45s`, `tenant_id = "VLN-0088-4471"`,
+/// `timeout_s = 20`) — the numbers and ids a config or a unit file pins down.
+pub fn settings(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for l in text.lines().map(str::trim) {
+        let pins = l
+            .split_once('=')
+            .is_some_and(|(_, v)| v.chars().any(|c| c.is_ascii_digit()));
+        if assignment(l) && pins && l.len() <= 100 && !out.contains(&l) {
+            out.push(l);
+            if out.len() == SETTINGS {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// True for a `Key=Value` / `key = value` line (a config entry, a unit file's setting).
+pub fn assignment(line: &str) -> bool {
+    line.split_once('=').is_some_and(|(key, value)| {
+        let key = key.trim_end();
+        key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && key.len() <= 40
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+            && !value.starts_with('=')
+    })
+}
+
 /// Functions a piece of code defines (`def name(`, `fn name(`, `function name(`, shell's
 /// `name() {`), in order, at most four; none for a single line.
 fn defined_names(code: &str) -> Vec<String> {
@@ -184,6 +219,7 @@ impl Message {
             .map(|(name, arguments)| {
                 let mut line = format!("{name}(");
                 let mut defined: Vec<String> = Vec::new();
+                let mut set: Vec<String> = Vec::new();
                 if let Ok(serde_json::Value::Object(args)) = serde_json::from_str(arguments) {
                     let mut first = true;
                     for (k, v) in &args {
@@ -192,8 +228,11 @@ impl Message {
                             serde_json::Value::Number(n) => n.to_string(),
                             _ => continue,
                         };
-                        // code it writes: the functions it defines
+                        // code it writes: the functions it defines, the values it sets
                         defined.extend(defined_names(&v));
+                        if v.trim().contains('\n') {
+                            set.extend(settings(&v).into_iter().map(str::to_string));
+                        }
                         let v = v.trim().lines().next().unwrap_or("").trim();
                         if v.is_empty() || line.len() >= 300 {
                             continue;
@@ -210,6 +249,10 @@ impl Message {
                 defined.truncate(4);
                 if !defined.is_empty() {
                     line.push_str(&format!(" defining {}", defined.join(", ")));
+                }
+                set.truncate(SETTINGS);
+                if !set.is_empty() {
+                    line.push_str(&format!(" setting {}", set.join(", ")));
                 }
                 line
             })
@@ -565,6 +608,15 @@ mod tests {
         assert_eq!(
             m[0].actions()[0],
             "write_file(content=#!/bin/sh, path=/usr/local/sbin/tile-backup) defining prune_old_archives(), main()"
+        );
+        let unit = "[Service]\nExecStart=/usr/bin/fluent-bit\nRestart=on-failure\nRestartSec=45s\nStartLimitBurst=5\n";
+        let w = parse_messages(&json!([{"role": "assistant", "content": null, "tool_calls": [
+            {"id": "u", "type": "function", "function": {"name": "write_file",
+             "arguments": json!({"path": "/etc/systemd/system/c.service", "content": unit}).to_string()}}]}]))
+        .unwrap();
+        assert_eq!(
+            w[0].actions()[0],
+            "write_file(content=[Service], path=/etc/systemd/system/c.service) setting RestartSec=45s, StartLimitBurst=5"
         );
         let after: Vec<&Message> = m[1..].iter().collect();
         // matched by call id, not by order

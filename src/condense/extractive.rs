@@ -769,7 +769,8 @@ pub(super) fn actions_and_outcomes(
 }
 
 /// What came of a tool call, in a line: all of a short result (a version printed, a status, a
-/// config file of a few lines), or the first line of a long one that reports an error.
+/// config file of a few lines), the line of a long one that reports an error, or else the
+/// settings it holds (a config file read in full).
 fn outcome(result: &str) -> Option<String> {
     const SHORT: usize = 160;
     let r = result.trim();
@@ -802,15 +803,41 @@ fn outcome(result: &str) -> Option<String> {
     ];
     // (where a failed command reports it: its first or last lines, not the middle of a file read)
     let lines = || r.lines().map(str::trim).filter(|l| !l.is_empty());
-    let line = lines().take(2).chain(lines().rev().take(2)).find(|l| {
+    let error = lines().take(2).chain(lines().rev().take(2)).find(|l| {
         let l = l.to_lowercase();
         ERRORS.iter().any(|e| l.contains(e))
-    })?;
-    let cut = line
-        .char_indices()
-        .nth(SHORT)
-        .map_or(line.len(), |(i, _)| i);
-    Some(line[..cut].to_string())
+    });
+    match error {
+        Some(line) => {
+            let cut = line
+                .char_indices()
+                .nth(SHORT)
+                .map_or(line.len(), |(i, _)| i);
+            Some(line[..cut].to_string())
+        }
+        // a config file read in full: the values it sets
+        None if config_like(r) => {
+            let set = crate::messages::settings(r);
+            (!set.is_empty()).then(|| set.join("; "))
+        }
+        None => None,
+    }
+}
+
+/// A config file: at most 60 lines, four in five of them settings, comments or `[section]`s.
+fn config_like(text: &str) -> bool {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let config = lines
+        .iter()
+        .filter(|l| {
+            l.starts_with(['#', ';', '[']) || l.starts_with("//") || crate::messages::assignment(l)
+        })
+        .count();
+    lines.len() <= 60 && config * 5 >= lines.len() * 4
 }
 
 /// Renders extracts as the summary block body: `- [#12 user] sentence`.
@@ -875,6 +902,16 @@ mod tests {
         );
         assert_eq!(outcome(&file), None);
         assert_eq!(outcome("  \n"), None);
+        // a config file read in full: the values it pins down
+        let config = format!(
+            "# portal client settings, read at start-up\n[portal]\nbase = \"https://results.example/api/v2/ingest\"\n\
+             tenant_id = \"VLN-0088-4471\"\ntimeout_s = 20\nverify_tls = true\n# {}\n",
+            "padding ".repeat(20)
+        );
+        assert_eq!(
+            outcome(&config).as_deref(),
+            Some("base = \"https://results.example/api/v2/ingest\"; tenant_id = \"VLN-0088-4471\"; timeout_s = 20")
+        );
     }
 
     #[test]

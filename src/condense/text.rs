@@ -254,6 +254,14 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
         !(introduces || mostly_pasted) || !(p.starts_with(['*', '•']) || p.ends_with([')', ']']))
     };
     for (k, para) in paras.iter().enumerate() {
+        // a short table or "label: value" list the speaker gives (a contact sheet, milestones,
+        // the links that matter): each row is a statement of its own
+        if !tool_output {
+            if let Some(rows) = sheet_rows(para) {
+                out.extend(rows);
+                continue;
+            }
+        }
         let said = !tool_output
             && !para.trim_start().starts_with("```")
             && !looks_pasted(para, paras.len() == 1)
@@ -270,6 +278,51 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
         }
     }
     out
+}
+
+/// Most rows of a table or list read as the speaker's own statements (a longer one is a
+/// reference pasted, not a sheet of their facts).
+const SHEET_ROWS: usize = 12;
+
+/// The rows of a short Markdown table (`| a | b |` lines under a `|---|` separator; the header
+/// and separator as evidence, each data row a statement) or of a short list of `- label: value`
+/// items (each a statement); `None` for any other paragraph.
+fn sheet_rows(para: &str) -> Option<Vec<(bool, &str)>> {
+    let lines: Vec<&str> = para
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let cells = |l: &str| l.starts_with('|') && l.ends_with('|') && l.len() > 2;
+    let separator = |l: &str| cells(l) && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
+    if lines.len() >= 3
+        && lines.len() - 2 <= SHEET_ROWS
+        && lines.iter().all(|l| cells(l))
+        && separator(lines[1])
+    {
+        return Some(
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i >= 2, *l))
+                .collect(),
+        );
+    }
+    let item = |l: &str| {
+        l.strip_prefix("- ")
+            .or_else(|| l.strip_prefix("* "))
+            .is_some_and(|rest| {
+                rest.split_once(": ")
+                    .is_some_and(|(label, value)| label.len() <= 40 && !value.trim().is_empty())
+                    && l.len() <= 200
+            })
+    };
+    (lines.len() >= 2
+        && lines.len() <= SHEET_ROWS
+        && lines.iter().all(|l| item(l))
+        && !looks_like_markdown_doc(para)
+        && !looks_like_code(para))
+    .then(|| lines.iter().map(|l| (true, *l)).collect())
 }
 
 /// True when the `.` at `i` ends a number of one or two digits standing alone ("am 3. Oktober",
@@ -448,6 +501,29 @@ mod tests {
         assert_eq!(said(proposal), vec![true, false]);
         let ours = "Quick update:\n\nWe moved the ingest to the small VM.";
         assert_eq!(said(ours), vec![true, true]);
+        // a short table or label: value list the speaker gives is their own statements, row by row
+        let sheet = "Here is the contact sheet:\n\n| area | person |\n|---|---|\n\
+                     | ingestion API | Adaeze |\n| archive machine | Rasmus |";
+        let rows = voiced(sheet, false);
+        assert_eq!(
+            rows,
+            vec![
+                (true, "Here is the contact sheet:"),
+                (false, "| area | person |"),
+                (false, "|---|---|"),
+                (true, "| ingestion API | Adaeze |"),
+                (true, "| archive machine | Rasmus |"),
+            ]
+        );
+        let links = "The links that matter:\n\n- glossary: https://l10n.example/g.csv\n- style guide: https://l10n.example/style/2024";
+        assert_eq!(said(links), vec![true, true, true]);
+        // a list without labels, or a long reference table, is not
+        let notes = "Changes:\n\n- Fixed the build with Clang.\n- Faster start.";
+        assert_eq!(said(notes), vec![true, false, false]);
+        let long_table = format!("| a | b |\n|---|---|\n{}", "| x | 1 |\n".repeat(20));
+        assert!(voiced(&long_table, false).iter().all(|(s, _)| !s));
+        // tool output stays evidence
+        assert!(voiced(sheet, true).iter().all(|(s, _)| !s));
     }
 
     #[test]
