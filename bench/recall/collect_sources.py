@@ -4,8 +4,8 @@
 Run once on a Debian 12 machine (python3.11, man, the packages named in SOURCES.md); the
 generator (generate.mjs) reads only sources/, so the data can be rebuilt anywhere without
 these system files. Each excerpt starts with a line '@@@ <title> | <origin>'.
-Dev, heldout, heldout2, heldout3 and heldout4 files never share an excerpt. `collect_sources.py -heldout4`
-writes only the heldout4 files (the others are left as they are); `-heldout3` and `-heldout2` likewise.
+Dev, heldout, heldout2, heldout3, heldout4 and heldout5 files never share an excerpt. `collect_sources.py -heldout5`
+writes only the heldout5 files (the others are left as they are); `-heldout4`, `-heldout3` and `-heldout2` likewise.
 """
 import gettext, gzip, os, re, subprocess, sys
 
@@ -252,6 +252,21 @@ TB_HELD4 = [
     "import linecache; linecache.getlines(42)",
 ]
 
+TB_HELD5 = [
+    "import reprlib; reprlib.Repr(maxlevel=-1).repr([[1]])[99]",
+    "import keyword; keyword.kwlist.index('walrus')",
+    "import getpass; getpass.getpass(stream=3)",
+    "import chunk, io; chunk.Chunk(io.BytesIO(b'xy'))",
+    "import sndhdr; sndhdr.what('/nonexistent/take-07.aiff')",
+    "import pipes; pipes.Template().append('cat', 'zz')",
+    "import operator; operator.itemgetter(9)('abc')",
+    "import ipaddress; ipaddress.ip_network('10.0.0.1/24')",
+    "import statistics; statistics.mean([])",
+    "import struct; struct.unpack('>I', b'ab')",
+    "import locale; locale.setlocale(locale.LC_ALL, 'xx_YY.UTF-8')",
+    "import shlex; shlex.split('echo \"unterminated')",
+]
+
 ND = '/usr/share/doc/nodejs/api'
 
 write('code-dev.txt', pymods(['shlex.py', 'textwrap.py', 'csv.py', 'fnmatch.py', 'glob.py', 'heapq.py', 'sched.py', 'graphlib.py']))
@@ -325,3 +340,18 @@ write('agent-heldout4.txt', mans([('tail', None), ('head', None), ('cut', None),
       + etc(['/etc/services', '/etc/protocols', '/etc/wgetrc', '/etc/ethertypes', '/etc/ucf.conf', '/etc/profile', '/etc/pam.conf']))
 write('docs-heldout4.txt', [('node child_process.md', f'{ND}/child_process.md', read(f'{ND}/child_process.md', 55000)),
                             ('node zlib.md', f'{ND}/zlib.md', read(f'{ND}/zlib.md', 18000))])
+
+# ---- the fifth held-out half (heldout5): excerpts no other half uses; at most 400 KB in all ----
+write('code-heldout5.txt', pymods(['reprlib.py', 'keyword.py', 'getpass.py', 'chunk.py', 'sndhdr.py', 'pipes.py']))
+write('logs-heldout5.txt', [('dpkg.log (installs after the heldout4 excerpt)', '/var/log/dpkg.log', dpkg_log(1800, 300)),
+                            ('tracebacks', 'python3.11 -c (commands shown)', tracebacks(TB_HELD5))])
+write('support-heldout5.txt', mans([('git-blame', None), ('git-cherry-pick', None), ('git-revert', None), ('git-clean', None)]))
+write('planning-heldout5.txt', [('findutils NEWS', '/usr/share/doc/findutils/NEWS.gz', read('/usr/share/doc/findutils/NEWS.gz', 30000)),
+                                ('less NEWS', '/usr/share/doc/less/NEWS.gz', read('/usr/share/doc/less/NEWS.gz', 30000)),
+                                ('wget NEWS', '/usr/share/doc/wget/NEWS.gz', read('/usr/share/doc/wget/NEWS.gz', 25000))])
+write('multilingual-heldout5.txt', [mo(l, 'sed', 12000) for l in ['el', 'hu', 'ro', 'id', 'ca', 'sk']])
+write('agent-heldout5.txt', mans([('sleep', None), ('touch', None), ('mktemp', None), ('realpath', None), ('truncate', None),
+                                  ('basename', None), ('dirname', None), ('tr', None)])
+      + etc(['/etc/shells', '/etc/ld.so.conf', '/etc/issue', '/etc/bindresvport.blacklist', '/etc/networks']))
+write('docs-heldout5.txt', [('node os.md', f'{ND}/os.md', read(f'{ND}/os.md', 30000)),
+                            ('node readline.md', f'{ND}/readline.md', read(f'{ND}/readline.md', 30000))])

@@ -1,6 +1,6 @@
 // What condensation keeps: recall of facts on conversations no heuristic was tuned on (issue 15).
 //
-//   node bench/recall/eval.mjs [--set dev|heldout|heldout2|heldout3|heldout4|all] [--json] [--no-timing]
+//   node bench/recall/eval.mjs [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|all] [--json] [--no-timing]
 //
 // Each conversation (bench/recall/conversations, built by generate.mjs) is condensed to 25 % of its
 // tokens (countMessages, gpt-4o) by contextwise's `extractive` and `truncate` strategies and by two

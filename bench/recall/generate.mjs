@@ -5,9 +5,9 @@
 //   node bench/recall/generate.mjs            write every conversation
 //   node bench/recall/generate.mjs --check    rebuild in memory and fail if a committed file differs
 //
-// Five splits: dev (conversations/), heldout (conversations/heldout/), heldout2
-// (conversations/heldout2/), heldout3 (conversations/heldout3/) and heldout4 (conversations/heldout4/),
-// each with one conversation per kind and its own source files.
+// Six splits: dev (conversations/), heldout (conversations/heldout/), heldout2
+// (conversations/heldout2/), heldout3 (conversations/heldout3/), heldout4 (conversations/heldout4/)
+// and heldout5 (conversations/heldout5/), each with one conversation per kind and its own source files.
 //
 // A conversation is a system prompt, then "units" (a user turn and the assistant's answer, with
 // tool calls where the kind has them; an agent run's units are mostly tool calls), then a final

@@ -44,11 +44,11 @@ export function factKept(text, fact) {
   return true;
 }
 
-/** The splits, each a folder of conversations: dev (conversations/), heldout, heldout2, heldout3 and heldout4 (subfolders). */
-export const SETS = ['dev', 'heldout', 'heldout2', 'heldout3', 'heldout4'];
+/** The splits, each a folder of conversations: dev (conversations/), heldout, heldout2, heldout3, heldout4 and heldout5 (subfolders). */
+export const SETS = ['dev', 'heldout', 'heldout2', 'heldout3', 'heldout4', 'heldout5'];
 const setDir = (set) => (set === 'dev' ? CONV_DIR : path.join(CONV_DIR, set));
 
-/** Loads the committed conversations: set 'dev', 'heldout', 'heldout2', 'heldout3', 'heldout4' or 'all' (every split). */
+/** Loads the committed conversations: set 'dev', 'heldout', 'heldout2', 'heldout3', 'heldout4', 'heldout5' or 'all' (every split). */
 export function loadSet(set = 'dev') {
   if (set !== 'all' && !SETS.includes(set)) throw new Error(`unknown set ${set}`);
   const dirs = (set === 'all' ? SETS : [set]).map(setDir);

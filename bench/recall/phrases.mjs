@@ -255,6 +255,42 @@ export const PHRASES = {
       answer: ['Hyvä, vaihtaisin vain sanajärjestystä:', 'Käännös on oikein. Ehdotukseni:', 'Merkitys on oikea, tässä tarkistettu versio:', 'Pieni ehdotus:'],
       after: ['Muuten kaikki kunnossa.', 'Ei muita huomioita.', 'Voidaan hyväksyä sellaisenaan.'],
     },
+    el: {
+      ask: ['Μπορείς να ελέγξεις αυτή τη μετάφραση;', 'Να το επόμενο κομμάτι από τον κατάλογο:', 'Ακούγεται φυσικό ή πολύ τεχνικό;', 'Μια γρήγορη διόρθωση, παρακαλώ:', 'Ταιριάζει με το γλωσσάρι μας;'],
+      chat: ['Καλημέρα σε όλους!', 'Σήμερα φεύγω λίγο νωρίτερα.', 'Ευχαριστώ, τώρα είναι πολύ πιο καθαρό.', 'Να το συζητήσουμε στη σύσκεψη;'],
+      answer: ['Καλό, θα άλλαζα μόνο τη σειρά των λέξεων:', 'Η μετάφραση είναι σωστή. Η πρότασή μου:', 'Το νόημα είναι σωστό, ορίστε η διορθωμένη εκδοχή:', 'Μια μικρή πρόταση:'],
+      after: ['Τα υπόλοιπα είναι εντάξει.', 'Δεν έχω άλλα σχόλια.', 'Μπορεί να εγκριθεί όπως είναι.'],
+    },
+    hu: {
+      ask: ['Meg tudnád nézni ezt a fordítást?', 'Itt a következő rész a katalógusból:', 'Természetesen hangzik, vagy túl szakmai?', 'Egy gyors lektorálást kérnék:', 'Egyezik a szójegyzékünkkel?'],
+      chat: ['Jó reggelt mindenkinek!', 'Ma kicsit korábban megyek el.', 'Köszönöm, így sokkal világosabb.', 'Megbeszéljük ezt a megbeszélésen?'],
+      answer: ['Jó, csak a szórendet változtatnám meg:', 'A fordítás helyes. A javaslatom:', 'A jelentés stimmel, itt a javított változat:', 'Egy apró javaslat:'],
+      after: ['A többi rendben van.', 'Nincs több megjegyzésem.', 'Így elfogadható.'],
+    },
+    ro: {
+      ask: ['Poți verifica traducerea asta?', 'Iată următorul fragment din catalog:', 'Sună natural sau prea tehnic?', 'O corectură rapidă, vă rog:', 'Se potrivește cu glosarul nostru?'],
+      chat: ['Bună dimineața tuturor!', 'Azi plec puțin mai devreme.', 'Mulțumesc, acum e mult mai clar.', 'Discutăm asta la ședință?'],
+      answer: ['Bine, aș schimba doar ordinea cuvintelor:', 'Traducerea este corectă. Propunerea mea:', 'Sensul e corect, iată versiunea revizuită:', 'O mică sugestie:'],
+      after: ['Restul e în regulă.', 'Nu mai am comentarii.', 'Se poate aproba așa cum e.'],
+    },
+    id: {
+      ask: ['Bisa tolong cek terjemahan ini?', 'Ini bagian berikutnya dari katalog:', 'Terdengar wajar atau terlalu teknis?', 'Tolong koreksi cepat:', 'Apakah ini sesuai dengan glosarium kita?'],
+      chat: ['Selamat pagi semuanya!', 'Hari ini saya pulang sedikit lebih awal.', 'Terima kasih, sekarang jauh lebih jelas.', 'Kita bahas di rapat saja?'],
+      answer: ['Bagus, saya hanya akan mengubah urutan kata:', 'Terjemahannya benar. Usulan saya:', 'Maknanya tepat, ini versi yang sudah diperiksa:', 'Satu usulan kecil:'],
+      after: ['Sisanya sudah baik.', 'Tidak ada komentar lain.', 'Bisa disetujui apa adanya.'],
+    },
+    ca: {
+      ask: ['Pots revisar aquesta traducció?', 'Aquí teniu el bloc següent del catàleg:', 'Sona natural o massa tècnic?', 'Una revisió ràpida, si us plau:', 'Coincideix amb el nostre glossari?'],
+      chat: ['Bon dia a tothom!', 'Avui marxo una mica abans.', 'Gràcies, ara és molt més clar.', 'Ho comentem a la reunió?'],
+      answer: ['Bé, només canviaria l\'ordre de les paraules:', 'La traducció és correcta. La meva proposta:', 'El sentit és correcte, aquí teniu la versió revisada:', 'Un petit suggeriment:'],
+      after: ['La resta està bé.', 'No tinc més comentaris.', 'Es pot aprovar tal com està.'],
+    },
+    sk: {
+      ask: ['Môžeš skontrolovať tento preklad?', 'Tu je ďalší blok z katalógu:', 'Znie to prirodzene, alebo príliš technicky?', 'Rýchla korektúra, prosím:', 'Zodpovedá to nášmu glosáru?'],
+      chat: ['Dobré ráno všetkým!', 'Dnes odchádzam trochu skôr.', 'Vďaka, teraz je to oveľa jasnejšie.', 'Preberieme to na porade?'],
+      answer: ['Dobré, zmenil by som len slovosled:', 'Preklad je správny. Môj návrh:', 'Význam sedí, tu je skontrolovaná verzia:', 'Malý návrh:'],
+      after: ['Zvyšok je v poriadku.', 'Nemám ďalšie pripomienky.', 'Dá sa schváliť tak, ako je.'],
+    },
     en: {
       ask: ['Can someone check this one? English source first:', 'Next block from the catalogue, for whoever has time:', 'Does this read naturally to you?'],
       chat: ['Morning all!', 'I am out for lunch, back in an hour.', 'Thanks everyone, good progress today.', 'Can we keep the thread in one place please?'],

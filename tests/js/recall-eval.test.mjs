@@ -1,6 +1,6 @@
 // The recall evaluation's DATA (bench/recall): every conversation loads and is well formed, every
 // fact is stated where it says and nowhere in the filler, changed facts change in order, every
-// split (dev, heldout, heldout2, heldout3 and the fresh heldout4) covers the six conversation kinds
+// split (dev, heldout, heldout2, heldout3, heldout4 and the fresh heldout5) covers the six conversation kinds
 // with its own facts and sources, and the committed
 // files are what generate.mjs builds. No recall number is asserted here (those are measurements,
 // printed by `node bench/recall/eval.mjs` and `npm run bench`).
@@ -16,13 +16,14 @@ const heldout = loadSet('heldout');
 const heldout2 = loadSet('heldout2');
 const heldout3 = loadSet('heldout3');
 const heldout4 = loadSet('heldout4');
-const HALVES = [['dev', dev], ['heldout', heldout], ['heldout2', heldout2], ['heldout3', heldout3], ['heldout4', heldout4]];
-const all = [...dev, ...heldout, ...heldout2, ...heldout3, ...heldout4];
+const heldout5 = loadSet('heldout5');
+const HALVES = [['dev', dev], ['heldout', heldout], ['heldout2', heldout2], ['heldout3', heldout3], ['heldout4', heldout4], ['heldout5', heldout5]];
+const all = [...dev, ...heldout, ...heldout2, ...heldout3, ...heldout4, ...heldout5];
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
-test('thirty conversations: one of each kind in each split, 300–1,500 messages each', () => {
-  assert.deepEqual(SETS, HALVES.map(([name]) => name), 'the splits are dev, heldout, heldout2, heldout3 and heldout4');
-  assert.ok(all.length >= 30, `${all.length} conversations`);
+test('thirty-six conversations: one of each kind in each split, 300–1,500 messages each', () => {
+  assert.deepEqual(SETS, HALVES.map(([name]) => name), 'the splits are dev, heldout, heldout2, heldout3, heldout4 and heldout5');
+  assert.ok(all.length >= 36, `${all.length} conversations`);
   assert.equal(loadSet('all').length, all.length, "--set all loads every split");
   for (const [split, half] of HALVES) {
     assert.equal(half.length, CONVERSATION_KINDS.length, `${split}: one conversation per kind`);
@@ -250,6 +251,65 @@ test('heldout4 adds corrections, pasted tables, attributed and restated values, 
     const onlyInCalls = c.facts.filter((f) => f.turns.every((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
     assert.ok(onlyInCalls.length >= 3, `${c.id}: ${onlyInCalls.length} facts whose value is only in tool calls or results`);
   }
+});
+
+test('heldout5 keeps every heldout4 pattern with new facts and sources, owners named by role, retry policies in prose, configs and code', () => {
+  const userTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'user');
+  const asstTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'assistant' && !c.messages[t].tool_calls);
+  let acceptedTotal = 0;
+  let corrected = 0;
+  let attributed = 0;
+  for (const c of heldout5) {
+    const texts = c.messages.map(messageText);
+    const ntexts = texts.map(norm);
+    // what heldout3 already required
+    acceptedTotal += lessLiterally(c, texts);
+    for (const f of c.facts.filter((x) => x.old?.length)) {
+      // the update never repeats the superseded value: no message states both
+      const news = f.answer.map(norm);
+      const olds = f.old.map(norm);
+      for (const t of f.turns) assert.ok(!(news.some((v) => ntexts[t].includes(v)) && olds.some((v) => ntexts[t].includes(v))), `${c.id}/${f.id}: message ${t} states the old and the new value`);
+    }
+    // a value on a row of a table or list the user pastes
+    const inTable = c.facts.filter((f) => userTurns(c, f).some((t) => texts[t].split('\n').some((line) => /^\s*(\|.*\||- .+)\s*$/.test(line) && f.answer.some((a) => norm(line).includes(norm(a))))));
+    assert.ok(inTable.length >= 1, `${c.id}: ${inTable.length} facts whose value sits in a pasted table or list`);
+    // a value the assistant confirms in other words: the user states one answer variant, the assistant another
+    const restated = c.facts.filter((f) => f.answer.length >= 2 && userTurns(c, f).some((u) => asstTurns(c, f).some((a) => f.answer.some((x) => ntexts[u].includes(norm(x)) && !ntexts[a].includes(norm(x))) && f.answer.some((y) => ntexts[a].includes(norm(y)) && !ntexts[u].includes(norm(y))))));
+    assert.ok(restated.length >= 1, `${c.id}: ${restated.length} facts the assistant confirms by restating them differently`);
+    // a number written with a thousands separator ("2,500", "12 000")
+    const thousands = c.facts.filter((f) => f.answer.some((a) => /\d[, ]\d{3}\b/.test(a)));
+    assert.ok(thousands.length >= 1, `${c.id}: ${thousands.length} facts with a thousands separator in the value`);
+    // a value given as a correction of another one in the same sentence ("not on the 14th but on the 16th")
+    corrected += c.facts.filter((f) => f.turns.some((t) => f.answer.some((a) => {
+      const i = ntexts[t].indexOf(norm(a));
+      return i >= 0 && /\bnot\b[^.!?\n]*$/.test(ntexts[t].slice(Math.max(0, i - 100), i));
+    }))).length;
+    // a value the user attributes to someone else ("Priyanka said ...")
+    attributed += c.facts.filter((f) => userTurns(c, f).some((t) => /\b(said|says|told|mentioned)\b/i.test(texts[t]))).length;
+  }
+  assert.ok(acceptedTotal >= 8, `heldout5: ${acceptedTotal} facts accepted with a short reply`);
+  assert.ok(corrected >= 4, `heldout5: ${corrected} facts stated as a correction ("not X — Y")`);
+  assert.ok(attributed >= 6, `heldout5: ${attributed} facts attributed to someone else`);
+  callsAndLanguages('heldout5', heldout5, [...dev, ...heldout, ...heldout2, ...heldout3, ...heldout4]);
+  for (const c of heldout5.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
+    const onlyInCalls = c.facts.filter((f) => f.turns.every((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
+    assert.ok(onlyInCalls.length >= 3, `${c.id}: ${onlyInCalls.length} facts whose value is only in tool calls or results`);
+  }
+  // no value of heldout5 equals or is part of a value of an earlier split
+  const earlierValues = [...dev, ...heldout, ...heldout2, ...heldout3, ...heldout4].flatMap((c) => c.facts.flatMap((f) => [...f.answer, ...(f.old ?? [])].map(norm)));
+  for (const c of heldout5) for (const f of c.facts) for (const v of [...f.answer, ...(f.old ?? [])].map(norm)) {
+    assert.ok(!earlierValues.some((e) => e.includes(v)), `${c.id}/${f.id}: "${v}" is (part of) an earlier split's value`);
+  }
+  // owners named by role or area ("anything about the RSS feeds goes to …") or in a pasted contact sheet
+  const owners = heldout5.flatMap((c) => c.facts.filter((f) => f.kind === 'owner').map((f) => [c, f]));
+  const byRole = owners.filter(([c, f]) => f.turns.some((t) => /\bgoes to\b|\|/.test(messageText(c.messages[t]))));
+  assert.ok(byRole.length >= 4, `heldout5: ${byRole.length} owners named by role or in a contact sheet`);
+  // retry policies stated in prose, in a configuration file or command output, and in code
+  const retries = heldout5.flatMap((c) => c.facts.filter((f) => f.kind === 'retry_policy').map((f) => [c, f]));
+  const inCode = retries.filter(([c, f]) => f.turns.some((t) => c.messages[t].tool_calls && /\b(def|import|Retry)\b/.test(messageText(c.messages[t]))));
+  const inConfig = retries.filter(([c, f]) => f.turns.some((t) => /^\s*\w+ = \S+\s*$/m.test(messageText(c.messages[t]))));
+  const inProse = retries.filter(([c, f]) => f.turns.some((t) => !c.messages[t].tool_calls && c.messages[t].role !== 'tool' && !/^\s*\w+ = /m.test(messageText(c.messages[t]))));
+  assert.ok(inCode.length >= 1 && inConfig.length >= 2 && inProse.length >= 2, `heldout5 retry policies: ${inCode.length} in code, ${inConfig.length} in configs, ${inProse.length} in prose`);
 });
 
 test('the committed files are what generate.mjs builds from sources/ (≤ 4.5 MB)', () => {
