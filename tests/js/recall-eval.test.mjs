@@ -209,13 +209,18 @@ test('heldout3 states facts less literally still: paraphrased questions, changes
   callsAndLanguages('heldout3', heldout3, [...dev, ...heldout, ...heldout2]);
 });
 
-test('heldout4 adds corrections, pasted tables, attributed and restated values, thousands separators, six new languages', () => {
+/**
+ * What heldout4 and later halves require: everything of lessLiterally, updates that never repeat the
+ * superseded value, a value on a row of a pasted table or list, restated confirmations, thousands
+ * separators, corrections in one sentence, attributed values, values only in tool calls.
+ */
+function heldout4Patterns(name, split, earlier) {
   const userTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'user');
   const asstTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'assistant' && !c.messages[t].tool_calls);
   let acceptedTotal = 0;
   let corrected = 0;
   let attributed = 0;
-  for (const c of heldout4) {
+  for (const c of split) {
     const texts = c.messages.map(messageText);
     const ntexts = texts.map(norm);
     // what heldout3 already required
@@ -243,58 +248,22 @@ test('heldout4 adds corrections, pasted tables, attributed and restated values, 
     // a value the user attributes to someone else ("Priyanka said ...")
     attributed += c.facts.filter((f) => userTurns(c, f).some((t) => /\b(said|says|told|mentioned)\b/i.test(texts[t]))).length;
   }
-  assert.ok(acceptedTotal >= 8, `heldout4: ${acceptedTotal} facts accepted with a short reply`);
-  assert.ok(corrected >= 4, `heldout4: ${corrected} facts stated as a correction ("not X — Y")`);
-  assert.ok(attributed >= 6, `heldout4: ${attributed} facts attributed to someone else`);
-  callsAndLanguages('heldout4', heldout4, [...dev, ...heldout, ...heldout2, ...heldout3]);
-  for (const c of heldout4.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
+  assert.ok(acceptedTotal >= 8, `${name}: ${acceptedTotal} facts accepted with a short reply`);
+  assert.ok(corrected >= 4, `${name}: ${corrected} facts stated as a correction ("not X — Y")`);
+  assert.ok(attributed >= 6, `${name}: ${attributed} facts attributed to someone else`);
+  callsAndLanguages(name, split, earlier);
+  for (const c of split.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
     const onlyInCalls = c.facts.filter((f) => f.turns.every((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
     assert.ok(onlyInCalls.length >= 3, `${c.id}: ${onlyInCalls.length} facts whose value is only in tool calls or results`);
   }
+}
+
+test('heldout4 adds corrections, pasted tables, attributed and restated values, thousands separators, six new languages', () => {
+  heldout4Patterns('heldout4', heldout4, [...dev, ...heldout, ...heldout2, ...heldout3]);
 });
 
 test('heldout5 keeps every heldout4 pattern with new facts and sources, owners named by role, retry policies in prose, configs and code', () => {
-  const userTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'user');
-  const asstTurns = (c, f) => f.turns.filter((t) => c.messages[t].role === 'assistant' && !c.messages[t].tool_calls);
-  let acceptedTotal = 0;
-  let corrected = 0;
-  let attributed = 0;
-  for (const c of heldout5) {
-    const texts = c.messages.map(messageText);
-    const ntexts = texts.map(norm);
-    // what heldout3 already required
-    acceptedTotal += lessLiterally(c, texts);
-    for (const f of c.facts.filter((x) => x.old?.length)) {
-      // the update never repeats the superseded value: no message states both
-      const news = f.answer.map(norm);
-      const olds = f.old.map(norm);
-      for (const t of f.turns) assert.ok(!(news.some((v) => ntexts[t].includes(v)) && olds.some((v) => ntexts[t].includes(v))), `${c.id}/${f.id}: message ${t} states the old and the new value`);
-    }
-    // a value on a row of a table or list the user pastes
-    const inTable = c.facts.filter((f) => userTurns(c, f).some((t) => texts[t].split('\n').some((line) => /^\s*(\|.*\||- .+)\s*$/.test(line) && f.answer.some((a) => norm(line).includes(norm(a))))));
-    assert.ok(inTable.length >= 1, `${c.id}: ${inTable.length} facts whose value sits in a pasted table or list`);
-    // a value the assistant confirms in other words: the user states one answer variant, the assistant another
-    const restated = c.facts.filter((f) => f.answer.length >= 2 && userTurns(c, f).some((u) => asstTurns(c, f).some((a) => f.answer.some((x) => ntexts[u].includes(norm(x)) && !ntexts[a].includes(norm(x))) && f.answer.some((y) => ntexts[a].includes(norm(y)) && !ntexts[u].includes(norm(y))))));
-    assert.ok(restated.length >= 1, `${c.id}: ${restated.length} facts the assistant confirms by restating them differently`);
-    // a number written with a thousands separator ("2,500", "12 000")
-    const thousands = c.facts.filter((f) => f.answer.some((a) => /\d[, ]\d{3}\b/.test(a)));
-    assert.ok(thousands.length >= 1, `${c.id}: ${thousands.length} facts with a thousands separator in the value`);
-    // a value given as a correction of another one in the same sentence ("not on the 14th but on the 16th")
-    corrected += c.facts.filter((f) => f.turns.some((t) => f.answer.some((a) => {
-      const i = ntexts[t].indexOf(norm(a));
-      return i >= 0 && /\bnot\b[^.!?\n]*$/.test(ntexts[t].slice(Math.max(0, i - 100), i));
-    }))).length;
-    // a value the user attributes to someone else ("Priyanka said ...")
-    attributed += c.facts.filter((f) => userTurns(c, f).some((t) => /\b(said|says|told|mentioned)\b/i.test(texts[t]))).length;
-  }
-  assert.ok(acceptedTotal >= 8, `heldout5: ${acceptedTotal} facts accepted with a short reply`);
-  assert.ok(corrected >= 4, `heldout5: ${corrected} facts stated as a correction ("not X — Y")`);
-  assert.ok(attributed >= 6, `heldout5: ${attributed} facts attributed to someone else`);
-  callsAndLanguages('heldout5', heldout5, [...dev, ...heldout, ...heldout2, ...heldout3, ...heldout4]);
-  for (const c of heldout5.filter((x) => x.kind === 'coding' || x.kind === 'agent')) {
-    const onlyInCalls = c.facts.filter((f) => f.turns.every((t) => c.messages[t].role === 'tool' || c.messages[t].tool_calls));
-    assert.ok(onlyInCalls.length >= 3, `${c.id}: ${onlyInCalls.length} facts whose value is only in tool calls or results`);
-  }
+  heldout4Patterns('heldout5', heldout5, [...dev, ...heldout, ...heldout2, ...heldout3, ...heldout4]);
   // no value of heldout5 equals or is part of a value of an earlier split
   const earlierValues = [...dev, ...heldout, ...heldout2, ...heldout3, ...heldout4].flatMap((c) => c.facts.flatMap((f) => [...f.answer, ...(f.old ?? [])].map(norm)));
   for (const c of heldout5) for (const f of c.facts) for (const v of [...f.answer, ...(f.old ?? [])].map(norm)) {
