@@ -192,6 +192,113 @@ fn defined_names(code: &str) -> Vec<String> {
     out
 }
 
+/// Most notes taken from the code one message writes (see [`code_notes`]).
+const NOTES: usize = 6;
+/// A note longer than this is cut (a licence header, a long module docstring).
+const NOTE_CHARS: usize = 400;
+
+/// The prose inside a piece of code: its docstrings (`"""…"""`, `'''…'''`, `/* … */`) and its
+/// comments (`# …`, `// …`, `-- …`, whole lines or after code), a paragraph each, consecutive
+/// comment lines joined — "A failed POST is retried six times with exponential backoff". Only
+/// paragraphs of at least four words that read as prose (not commented-out code, not a
+/// shebang or a directive), at most [`NOTES`]. None for a single line.
+pub fn code_notes(code: &str) -> Vec<String> {
+    let mut paras: Vec<String> = Vec::new();
+    if !code.trim().contains('\n') {
+        return paras;
+    }
+    let flush = |cur: &mut String, paras: &mut Vec<String>| {
+        let p = cur.split_whitespace().collect::<Vec<_>>().join(" ");
+        cur.clear();
+        if prose(&p) && !paras.contains(&p) {
+            let cut = p.char_indices().nth(NOTE_CHARS).map_or(p.len(), |(i, _)| i);
+            paras.push(p[..cut].to_string());
+        }
+    };
+    let mut cur = String::new();
+    // the closing delimiter of the docstring or block comment being read
+    let mut open: Option<&str> = None;
+    for line in code.lines() {
+        let t = line.trim();
+        if let Some(close) = open {
+            let (body, ends) = match t.find(close) {
+                Some(i) => (&t[..i], true),
+                None => (t, false),
+            };
+            let body = body.trim_start_matches('*').trim();
+            if body.is_empty() {
+                flush(&mut cur, &mut paras);
+            } else {
+                cur.push(' ');
+                cur.push_str(body);
+            }
+            if ends {
+                flush(&mut cur, &mut paras);
+                open = None;
+            }
+            continue;
+        }
+        // a docstring or block comment opens the line (or follows `=` / `(`)
+        let start = [("\"\"\"", "\"\"\""), ("'''", "'''"), ("/*", "*/")]
+            .into_iter()
+            .find_map(|(o, c)| t.find(o).map(|i| (i, o, c)))
+            .filter(|&(i, ..)| {
+                let before = t[..i].trim_end();
+                before.is_empty() || before.ends_with(['=', '('])
+            });
+        if let Some((i, o, c)) = start {
+            flush(&mut cur, &mut paras);
+            let rest = t[i + o.len()..].trim_start_matches('*');
+            match rest.find(c) {
+                Some(j) => {
+                    cur.push_str(&rest[..j]);
+                    flush(&mut cur, &mut paras);
+                }
+                None => {
+                    cur.push_str(rest);
+                    open = Some(c);
+                }
+            }
+            continue;
+        }
+        const DIRECTIVES: &[&str] = &["#!", "#include", "#define", "#[", "#pragma", "#if", "#end"];
+        let whole = ["#", "//", "--"]
+            .iter()
+            .find_map(|c| t.strip_prefix(c))
+            .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+            .filter(|_| !DIRECTIVES.iter().any(|d| t.starts_with(d)));
+        // a comment after code: `DELAYS = (2, 4, 8)  # doubling, six tries`
+        let after = || {
+            ["  # ", " // "]
+                .iter()
+                .find_map(|c| t.find(c).map(|i| &t[i + c.len()..]))
+        };
+        if let Some(c) = whole {
+            cur.push(' ');
+            cur.push_str(c.trim());
+        } else {
+            flush(&mut cur, &mut paras);
+            if let Some(c) = after() {
+                cur.push_str(c.trim());
+                flush(&mut cur, &mut paras);
+            }
+        }
+    }
+    flush(&mut cur, &mut paras);
+    paras.truncate(NOTES);
+    paras
+}
+
+/// True for a note that reads as prose: at least four words, few code symbols.
+fn prose(p: &str) -> bool {
+    let words = p
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    let symbols = p.chars().filter(|c| "(){}[];=<>".contains(*c)).count();
+    words >= 4 && symbols * 20 <= p.chars().count()
+}
+
 impl Message {
     /// All text of the message's text parts, joined.
     pub fn text(&self) -> String {
@@ -209,13 +316,7 @@ impl Message {
     /// all) — `write_file(path=src/app.py, content=import os)`, `run_shell(command=git rm x.py)`.
     /// What an agent did is a statement too, and its arguments name files, commands and values.
     pub fn actions(&self) -> Vec<String> {
-        let calls = self.tool_calls.iter().map(|c| (&c.name, &c.arguments));
-        let parts = self.parts.iter().filter_map(|p| match p {
-            Part::ToolUse { name, arguments } => Some((name, arguments)),
-            _ => None,
-        });
-        calls
-            .chain(parts)
+        self.calls()
             .map(|(name, arguments)| {
                 let mut line = format!("{name}(");
                 let mut defined: Vec<String> = Vec::new();
@@ -257,6 +358,33 @@ impl Message {
                 line
             })
             .collect()
+    }
+    /// The tool calls it makes, OpenAI's and Anthropic's, as `(name, arguments)`.
+    fn calls(&self) -> impl Iterator<Item = (&String, &String)> {
+        let calls = self.tool_calls.iter().map(|c| (&c.name, &c.arguments));
+        let parts = self.parts.iter().filter_map(|p| match p {
+            Part::ToolUse { name, arguments } => Some((name, arguments)),
+            _ => None,
+        });
+        calls.chain(parts)
+    }
+    /// The prose in the code its tool calls write ([`code_notes`] of each string argument of
+    /// several lines): what an agent says in docstrings and comments is its statement too.
+    pub fn code_notes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, arguments) in self.calls() {
+            if let Ok(serde_json::Value::Object(args)) = serde_json::from_str(arguments) {
+                for v in args.values().filter_map(|v| v.as_str()) {
+                    for n in code_notes(v) {
+                        if !out.contains(&n) {
+                            out.push(n);
+                        }
+                    }
+                }
+            }
+        }
+        out.truncate(NOTES);
+        out
     }
     /// The results of the tool calls this message makes, in the order of [`Message::actions`],
     /// from the messages that follow it (`following`: the next messages of the conversation):
@@ -632,6 +760,41 @@ mod tests {
         // a call whose result was not kept
         assert_eq!(m[4].results(&[]), vec![None]);
         assert!(m[3].results(&after).is_empty());
+    }
+
+    #[test]
+    fn the_prose_in_written_code_is_read_as_notes() {
+        let py = "#!/usr/bin/env python3\n\"\"\"Posting results to the portal.\n\nA failed POST is retried six times with\nexponential backoff starting at 2 s.\n\"\"\"\nimport time\n\n# The portal rejects batches above 2,500 results,\n# so we split them here.\nDELAYS = (2, 4, 8, 16, 32, 64)  # doubling, six tries in all\n# x = compute(a, b)[0]\ndef post(session, url):  # ok\n    return session.post(url)\n";
+        assert_eq!(
+            code_notes(py),
+            vec![
+                "Posting results to the portal.",
+                "A failed POST is retried six times with exponential backoff starting at 2 s.",
+                "The portal rejects batches above 2,500 results, so we split them here.",
+                "doubling, six tries in all",
+            ]
+        );
+        let js = "/**\n * Verifies the webhook signature with HMAC-SHA256.\n * @param body the raw request body\n */\nexport function verify(body) { return true; } // never log the secret itself\n";
+        assert_eq!(
+            code_notes(js),
+            vec![
+                "Verifies the webhook signature with HMAC-SHA256. @param body the raw request body",
+                "never log the secret itself",
+            ]
+        );
+        // one line of code, a command: no notes
+        assert!(code_notes("git rm x.py # drop the old module now").is_empty());
+        let m = parse_messages(
+            &json!([{"role": "assistant", "content": [{"type": "tool_use", "id": "t",
+            "name": "write_file", "input": {"path": "p.py", "content": py}}]}]),
+        )
+        .unwrap();
+        assert_eq!(m[0].code_notes().len(), 4);
+        assert!(
+            parse_messages(&json!([{"role": "user", "content": py}])).unwrap()[0]
+                .code_notes()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! "we will", "never", "prefer", "instead"); for overlap with the current question; and less for
 //! length (the budget buys sentences, so a short statement of a fact beats a long paragraph).
 
-use super::text::{is_stopword, voiced, words};
+use super::text::{is_stopword, sentences, voiced, words};
 use crate::messages::{Message, Role};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -627,10 +627,12 @@ pub fn extract(
         .iter()
         .map(|d| d.iter().map(|(a, _)| a.clone()).collect())
         .collect();
+    // the prose in the code an agent writes (docstrings, comments): its statements too
+    let notes: Vec<Vec<String>> = all.iter().map(|m| m.code_notes()).collect();
     // in how many messages each word and each specific token occurs
     let mut df: HashMap<String, u32> = HashMap::new();
-    for (t, a) in texts.iter().zip(&actions) {
-        let t = &format!("{t}\n{}", a.join("\n"));
+    for ((t, a), n) in texts.iter().zip(&actions).zip(&notes) {
+        let t = &format!("{t}\n{}\n{}", a.join("\n"), n.join("\n"));
         let mut seen: HashSet<String> = words(t).filter(|w| !is_stopword(w)).collect();
         seen.extend(specifics(t));
         for w in seen {
@@ -666,6 +668,12 @@ pub fn extract(
                 done[k]
                     .iter()
                     .map(|(a, came)| (true, a.as_str(), came.clone())),
+            )
+            .chain(
+                notes[k]
+                    .iter()
+                    .flat_map(|n| sentences(n))
+                    .map(|s| (true, s, None)),
             );
         for (said, s, came) in said_and_done {
             // the same sentence again (a re-pasted file, a repeated line) is kept once
@@ -1002,6 +1010,28 @@ mod tests {
             e,
             extract(&items, "what about quantum entanglement", 30, &cost),
             "deterministic"
+        );
+    }
+
+    #[test]
+    fn the_prose_in_code_an_agent_writes_is_its_statement() {
+        let code = "\"\"\"Posting parsed results to the portal.\n\nA failed POST is retried six times with exponential backoff.\n\"\"\"\nimport time\n\ndef post(session, url):\n    return session.post(url)\n";
+        let m = parse_messages(&json!([
+            {"role": "user", "content": "Please write the portal client now. Keep it small and simple."},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "w", "type": "function",
+                "function": {"name": "write_file", "arguments": json!({"path": "portal/post.py", "content": code}).to_string()}}]},
+            {"role": "tool", "tool_call_id": "w", "content": "wrote 180 bytes"},
+            {"role": "user", "content": "Thanks, looks fine to me. Nothing else for today."}
+        ]))
+        .unwrap();
+        let cost = |s: &str| s.split_whitespace().count() as u64;
+        let items: Vec<(usize, &Message)> = m.iter().enumerate().collect();
+        let all = render(&extract(&items, "", 40, &cost));
+        assert!(
+            all.contains(
+                "- [#1 assistant] A failed POST is retried six times with exponential backoff."
+            ),
+            "{all}"
         );
     }
 }

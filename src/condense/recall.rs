@@ -5,7 +5,7 @@
 
 use super::answer;
 use super::extractive::actions_and_outcomes;
-use super::text::{is_stopword, sentences, words};
+use super::text::{is_stopword, sentences, sheet_rows, words};
 use crate::messages::Message;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -202,7 +202,10 @@ pub(super) fn stem(w: &str) -> String {
 }
 
 /// Splits a message's text into passages of at most about [`PASSAGE_CHARS`]: paragraphs,
-/// long ones cut at sentence ends (the original text, as written).
+/// long ones cut at sentence ends (the original text, as written). A short table or
+/// `label: value` list the speaker gives is a passage per row, each with the table's header
+/// and the line that introduced it ("Here is the contact sheet:"), so that a question about one
+/// row finds that row with what its cells mean.
 fn passages(text: &str, tool_output: bool) -> Vec<(String, bool)> {
     // a paragraph is the participant's own words when its sentences are (text::voiced)
     let said: Vec<(usize, bool)> = super::text::voiced(text, tool_output)
@@ -215,13 +218,38 @@ fn passages(text: &str, tool_output: bool) -> Vec<(String, bool)> {
             .find(|(o, _)| *o <= at)
             .is_some_and(|(_, v)| *v)
     };
-    raw_passages(text)
-        .into_iter()
-        .map(|p| {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    // the last sentence of the paragraph before, when it introduces what follows
+    let mut intro: Option<&str> = None;
+    for para in text.split("\n\n") {
+        if let Some(rows) = sheet_rows(para).filter(|_| !tool_output) {
+            let header: Vec<&str> = rows
+                .iter()
+                .take_while(|(s, _)| !s)
+                .map(|(_, l)| *l)
+                .take(1)
+                .collect();
+            for (_, row) in rows.iter().filter(|(s, _)| *s) {
+                let lines: Vec<&str> = intro
+                    .into_iter()
+                    .chain(header.iter().copied())
+                    .chain([*row])
+                    .collect();
+                out.push((lines.join("\n"), true));
+            }
+            intro = None;
+            continue;
+        }
+        out.extend(raw_passages(para).into_iter().map(|p| {
             let at = p.as_ptr() as usize - text.as_ptr() as usize;
             (p.to_string(), said_at(at))
-        })
-        .collect()
+        }));
+        intro = sentences(para)
+            .last()
+            .copied()
+            .filter(|s| s.ends_with(':') && s.len() <= 200);
+    }
+    out
 }
 
 /// The passages of a text, as slices of it.
@@ -285,7 +313,21 @@ impl RecallIndex {
                     Some(o) => (format!("{a} → {o}"), true),
                     None => (a, true),
                 });
-            let found = passages(&text, tool).into_iter().chain(actions);
+            // (and the prose in the code it writes: docstrings, comments, read together)
+            let mut notes: Vec<(String, bool)> = Vec::new();
+            for n in m.code_notes() {
+                match notes.last_mut() {
+                    Some((last, _)) if last.len() + n.len() < PASSAGE_CHARS => {
+                        last.push(' ');
+                        last.push_str(&n);
+                    }
+                    _ => notes.push((n, true)),
+                }
+            }
+            let found = passages(&text, tool)
+                .into_iter()
+                .chain(actions)
+                .chain(notes);
             for (p, said) in found {
                 let d = ix.docs.len() as u32;
                 let ts = terms(&p);
@@ -574,6 +616,30 @@ mod tests {
             parse[0].text, "We parse each upload line by line.",
             "{parse:?}"
         );
+    }
+
+    #[test]
+    fn a_sheet_row_is_found_with_its_header_and_code_prose_is_searchable() {
+        let m = parse_messages(&json!([
+            {"role": "user", "content": "If the API rejects our batches at night, who do I name?"},
+            {"role": "user", "content": "Here is the contact sheet:\n\n| area | person | reachable |\n|---|---|---|\n| station gateways | Ottilie | office hours |\n| ingestion API | Adaeze | on call |\n| archive machine | Rasmus | mail only |"},
+            {"role": "user", "content": "The ingestion API limits every station to 1,200 readings per minute."},
+            {"role": "user", "content": "The ingestion API team renews the token every 28 days."},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "w", "type": "function",
+                "function": {"name": "write_file", "arguments": json!({"path": "portal/post.py",
+                "content": "\"\"\"Posting results.\n\nA failed POST is retried six times with exponential backoff.\n\"\"\"\nimport time\n"}).to_string()}}]},
+        ]))
+        .unwrap();
+        let ix = RecallIndex::new(m.iter().enumerate().map(|(i, m)| (i as u64, m)));
+        let hit = ix.search("Who is the contact for the ingestion API?", 1);
+        assert_eq!(
+            hit[0].text,
+            "Here is the contact sheet:\n| area | person | reachable |\n| ingestion API | Adaeze | on call |",
+            "{hit:?}"
+        );
+        let hit = ix.search("What happens when a POST fails?", 1);
+        assert!(hit[0].text.contains("six times"), "{hit:?}");
+        assert_eq!(hit[0].message_ids, vec![4]);
     }
 
     #[test]

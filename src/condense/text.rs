@@ -287,7 +287,7 @@ const SHEET_ROWS: usize = 12;
 /// The rows of a short Markdown table (`| a | b |` lines under a `|---|` separator; the header
 /// and separator as evidence, each data row a statement) or of a short list of `- label: value`
 /// items (each a statement); `None` for any other paragraph.
-fn sheet_rows(para: &str) -> Option<Vec<(bool, &str)>> {
+pub(super) fn sheet_rows(para: &str) -> Option<Vec<(bool, &str)>> {
     let lines: Vec<&str> = para
         .lines()
         .map(str::trim)
