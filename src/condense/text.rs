@@ -48,7 +48,8 @@ pub fn sentences(text: &str) -> Vec<&str> {
 
 /// A message longer than this is read as a statement with pasted material: only its first and
 /// last paragraphs (and short ones where the speaker says "I" or "we") are the speaker's own
-/// words. So is a message whose first paragraph introduces pasted material with a colon.
+/// words. So is a message whose paragraphs after the first are mostly pasted entries. (In a
+/// shorter one, a colon quotes the paragraph that follows it, not every later one.)
 const PASTE_MESSAGE_CHARS: usize = 1200;
 /// A paragraph longer than this is pasted material (chat paragraphs are short).
 const PASTE_PARAGRAPH_CHARS: usize = 1000;
@@ -230,8 +231,8 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
         }
     }
     paras.retain(|p| !p.trim().is_empty());
-    // a long message, or one that introduces what it pastes ("Here is the next section:"),
-    // is a statement around pasted material: its middle paragraphs are that material
+    // a message that introduces what it pastes ("Here is the next section:"): its last
+    // paragraph may be one more entry of the paste
     let introduces = paras.len() > 2
         && paras[0].trim_end().ends_with(':')
         && paras[1..].iter().any(|p| looks_pasted(p, false));
@@ -245,7 +246,9 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
             .count()
             * 2
             >= paras.len() - 1;
-    let long = text.len() > PASTE_MESSAGE_CHARS || introduces || mostly_pasted;
+    // a long message, or a mostly pasted one, is a statement around pasted material: its
+    // middle paragraphs are that material
+    let long = text.len() > PASTE_MESSAGE_CHARS || mostly_pasted;
     let last = paras.len().saturating_sub(1);
     // after a paste, the last paragraph is the speaker's again unless it reads as one more
     // entry of what was pasted (a bullet, a "Major changes in Gzip 1.3.11 (2007-02-05)" heading)
@@ -499,6 +502,12 @@ mod tests {
         let proposal = "Está bien, solo cambiaría el orden de la frase:\n\n\
                         Actualmente no se admite --fix-missing ni intercambio de medio";
         assert_eq!(said(proposal), vec![true, false]);
+        // in a short message the colon quotes what follows it, not every later paragraph: an
+        // idea between two quoted translations is the speaker's
+        let between = "Looks right. My version:\n\n\
+                       Wenn Sie Tor verwenden wollten, nutzen Sie %s statt %s.\n\n\
+                       One idea for partial translations. We could turn on hide_untranslated_menus.";
+        assert_eq!(said(between), vec![true, true, false, true, true]);
         let ours = "Quick update:\n\nWe moved the ingest to the small VM.";
         assert_eq!(said(ours), vec![true, true]);
         // a short table or label: value list the speaker gives is their own statements, row by row
