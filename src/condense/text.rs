@@ -183,19 +183,108 @@ fn looks_like_code(text: &str) -> bool {
     code * 10 >= tokens.len() * 3
 }
 
-/// A short one-line paragraph in which the speaker says "I" or "we": their own words, even in the
-/// middle of a message that pastes a document.
+/// A one-line paragraph (at most 800 characters) in which the speaker says "I" or "we", or
+/// speaks to "you": their own words, even in the middle of a message that pastes a document.
 fn speaks_for_self(para: &str) -> bool {
+    // "I", "we", "my", "our", "us", "you", "your" in the languages people commonly chat in
+    // (not "on": an English preposition as much as French "we")
     const SELF: &[&str] = &[
-        "i", "i'm", "i'll", "i've", "i'd", "we", "we're", "we'll", "we've", "our", "us", "my",
-        "let's", "ich", "wir", "je", "nous", "on", "yo", "nosotros", "vamos", "io", "noi", "eu",
-        "nós", "я", "мы", "ja", "my",
+        "i",
+        "i'm",
+        "i'll",
+        "i've",
+        "i'd",
+        "we",
+        "we're",
+        "we'll",
+        "we've",
+        "our",
+        "us",
+        "my",
+        "let's",
+        "you",
+        "your",
+        "du",
+        "ihr",
+        "vous",
+        "tu",
+        "usted",
+        "você",
+        "voi",
+        "ты",
+        "вы",
+        "ви",
+        "ty",
+        "vy",
+        "sen",
+        "siz",
+        "jij",
+        "sinä",
+        "te",
+        "ön",
+        "anda",
+        "kamu",
+        "vostè",
+        "εσύ",
+        "εσείς",
+        "bạn",
+        "ich",
+        "wir",
+        "uns",
+        "je",
+        "j'ai",
+        "nous",
+        "yo",
+        "nosotros",
+        "vamos",
+        "io",
+        "noi",
+        "eu",
+        "nós",
+        "я",
+        "мы",
+        "ми",
+        "ja",
+        "já",
+        "my",
+        "jo",
+        "nosaltres",
+        "ik",
+        "wij",
+        "jag",
+        "vi",
+        "jeg",
+        "minä",
+        "mä",
+        "ben",
+        "biz",
+        "εγώ",
+        "εμείς",
+        "μας",
+        "én",
+        "mi",
+        "saya",
+        "kami",
+        "kita",
+        "aku",
+        "tôi",
+        "chúng",
+        "저는",
+        "제가",
+        "저희",
+        "우리",
+        "우리는",
+        "저희는",
+        "우리가",
     ];
-    para.len() <= 300
+    // (languages written without spaces: "I" and "we" inside the text)
+    const UNSPACED: &[&str] = &["私", "僕", "我々", "我们", "我"];
+    para.len() <= 800
         && para.trim().lines().count() == 1
-        && para
+        && (para
             .split(|c: char| !(c.is_alphanumeric() || c == '\''))
             .any(|w| SELF.contains(&w.to_lowercase().as_str()))
+            || UNSPACED.iter().any(|w| para.contains(w)))
 }
 
 /// The sentences of a message with who speaks in each: `true` for what the participant says,
@@ -508,6 +597,18 @@ mod tests {
                        Wenn Sie Tor verwenden wollten, nutzen Sie %s statt %s.\n\n\
                        One idea for partial translations. We could turn on hide_untranslated_menus.";
         assert_eq!(said(between), vec![true, true, false, true, true]);
+        // a one-line paragraph where the speaker says "I" or speaks to "you", between pasted
+        // manual entries, is theirs even when it runs long
+        let entry = "     -N new_passphrase\n             Provides the new passphrase.";
+        let between_entries = format!(
+            "That depends on the option you use. From the documentation:\n\n{entry}\n\n\
+             Given the publisher contract, I would also switch on transparency_log_upload for \
+             your workspace. {}\n\n{entry}\n\n{entry}\n\nDoes that answer your question?",
+            "Every release signature then gets recorded in a public log. ".repeat(6)
+        );
+        let voices = said(&between_entries);
+        assert_eq!(voices[..4], [true, true, false, false], "{voices:?}");
+        assert!(voices[4..11].iter().all(|v| *v), "{voices:?}");
         let ours = "Quick update:\n\nWe moved the ingest to the small VM.";
         assert_eq!(said(ours), vec![true, true]);
         // a short table or label: value list the speaker gives is their own statements, row by row
