@@ -169,12 +169,19 @@ fn looks_like_code(text: &str) -> bool {
     let code = tokens
         .iter()
         .filter(|t| {
+            // (a parenthesis around a word is prose: "(prod)." — one inside a token is not)
+            let inner = t
+                .trim_end_matches(['.', ',', ';', ':', '!', '?'])
+                .trim_start_matches('(')
+                .trim_end_matches(')');
             (t.starts_with('-') && t.len() > 1 && t.chars().nth(1).is_some_and(|c| c != ' '))
-                || t.contains(['=', '{', '}', '[', ']', '(', ')', '<', '>', '|', '\\', ';', '`'])
+                || inner.contains(['=', '{', '}', '[', ']', '(', ')', '<', '>', '|', '\\', ';', '`'])
                 // printf placeholders (%s, %d, %.0f) and snake_case names
                 || (t.contains('%') && t.chars().any(|c| c.is_ascii_alphabetic()))
                 || (t.contains('_') && t.chars().any(|c| c.is_alphabetic()))
+                // (a placeholder in capitals: FILE, PATTERN; not an id such as AC-7F3B-99120)
                 || (t.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && !t.chars().any(|c| c.is_ascii_digit())
                     && t.chars()
                         .filter(|c| c.is_alphabetic())
                         .all(|c| c.is_uppercase()))
@@ -523,6 +530,10 @@ mod tests {
         let v = voiced(&paste, false);
         assert!(v.first().unwrap().0 && v.last().unwrap().0);
         assert!(v[1..v.len() - 1].iter().all(|(s, _)| !s));
+        // an id in capitals and a word in parentheses are speech, not code
+        let id = "AC-7F3B-99120 (prod). Sandbox uses the same with -TEST appended.";
+        assert!(voiced(id, false).iter().all(|(v, _)| *v));
+        assert!(!voiced("grep -E PATTERN FILE (see -r) --color=auto", false)[0].0);
         let log = "2025-06-24 14:36 a\n2025-06-24 14:37 b\n2025-06-24 14:38 c\n2025-06-24 14:39 d";
         assert!(voiced(log, false).iter().all(|(v, _)| !v));
     }
