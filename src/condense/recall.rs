@@ -5,7 +5,7 @@
 
 use super::answer;
 use super::extractive::actions_and_outcomes;
-use super::text::{is_stopword, sentences, sheet_rows, words};
+use super::text::{is_stopword, raw_words, sentences, sheet_rows};
 use crate::messages::Message;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -119,8 +119,25 @@ pub struct RecallIndex {
 /// Search terms of a text: its words, and the parts of identifiers (`DEP-77431` is found by
 /// `dep-77431`, `77431` and `dep`; `billing_service` by `billing`).
 fn terms(text: &str) -> Vec<String> {
+    terms_and_names(text).0
+}
+
+/// [`terms`], and how many of them are the words of camelCase names (`checkDnssecChain` is
+/// found by "check" and "dnssec"): each such word once, and only where the text does not say
+/// it anyway (`error = ValueError` is no more about errors for its capital E).
+fn terms_and_names(text: &str) -> (Vec<String>, usize) {
     let mut out = Vec::new();
-    for w in words(text) {
+    let mut humps: Vec<String> = Vec::new();
+    for raw in raw_words(text) {
+        let parts = camel_parts(raw);
+        if parts.len() > 1 {
+            for p in parts {
+                let p = p.to_lowercase();
+                humps.extend(prefix(&p));
+                humps.push(stem(&p));
+            }
+        }
+        let w = raw.to_lowercase();
         // scripts written without spaces (Chinese, Japanese, Thai, …): overlapping character pairs
         if w.chars().any(unspaced) {
             let chars: Vec<char> = w.chars().collect();
@@ -142,7 +159,30 @@ fn terms(text: &str) -> Vec<String> {
         }
         out.push(stem(&w));
     }
-    out
+    humps.sort();
+    humps.dedup();
+    humps.retain(|h| !out.contains(h));
+    let names = humps.iter().filter(|h| !h.ends_with('~')).count();
+    out.extend(humps);
+    (out, names)
+}
+
+/// The parts of a camelCase or PascalCase name, split where a lower-case letter meets a capital
+/// (`checkDnssecChain` → check, Dnssec, Chain); the word itself when it has no such hump.
+fn camel_parts(w: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut prev_lower = false;
+    for (i, c) in w.char_indices() {
+        if c.is_uppercase() && prev_lower {
+            parts.push(&w[start..i]);
+            start = i;
+        }
+        prev_lower = c.is_lowercase();
+    }
+    parts.push(&w[start..]);
+    parts.retain(|p| p.chars().count() >= 2);
+    parts
 }
 
 /// Characters of a word's prefix term.
@@ -330,7 +370,7 @@ impl RecallIndex {
                 .chain(notes);
             for (p, said) in found {
                 let d = ix.docs.len() as u32;
-                let ts = terms(&p);
+                let (ts, names) = terms_and_names(&p);
                 let mut tf: HashMap<&str, u32> = HashMap::new();
                 for t in &ts {
                     *tf.entry(t.as_str()).or_default() += 1;
@@ -338,8 +378,9 @@ impl RecallIndex {
                 for (t, n) in tf {
                     ix.postings.entry(t.to_string()).or_default().push((d, n));
                 }
-                // (its length in words: prefix terms are not more words)
-                let len = ts.iter().filter(|t| !t.ends_with('~')).count() as u32;
+                // (its length in words: prefix terms and the words of a camelCase name are not
+                // more words)
+                let len = (ts.iter().filter(|t| !t.ends_with('~')).count() - names) as u32;
                 total += len as u64;
                 any_said |= said;
                 ix.docs.push(Doc {
@@ -637,6 +678,24 @@ mod tests {
             "Here is the contact sheet:\n| area | person | reachable |\n| ingestion API | Adaeze | on call |",
             "{hit:?}"
         );
+        // the words of a camelCase name find it, without making its text longer or more
+        // about a word it already says
+        let names = parse_messages(&json!([
+            {"role": "user", "content": "I added checkDnssecChain to the watcher."},
+            {"role": "user", "content": "The chain of checks runs first."},
+        ]))
+        .unwrap();
+        let nx = RecallIndex::new(names.iter().enumerate().map(|(i, m)| (i as u64, m)));
+        assert_eq!(
+            nx.search("Which function checks DNSSEC?", 1)[0].message_ids,
+            vec![0]
+        );
+        assert_eq!(terms_and_names("error = ValueError").1, 1);
+        assert_eq!(
+            camel_parts("checkDnssecChain"),
+            vec!["check", "Dnssec", "Chain"]
+        );
+        assert_eq!(camel_parts("HTTPServer"), vec!["HTTPServer"]);
         let hit = ix.search("What happens when a POST fails?", 1);
         assert!(hit[0].text.contains("six times"), "{hit:?}");
         assert_eq!(hit[0].message_ids, vec![4]);

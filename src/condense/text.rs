@@ -437,10 +437,14 @@ fn ordinal_before(bytes: &[u8], i: usize) -> bool {
 
 /// Lower-cased words (letters, digits, `_`, `.`, `/` inside paths) of a text.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    raw_words(text).map(|w| w.to_lowercase())
+}
+
+/// The words of a text as written (those of [`words`], before lower-casing).
+pub fn raw_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '/' || c == '-'))
         .map(|w| w.trim_matches(|c: char| c == '.' || c == '-' || c == '/'))
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
 }
 
 const STOP: &[&str] = &[
