@@ -245,7 +245,34 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
     } else {
         0.5
     };
-    for (k, raw) in sentence.split_whitespace().enumerate() {
+    let tokens: Vec<&str> = sentence.split_whitespace().collect();
+    // a name is followed by an honorific in Korean ("서연 씨가", "민준 님") and carries one in
+    // Japanese ("田中さん"): a person, as a capital says in other scripts
+    let honored = |k: usize| {
+        tokens
+            .get(k + 1)
+            .is_some_and(|n| n.starts_with(['씨', '님']) && n.chars().count() <= 3)
+    };
+    for (k, raw) in tokens.iter().enumerate() {
+        if let Some((name, _)) = raw.split_once("さん").filter(|(n, _)| !n.is_empty()) {
+            // (the kanji or katakana just before it, not the particles of the sentence)
+            let hiragana = |c: char| ('\u{3040}'..='\u{309f}').contains(&c);
+            let mut name: Vec<char> = name
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic() && !hiragana(*c))
+                .take(4)
+                .collect();
+            name.reverse();
+            if !name.is_empty() {
+                out.push((name.into_iter().collect(), 0.5));
+                continue;
+            }
+        }
+        if honored(k) && raw.chars().all(char::is_alphabetic) {
+            out.push((raw.to_string(), 0.5));
+            continue;
+        }
         let t = raw.trim_matches(|c: char| {
             !(c.is_alphanumeric()
                 || matches!(c, '_' | '/' | '.' | '-' | '$' | '€' | '£' | '%' | ':'))
@@ -920,6 +947,21 @@ mod tests {
             outcome(&config).as_deref(),
             Some("base = \"https://results.example/api/v2/ingest\"; tenant_id = \"VLN-0088-4471\"; timeout_s = 20")
         );
+    }
+
+    #[test]
+    fn honorifics_mark_names_where_no_capital_does() {
+        let korean = weighed_specifics(
+            "민준 씨 말로는 한국어 최종 검토는 서연 씨가 맡는대요.",
+            &|_| false,
+        );
+        assert_eq!(
+            korean,
+            vec![("민준".to_string(), 0.5), ("서연".to_string(), 0.5)]
+        );
+        let japanese =
+            weighed_specifics("来週から田中さんが担当します。", &|_| false);
+        assert_eq!(japanese, vec![("田中".to_string(), 0.5)]);
     }
 
     #[test]
