@@ -530,7 +530,8 @@ impl RecallIndex {
 }
 
 impl RecallIndex {
-    /// What the other side said next after message `k` (not tool output, not what it pasted):
+    /// What the other side said next after message `k` (not tool output, not what it pasted,
+    /// not a line that only announces a paste):
     /// each message's id, role and own words, up to about [`REPLY_CHARS`]. After a statement,
     /// the next message when the other side wrote it; after a question, which may be answered
     /// after a detour, the other side's next [`REPLY_MESSAGES`] messages within
@@ -557,6 +558,11 @@ impl RecallIndex {
                     said.push_str("\n\n");
                 }
                 said.push_str(&d.text);
+            }
+            // a line that only announces what is pasted next ("Next block from the catalogue:")
+            // answers nothing
+            if !said.contains('\n') && said.trim_end().ends_with(':') {
+                continue;
             }
             chars += said.len();
             let d = &self.docs[m.docs.start as usize];
@@ -650,6 +656,19 @@ mod tests {
             !hit[0].text.contains("pasted"),
             "pasted code is not a reply: {hit:?}"
         );
+        // a line that only announces a paste is no answer: the one that comes later is
+        let paste = "Next part of the NEWS:\n\n* tar now uses base-256 for large header values.\n  It affects huge time stamps.";
+        let later = parse_messages(&json!([
+            {"role": "assistant", "content": "Which grant reference is the work booked on?"},
+            {"role": "user", "content": "I need to look it up."},
+            {"role": "user", "content": paste},
+            {"role": "user", "content": paste.replace("NEWS", "changelog")},
+            {"role": "user", "content": "Here it is: HLM-2291-DIG."},
+        ]))
+        .unwrap();
+        let lx = RecallIndex::new(later.iter().enumerate().map(|(i, m)| (i as u64, m)));
+        let hit = lx.search("Which grant reference?", 1);
+        assert_eq!(hit[0].message_ids, vec![0, 1, 4], "{hit:?}");
         // as short as a heading, a sentence is scored as if it had a dozen terms: a lone heading
         // sharing one word with the query no longer outranks the sentences around it
         let parse = ix.search("parsed", 3);
