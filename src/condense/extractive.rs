@@ -838,9 +838,17 @@ fn outcome(result: &str) -> Option<String> {
     ];
     // (where a failed command reports it: its first or last lines, not the middle of a file read)
     let lines = || r.lines().map(str::trim).filter(|l| !l.is_empty());
+    // (and, in an output of more than a few lines, reads as an error message — "mount: /mnt/x:
+    // wrong fs type", "ERROR: …", "Traceback (most recent call last):" — not a sentence of a
+    // manual about errors)
+    let few = lines().count() <= 10;
     let error = lines().take(2).chain(lines().rev().take(2)).find(|l| {
         let l = l.to_lowercase();
-        ERRORS.iter().any(|e| l.contains(e))
+        let labelled = l
+            .find(": ")
+            .is_some_and(|i| i <= 40 && !l[..i].contains(' '))
+            || l.starts_with("traceback");
+        ERRORS.iter().any(|e| l.contains(e)) && (few || labelled)
     });
     match error {
         Some(line) => {
@@ -929,6 +937,15 @@ mod tests {
         assert!(outcome(&failed)
             .unwrap()
             .contains("bad superblock on /dev/vdc1"));
+        let unit = "Job for tiles.service failed because the control process exited with error code.\n\
+                    See \"systemctl status tiles.service\" and \"journalctl -xeu tiles.service\" for details.";
+        assert!(outcome(unit).unwrap().starts_with("Job for tiles.service failed"));
+        // a manual read whose last lines speak of errors did not fail
+        let manual = format!(
+            "{}       nofail Do not report errors for this device if it does not exist.\n",
+            "       Mount options are given with the -o flag.\n".repeat(30)
+        );
+        assert_eq!(outcome(&manual), None);
         // a long output whose middle mentions an error is a file read, not a failure
         let file = format!(
             "{}raise ValueError('x')\n{}",
