@@ -939,7 +939,9 @@ mod tests {
             .contains("bad superblock on /dev/vdc1"));
         let unit = "Job for tiles.service failed because the control process exited with error code.\n\
                     See \"systemctl status tiles.service\" and \"journalctl -xeu tiles.service\" for details.";
-        assert!(outcome(unit).unwrap().starts_with("Job for tiles.service failed"));
+        assert!(outcome(unit)
+            .unwrap()
+            .starts_with("Job for tiles.service failed"));
         // a manual read whose last lines speak of errors did not fail
         let manual = format!(
             "{}       nofail Do not report errors for this device if it does not exist.\n",
