@@ -122,16 +122,20 @@ pub struct Message {
 /// Most settings an action line names (see [`settings`]).
 const SETTINGS: usize = 4;
 
-/// The settings a file or an output makes, in order, at most [`SETTINGS`]: `Key=Value` and
-/// `key = value` lines whose value has a digit (`RestartSec=45s`, `tenant_id = "VLN-0088-4471"`,
-/// `timeout_s = 20`) — the numbers and ids a config or a unit file pins down.
+/// The settings a file or an output makes, in order, at most [`SETTINGS`]: `Key=Value`,
+/// `key = value`, `key: value` and `"key": value` lines whose value has a digit
+/// (`RestartSec=45s`, `tenant_id = "VLN-0088-4471"`, `retries: 4`, `"delay_ms": 1500,`) — the
+/// numbers and ids a config, a unit file or a JSON document pins down.
 pub fn settings(text: &str) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     for l in text.lines().map(str::trim) {
-        let pins = l
-            .split_once('=')
-            .is_some_and(|(_, v)| v.chars().any(|c| c.is_ascii_digit()));
-        if assignment(l) && pins && l.len() <= 100 && !out.contains(&l) {
+        let value = if assignment(l) {
+            l.split_once('=').map(|(_, v)| v)
+        } else {
+            keyed(l)
+        };
+        let pins = value.is_some_and(|v| v.chars().any(|c| c.is_ascii_digit()));
+        if pins && l.len() <= 100 && !out.contains(&l) {
             out.push(l);
             if out.len() == SETTINGS {
                 break;
@@ -152,6 +156,20 @@ pub fn assignment(line: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
             && !value.starts_with('=')
     })
+}
+
+/// The value of a YAML or JSON `key: value` line (`retries: 4`, `"delay_ms": 1500,`, `- max_attempts: 5`):
+/// a key of one word, quoted or not; `None` for other lines.
+pub fn keyed(line: &str) -> Option<&str> {
+    let line = line.strip_prefix("- ").unwrap_or(line);
+    let (key, value) = line.split_once(": ")?;
+    let key = key.trim_matches('"').trim_matches('\'');
+    (key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && key.len() <= 40
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    .then_some(value)
 }
 
 /// Functions a piece of code defines (`def name(`, `fn name(`, `function name(`, shell's
@@ -746,6 +764,11 @@ mod tests {
             w[0].actions()[0],
             "write_file(content=[Service], path=/etc/systemd/system/c.service) setting RestartSec=45s, StartLimitBurst=5"
         );
+        let yaml = "upload:\n  retries: 4\n  backoff: 30s\n  target: mirror\n";
+        assert_eq!(settings(yaml), vec!["retries: 4", "backoff: 30s"]);
+        let json = "{\n  \"retry\": {\n    \"count\": 3,\n    \"delay_ms\": 1500\n  }\n}";
+        assert_eq!(settings(json), vec!["\"count\": 3,", "\"delay_ms\": 1500"]);
+        assert!(settings("Note that we: tried 3 things").is_empty());
         let after: Vec<&Message> = m[1..].iter().collect();
         // matched by call id, not by order
         assert_eq!(

@@ -867,7 +867,8 @@ fn outcome(result: &str) -> Option<String> {
     }
 }
 
-/// A config file: at most 60 lines, four in five of them settings, comments or `[section]`s.
+/// A config file: at most 60 lines, four in five of them settings (`key=value`, `key: value`),
+/// comments, `[section]`s or YAML's `section:` lines and braces.
 fn config_like(text: &str) -> bool {
     let lines: Vec<&str> = text
         .lines()
@@ -877,7 +878,11 @@ fn config_like(text: &str) -> bool {
     let config = lines
         .iter()
         .filter(|l| {
-            l.starts_with(['#', ';', '[']) || l.starts_with("//") || crate::messages::assignment(l)
+            l.starts_with(['#', ';', '[', '{', '}', ']'])
+                || l.starts_with("//")
+                || crate::messages::assignment(l)
+                || crate::messages::keyed(l).is_some()
+                || (l.ends_with(':') && !l.contains(' '))
         })
         .count();
     lines.len() <= 60 && config * 5 >= lines.len() * 4
@@ -948,6 +953,11 @@ mod tests {
             "       Mount options are given with the -o flag.\n".repeat(30)
         );
         assert_eq!(outcome(&manual), None);
+        let yaml = format!(
+            "# upload settings\nupload:\n  retries: 4\n  backoff: 30s\n  target: \"{}\"\n",
+            "mirror.example.org/".repeat(8)
+        );
+        assert_eq!(outcome(&yaml).as_deref(), Some("retries: 4; backoff: 30s"));
         // a long output whose middle mentions an error is a file read, not a failure
         let file = format!(
             "{}raise ValueError('x')\n{}",
