@@ -263,19 +263,30 @@ fn passages(text: &str, tool_output: bool) -> Vec<(String, bool)> {
     let mut intro: Option<&str> = None;
     for para in text.split("\n\n") {
         if let Some(rows) = sheet_rows(para).filter(|_| !tool_output) {
+            let row = |l: &str| l.starts_with(['|', '-', '*']);
+            // (the line that introduced it, in this paragraph or the one before)
+            let lead = rows
+                .first()
+                .filter(|(_, l)| l.ends_with(':'))
+                .map(|(_, l)| *l)
+                .or(intro);
             let header: Vec<&str> = rows
                 .iter()
-                .take_while(|(s, _)| !s)
+                .find(|(said, l)| !said && row(l))
                 .map(|(_, l)| *l)
-                .take(1)
+                .into_iter()
                 .collect();
-            for (_, row) in rows.iter().filter(|(s, _)| *s) {
-                let lines: Vec<&str> = intro
+            for (_, l) in rows.iter().filter(|(said, l)| *said && row(l)) {
+                let lines: Vec<&str> = lead
                     .into_iter()
                     .chain(header.iter().copied())
-                    .chain([*row])
+                    .chain([*l])
                     .collect();
                 out.push((lines.join("\n"), true));
+            }
+            // (the speaker's line after it, a passage of its own)
+            if let Some((_, l)) = rows.last().filter(|(_, l)| !row(l)) {
+                out.push((l.to_string(), true));
             }
             intro = None;
             continue;
@@ -715,6 +726,17 @@ mod tests {
             vec!["check", "Dnssec", "Chain"]
         );
         assert_eq!(camel_parts("HTTPServer"), vec!["HTTPServer"]);
+        // a list in the paragraph of its intro: each row with the intro
+        let list = parse_messages(&json!([
+            {"role": "user", "content": "Her er fordelingen for Q3:\n- Betalingsflow: Mads Kjær\n- Rapportering: Nikolaj Lund\nKan du skrive mailen?"},
+            {"role": "user", "content": "Rapportering af fejl sker i Jira."},
+        ]))
+        .unwrap();
+        let lx = RecallIndex::new(list.iter().enumerate().map(|(i, m)| (i as u64, m)));
+        assert_eq!(
+            lx.search("Hvem står for rapportering i Q3?", 1)[0].text,
+            "Her er fordelingen for Q3:\n- Rapportering: Nikolaj Lund"
+        );
         let hit = ix.search("What happens when a POST fails?", 1);
         assert!(hit[0].text.contains("six times"), "{hit:?}");
         assert_eq!(hit[0].message_ids, vec![4]);

@@ -385,28 +385,17 @@ const SHEET_ROWS: usize = 12;
 
 /// The rows of a short Markdown table (`| a | b |` lines under a `|---|` separator; the header
 /// and separator as evidence, each data row a statement) or of a short list of `- label: value`
-/// items (each a statement); `None` for any other paragraph.
+/// items (each a statement), with the line that introduces it ("Here is the split for Q3:") and
+/// one line after it ("Can you draft the mail?") when they share its paragraph, as statements;
+/// `None` for any other paragraph.
 pub(super) fn sheet_rows(para: &str) -> Option<Vec<(bool, &str)>> {
-    let lines: Vec<&str> = para
+    let mut lines: Vec<&str> = para
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
     let cells = |l: &str| l.starts_with('|') && l.ends_with('|') && l.len() > 2;
     let separator = |l: &str| cells(l) && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
-    if lines.len() >= 3
-        && lines.len() - 2 <= SHEET_ROWS
-        && lines.iter().all(|l| cells(l))
-        && separator(lines[1])
-    {
-        return Some(
-            lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (i >= 2, *l))
-                .collect(),
-        );
-    }
     let item = |l: &str| {
         l.strip_prefix("- ")
             .or_else(|| l.strip_prefix("* "))
@@ -416,12 +405,42 @@ pub(super) fn sheet_rows(para: &str) -> Option<Vec<(bool, &str)>> {
                     && l.len() <= 200
             })
     };
-    (lines.len() >= 2
+    let row = |l: &str| cells(l) || item(l);
+    // the speaker's line before and after the rows, in the same paragraph
+    let intro =
+        (lines.len() > 1 && lines[0].ends_with(':') && !row(lines[0])).then(|| lines.remove(0));
+    let outro = (lines.len() > 1 && !row(lines[lines.len() - 1]))
+        .then(|| lines.pop())
+        .flatten();
+    let body = lines.join("\n");
+    let rows: Vec<(bool, &str)> = if lines.len() >= 3
+        && lines.len() - 2 <= SHEET_ROWS
+        && lines.iter().all(|l| cells(l))
+        && separator(lines[1])
+    {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i >= 2, *l))
+            .collect()
+    } else if lines.len() >= 2
         && lines.len() <= SHEET_ROWS
         && lines.iter().all(|l| item(l))
-        && !looks_like_markdown_doc(para)
-        && !looks_like_code(para))
-    .then(|| lines.iter().map(|l| (true, *l)).collect())
+        && !looks_like_markdown_doc(&body)
+        && !looks_like_code(&body)
+    {
+        lines.iter().map(|l| (true, *l)).collect()
+    } else {
+        return None;
+    };
+    Some(
+        intro
+            .map(|l| (true, l))
+            .into_iter()
+            .chain(rows)
+            .chain(outro.map(|l| (true, l)))
+            .collect(),
+    )
 }
 
 /// True when the `.` at `i` ends a number of one or two digits standing alone ("am 3. Oktober",
@@ -642,6 +661,18 @@ mod tests {
         );
         let links = "The links that matter:\n\n- glossary: https://l10n.example/g.csv\n- style guide: https://l10n.example/style/2024";
         assert_eq!(said(links), vec![true, true, true]);
+        // with the line that introduces it and one after it in the same paragraph
+        let split = "Her er fordelingen for Q3:\n- Betalingsflow: Mads Kjær\n- Rapportering: Nikolaj Lund\n\
+                     Kan du skrive mailen?";
+        assert_eq!(
+            voiced(split, false),
+            vec![
+                (true, "Her er fordelingen for Q3:"),
+                (true, "- Betalingsflow: Mads Kjær"),
+                (true, "- Rapportering: Nikolaj Lund"),
+                (true, "Kan du skrive mailen?"),
+            ]
+        );
         // a list without labels, or a long reference table, is not
         let notes = "Changes:\n\n- Fixed the build with Clang.\n- Faster start.";
         assert_eq!(said(notes), vec![true, false, false]);
