@@ -720,7 +720,7 @@ pub fn extract(
                 .chain(
                     content
                         .iter()
-                        .filter(|w| w.chars().count() >= 4 && df.get(*w).is_some_and(|&d| d <= 2))
+                        .filter(|w| long_word(w) && df.get(*w).is_some_and(|&d| d <= 2))
                         .map(|w| RARE_WORD_WEIGHT * rarity(w)),
                 )
                 .collect();
@@ -787,6 +787,19 @@ pub fn extract(
             text: cands[i].text.to_string(),
         })
         .collect()
+}
+
+/// A word long enough to name something when rare: four letters, or two syllables of Hangul or
+/// two CJK or kana characters (a Korean name is three syllables, a Chinese one two or three
+/// characters).
+fn long_word(w: &str) -> bool {
+    let dense = |c: char| {
+        ('\u{ac00}'..='\u{d7af}').contains(&c)
+            || ('\u{3040}'..='\u{30ff}').contains(&c)
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+    };
+    let n = w.chars().count();
+    n >= 4 || (n >= 2 && w.chars().all(dense))
 }
 
 /// The tool calls a message makes ([`Message::actions`]), each with what came of it
