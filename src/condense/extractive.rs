@@ -1004,6 +1004,9 @@ mod tests {
         let japanese =
             weighed_specifics("来週から田中さんが担当します。", &|_| false);
         assert_eq!(japanese, vec![("田中".to_string(), 0.5)]);
+        // and a rare word of two or three Hangul syllables or CJK characters is long enough
+        assert!(long_word("이서연") && long_word("田中") && long_word("ticket"));
+        assert!(!long_word("api") && !long_word("이"));
     }
 
     #[test]
