@@ -128,7 +128,17 @@ const SETTINGS: usize = 4;
 /// numbers and ids a config, a unit file or a JSON document pins down.
 pub fn settings(text: &str) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
-    for l in text.lines().map(str::trim) {
+    // (a JSON object on one line is read entry by entry: {"retry": {"max_attempts": 4}})
+    let entries = text.lines().map(str::trim).flat_map(|l| {
+        let json = l.starts_with('{') && l.len() <= 300;
+        let parts: Vec<&str> = if json {
+            l.split([',', '{', '}']).map(str::trim).collect()
+        } else {
+            vec![l]
+        };
+        parts
+    });
+    for l in entries {
         let value = if assignment(l) {
             l.split_once('=').map(|(_, v)| v)
         } else {
@@ -221,6 +231,16 @@ const NOTE_CHARS: usize = 400;
 /// paragraphs of at least four words that read as prose (not commented-out code, not a
 /// shebang or a directive), at most [`NOTES`]. None for a single line.
 pub fn code_notes(code: &str) -> Vec<String> {
+    prose_in(code, true)
+}
+
+/// The comments of a piece of code, as [`code_notes`] reads them, without its docstrings (which
+/// a quoted library function carries as much as code someone wrote).
+pub fn code_comments(code: &str) -> Vec<String> {
+    prose_in(code, false)
+}
+
+fn prose_in(code: &str, docstrings: bool) -> Vec<String> {
     let mut paras: Vec<String> = Vec::new();
     if !code.trim().contains('\n') {
         return paras;
@@ -243,7 +263,11 @@ pub fn code_notes(code: &str) -> Vec<String> {
                 Some(i) => (&t[..i], true),
                 None => (t, false),
             };
-            let body = body.trim_start_matches('*').trim();
+            let body = if docstrings {
+                body.trim_start_matches('*').trim()
+            } else {
+                ""
+            };
             if body.is_empty() {
                 flush(&mut cur, &mut paras);
             } else {
@@ -267,15 +291,17 @@ pub fn code_notes(code: &str) -> Vec<String> {
         if let Some((i, o, c)) = start {
             flush(&mut cur, &mut paras);
             let rest = t[i + o.len()..].trim_start_matches('*');
-            match rest.find(c) {
-                Some(j) => {
-                    cur.push_str(&rest[..j]);
-                    flush(&mut cur, &mut paras);
-                }
-                None => {
-                    cur.push_str(rest);
-                    open = Some(c);
-                }
+            let (text, closes) = match rest.find(c) {
+                Some(j) => (&rest[..j], true),
+                None => (rest, false),
+            };
+            if docstrings {
+                cur.push_str(text);
+            }
+            if closes {
+                flush(&mut cur, &mut paras);
+            } else {
+                open = Some(c);
             }
             continue;
         }
@@ -769,6 +795,10 @@ mod tests {
         let json = "{\n  \"retry\": {\n    \"count\": 3,\n    \"delay_ms\": 1500\n  }\n}";
         assert_eq!(settings(json), vec!["\"count\": 3,", "\"delay_ms\": 1500"]);
         assert!(settings("Note that we: tried 3 things").is_empty());
+        assert_eq!(
+            settings("{\"retry\": {\"max_attempts\": 4, \"backoff_ms\": 2000}}"),
+            vec!["\"max_attempts\": 4", "\"backoff_ms\": 2000"]
+        );
         let after: Vec<&Message> = m[1..].iter().collect();
         // matched by call id, not by order
         assert_eq!(

@@ -654,8 +654,9 @@ pub fn extract(
         .iter()
         .map(|d| d.iter().map(|(a, _)| a.clone()).collect())
         .collect();
-    // the prose in the code an agent writes (docstrings, comments): its statements too
-    let notes: Vec<Vec<String>> = all.iter().map(|m| m.code_notes()).collect();
+    // the prose in the code an agent writes (docstrings, comments), and the settings of a config
+    // a participant shows: their statements too
+    let notes = shown_notes(&all, &texts);
     // in how many messages each word and each specific token occurs
     let mut df: HashMap<String, u32> = HashMap::new();
     for ((t, a), n) in texts.iter().zip(&actions).zip(&notes) {
@@ -880,6 +881,75 @@ fn outcome(result: &str) -> Option<String> {
     }
 }
 
+/// What each message says inside code: the prose in the code its tool calls write
+/// ([`Message::code_notes`]), and in the fenced blocks a participant shows in chat — the settings
+/// of a short config (```` ```yaml ````, `ini`, `toml`, `json`, `env`, … or untagged; at most
+/// 30 lines, config-like), one line per block ("max_attempts = 5; retry_interval_seconds =
+/// 120"), and the comments of a short code block that name a number (at most 15 lines; not its
+/// docstrings) —
+/// "here is the current job config", "the updated function". A block most of whose lines were
+/// in the conversation before is a quote of a file read or pasted, and says nothing new.
+fn shown_notes(all: &[&Message], texts: &[String]) -> Vec<Vec<String>> {
+    const CONFIG: &[&str] = &[
+        "",
+        "yaml",
+        "yml",
+        "ini",
+        "toml",
+        "json",
+        "conf",
+        "cfg",
+        "env",
+        "dotenv",
+        "properties",
+        "systemd",
+        "nginx",
+    ];
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut out = Vec::with_capacity(all.len());
+    for (m, t) in all.iter().zip(texts) {
+        let mut notes = m.code_notes();
+        if !m.is_tool_output() && t.contains("```") {
+            for block in t.split("```").skip(1).step_by(2) {
+                let Some((tag, body)) = block.split_once('\n') else {
+                    continue;
+                };
+                let lines: Vec<&str> = body
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let new = lines.iter().filter(|l| !seen.contains(*l)).count();
+                if new * 2 <= lines.len() {
+                    continue;
+                }
+                if CONFIG.contains(&tag.trim().to_lowercase().as_str())
+                    && lines.len() <= 30
+                    && config_like(body)
+                {
+                    let set = crate::messages::settings(body);
+                    if !set.is_empty() {
+                        notes.push(set.join("; "));
+                    }
+                } else if lines.len() <= 15 {
+                    // (those that name a number: how many, how long, how much)
+                    notes.extend(
+                        crate::messages::code_comments(body)
+                            .into_iter()
+                            .filter(|c| {
+                                c.chars().any(|ch| ch.is_ascii_digit())
+                                    || words(c).any(|w| is_number_word(&w))
+                            }),
+                    );
+                }
+            }
+        }
+        seen.extend(t.lines().map(str::trim).filter(|l| !l.is_empty()));
+        out.push(notes);
+    }
+    out
+}
+
 /// A config file: at most 60 lines, four in five of them settings (`key=value`, `key: value`),
 /// comments, `[section]`s or YAML's `section:` lines and braces.
 fn config_like(text: &str) -> bool {
@@ -989,6 +1059,31 @@ mod tests {
             outcome(&config).as_deref(),
             Some("base = \"https://results.example/api/v2/ingest\"; tenant_id = \"VLN-0088-4471\"; timeout_s = 20")
         );
+    }
+
+    #[test]
+    fn configs_and_code_shown_in_chat_say_their_settings_and_numbered_comments() {
+        let config = "Here's the current job config:\n```yaml\nsync_job:\n  retries: 4\n  backoff: 30s\n  on_failure: notify\n```";
+        let code = "Updated:\n```js\n// Retry at most 3 times, waiting 2 s, 4 s and 8 s\n// then give up quietly\nasync function sync() {}\n```";
+        let plain = "```python\n# Negated empty range: match any character\nx = 1\ny = 2\n```";
+        let m = parse_messages(&json!([
+            {"role": "user", "content": config},
+            {"role": "assistant", "content": code},
+            {"role": "assistant", "content": plain},
+            {"role": "assistant", "content": format!("As you pasted:\n{config}")},
+            {"role": "tool", "content": config},
+        ]))
+        .unwrap();
+        let all: Vec<&Message> = m.iter().collect();
+        let texts: Vec<String> = m.iter().map(|m| m.text()).collect();
+        let notes = shown_notes(&all, &texts);
+        assert_eq!(notes[0], vec!["retries: 4; backoff: 30s"]);
+        assert_eq!(
+            notes[1],
+            vec!["Retry at most 3 times, waiting 2 s, 4 s and 8 s then give up quietly"]
+        );
+        // no number, a quote of what was shown before, a tool's output: nothing said
+        assert!(notes[2].is_empty() && notes[3].is_empty() && notes[4].is_empty());
     }
 
     #[test]
