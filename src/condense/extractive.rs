@@ -273,6 +273,18 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
             out.push((raw.to_string(), 0.5));
             continue;
         }
+        // Thai puts its honorific before the name ("ดูแลโดยคุณสมชาย")
+        if let Some((_, name)) = raw.split_once("คุณ").filter(|(_, n)| n.chars().count() >= 2)
+        {
+            out.push((name.to_string(), 0.5));
+            continue;
+        }
+        // in Chinese and Japanese, a number is written with its counter inside the sentence
+        // ("每隔五分钟重试一次，最多重试四次", "3回まで"): an amount, as number words are
+        // (digits make the token specific anyway)
+        if !raw.chars().any(|c| c.is_ascii_digit()) {
+            out.extend(counted(raw).into_iter().map(|n| (n, 0.75)));
+        }
         let t = raw.trim_matches(|c: char| {
             !(c.is_alphanumeric()
                 || matches!(c, '_' | '/' | '.' | '-' | '$' | '€' | '£' | '%' | ':'))
@@ -305,6 +317,30 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
         } else if named {
             out.push((t.to_lowercase(), capital_weight));
         }
+    }
+    out
+}
+
+/// The numbers with their counters in a Chinese or Japanese text: a run of digits or CJK
+/// numerals followed by a counter (次, 回, 分, 秒, 天, 个, 件, 人, …) — "五分", "四次", "3回".
+fn counted(text: &str) -> Vec<String> {
+    const NUMERALS: &str = "0123456789０１２３４５６７８９一二三四五六七八九十百千万两零";
+    const COUNTERS: &str = "次回分秒时時天日周週月年个個件人遍号號点點台条條";
+    let chars: Vec<char> = text.chars().collect();
+    if !chars.iter().any(|c| ('\u{3040}'..='\u{9fff}').contains(c)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        while i < chars.len() && NUMERALS.contains(chars[i]) {
+            i += 1;
+        }
+        if i > start && i < chars.len() && COUNTERS.contains(chars[i]) {
+            out.push(chars[start..=i].iter().collect());
+        }
+        i = i.max(start + 1);
     }
     out
 }
@@ -1099,6 +1135,14 @@ mod tests {
         let japanese =
             weighed_specifics("来週から田中さんが担当します。", &|_| false);
         assert_eq!(japanese, vec![("田中".to_string(), 0.5)]);
+        let thai = weighed_specifics("ระบบคลังสินค้าดูแลโดยคุณสมชาย ศรีสุข", &|_| false);
+        assert_eq!(thai, vec![("สมชาย".to_string(), 0.5)]);
+        assert_eq!(
+            counted("每隔五分钟重试一次，最多重试四次。"),
+            vec!["五分", "一次", "四次"]
+        );
+        assert_eq!(counted("3回まで再試行します"), vec!["3回"]);
+        assert!(counted("retry 3 times").is_empty());
         // and a rare word of two or three Hangul syllables or CJK characters is long enough
         assert!(long_word("이서연") && long_word("田中") && long_word("ticket"));
         assert!(!long_word("api") && !long_word("이"));
