@@ -236,6 +236,18 @@ log();
   await runRecallEval({ set: process.env.RECALL_SET ?? 'all', log: (s = '') => log(s) });
 }
 log();
+log('### Owners and retry policies, inserted twelve at a time (bench/recall/probes.mjs)');
+log();
+log('72 chat messages (36 owners, 36 retry policies; 27 languages; tables, attributions, corrections, configs and code');
+log('comments shown in chat), written by a helper without reading the extractor and then used to improve it — a');
+log('development set, not a held-out one. Twelve at a time are inserted into a dev conversation, which is condensed to');
+log('10 % of its tokens (harder than the 25 % above).');
+log();
+{
+  const { runProbes } = await import('./recall/probes.mjs');
+  await runProbes({ share: 0.1, per: 12, log: (s = '') => log(s) });
+}
+log();
 log('### Planted facts (tests/recall.rs, written together with the extractor)');
 log();
 log('From `cargo test --test recall`: 300-message conversations of the corpus\'s English prose with');

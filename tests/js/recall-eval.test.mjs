@@ -288,3 +288,17 @@ test('the committed files are what generate.mjs builds from sources/ (≤ 4.5 MB
   assert.ok(fs.existsSync(path.join(dir, 'SOURCES.md')), 'SOURCES.md says where each excerpt comes from');
   execFileSync(process.execPath, [path.join(HERE, 'generate.mjs'), '--check'], { stdio: ['ignore', 'ignore', 'pipe'] });
 });
+
+test('the owner and retry-policy probes: 72 chat messages in many languages, each answer in its text', async () => {
+  const { PROBES } = await import('../../bench/recall/probes.mjs');
+  const items = JSON.parse(fs.readFileSync(PROBES, 'utf8'));
+  assert.equal(items.length, 72);
+  assert.equal(items.filter((i) => i.kind === 'owner').length, 36);
+  assert.equal(items.filter((i) => i.kind === 'retry').length, 36);
+  assert.ok(new Set(items.map((i) => i.lang)).size >= 20, 'at least 20 languages');
+  for (const it of items) {
+    assert.ok(['user', 'assistant'].includes(it.role), it.text);
+    assert.ok(it.question && it.answer.length >= 1, it.text);
+    for (const a of it.answer) assert.ok(it.text.includes(a), `${JSON.stringify(a)} is in ${JSON.stringify(it.text)}`);
+  }
+});
