@@ -174,7 +174,10 @@ pub fn keyed(line: &str) -> Option<&str> {
     let line = line.strip_prefix("- ").unwrap_or(line);
     let (key, value) = line.split_once(": ")?;
     let key = key.trim_matches('"').trim_matches('\'');
-    (key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+    // (not a language label of a translation pair: "EN: …", "FR: …")
+    let label = key.len() <= 3 && key.chars().all(|c| c.is_ascii_uppercase());
+    (!label
+        && key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && key.len() <= 40
         && key
             .chars()
@@ -795,6 +798,7 @@ mod tests {
         let json = "{\n  \"retry\": {\n    \"count\": 3,\n    \"delay_ms\": 1500\n  }\n}";
         assert_eq!(settings(json), vec!["\"count\": 3,", "\"delay_ms\": 1500"]);
         assert!(settings("Note that we: tried 3 things").is_empty());
+        assert!(settings("EN: %d files deleted\nIT: %d file eliminati").is_empty());
         assert_eq!(
             settings("{\"retry\": {\"max_attempts\": 4, \"backoff_ms\": 2000}}"),
             vec!["\"max_attempts\": 4", "\"backoff_ms\": 2000"]
