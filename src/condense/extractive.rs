@@ -291,6 +291,16 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
         });
         let t = t.trim_end_matches(['.', ':', '-']);
         if t.chars().count() < 2 {
+            // a single digit with its unit is an amount, as "five times" is ("5 φορές", "3 retries")
+            if t.chars().all(|c| c.is_ascii_digit()) {
+                let unit = tokens
+                    .get(k + 1)
+                    .map(|u| u.trim_end_matches(|c: char| !c.is_alphabetic()))
+                    .filter(|u| !u.is_empty() && u.chars().all(char::is_alphabetic));
+                if let Some(unit) = unit {
+                    out.push((format!("{t} {}", unit.to_lowercase()), 0.75));
+                }
+            }
             continue;
         }
         let letters = t.chars().filter(|c| c.is_alphabetic()).count();
@@ -1388,6 +1398,8 @@ mod tests {
             w("one of the items").is_empty(),
             "'one' is mostly an article"
         );
+        // a single digit counts with its unit
+        assert_eq!(w("retry 3 times, then stop"), vec!["3 times"]);
         // and in the scripts and languages added later
         assert_eq!(w("לנסות שוב חמש פעמים"), vec!["חמש"]);
         assert_eq!(w("हर दो मिनट में"), vec!["दो"]);
