@@ -260,6 +260,10 @@ fn prose_in(code: &str, docstrings: bool) -> Vec<String> {
     // the closing delimiter of the docstring or block comment being read
     let mut open: Option<&str> = None;
     for line in code.lines() {
+        // (enough read: a long file's later comments are not read at all)
+        if paras.len() >= NOTES {
+            break;
+        }
         let t = line.trim();
         if let Some(close) = open {
             let (body, ends) = match t.find(close) {
