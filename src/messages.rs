@@ -290,7 +290,9 @@ fn prose_in(code: &str, docstrings: bool) -> Vec<String> {
         // a docstring or block comment opens the line (or follows `=` / `(`)
         let start = [("\"\"\"", "\"\"\""), ("'''", "'''"), ("/*", "*/")]
             .into_iter()
-            .find_map(|(o, c)| t.find(o).map(|i| (i, o, c)))
+            .filter_map(|(o, c)| t.find(o).map(|i| (i, o, c)))
+            // (the one that comes first on the line)
+            .min_by_key(|&(i, ..)| i)
             .filter(|&(i, ..)| {
                 let before = t[..i].trim_end();
                 before.is_empty() || before.ends_with(['=', '('])

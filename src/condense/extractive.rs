@@ -9,7 +9,7 @@
 //! "we will", "never", "prefer", "instead"); for overlap with the current question; and less for
 //! length (the budget buys sentences, so a short statement of a fact beats a long paragraph).
 
-use super::text::{is_stopword, sentences, voiced, words};
+use super::text::{cjk, dense, is_stopword, sentences, voiced, words};
 use crate::messages::{Message, Role};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -292,7 +292,7 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
         let t = t.trim_end_matches(['.', ':', '-']);
         if t.chars().count() < 2 {
             // a single digit with its unit is an amount, as "five times" is ("5 φορές", "3 retries")
-            if t.chars().all(|c| c.is_ascii_digit()) {
+            if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
                 let unit = tokens
                     .get(k + 1)
                     .map(|u| u.trim_end_matches(|c: char| !c.is_alphabetic()))
@@ -337,7 +337,7 @@ fn counted(text: &str) -> Vec<String> {
     const NUMERALS: &str = "0123456789０１２３４５６７８９一二三四五六七八九十百千万两零";
     const COUNTERS: &str = "次回分秒时時天日周週月年个個件人遍号號点點台条條";
     let chars: Vec<char> = text.chars().collect();
-    if !chars.iter().any(|c| ('\u{3040}'..='\u{9fff}').contains(c)) {
+    if !chars.iter().any(|&c| cjk(c)) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -1014,11 +1014,6 @@ pub fn extract(
 /// two CJK or kana characters (a Korean name is three syllables, a Chinese one two or three
 /// characters).
 fn long_word(w: &str) -> bool {
-    let dense = |c: char| {
-        ('\u{ac00}'..='\u{d7af}').contains(&c)
-            || ('\u{3040}'..='\u{30ff}').contains(&c)
-            || ('\u{4e00}'..='\u{9fff}').contains(&c)
-    };
     let n = w.chars().count();
     n >= 4 || (n >= 2 && w.chars().all(dense))
 }
@@ -1400,6 +1395,7 @@ mod tests {
         );
         // a single digit counts with its unit
         assert_eq!(w("retry 3 times, then stop"), vec!["3 times"]);
+        assert!(w("deploy — then restart, a - b").is_empty(), "a dash is no digit");
         // and in the scripts and languages added later
         assert_eq!(w("לנסות שוב חמש פעמים"), vec!["חמש"]);
         assert_eq!(w("हर दो मिनट में"), vec!["दो"]);

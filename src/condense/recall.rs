@@ -5,7 +5,7 @@
 
 use super::answer;
 use super::extractive::actions_and_outcomes;
-use super::text::{is_stopword, raw_words, sentences, sheet_rows};
+use super::text::{is_stopword, raw_words, sentences, sheet_line, sheet_rows, unspaced};
 use crate::messages::Message;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -200,19 +200,6 @@ fn prefix(w: &str) -> Option<String> {
     .then(|| format!("{head}~"))
 }
 
-/// True for characters of scripts written without spaces between words.
-fn unspaced(c: char) -> bool {
-    matches!(c as u32,
-        0x0E00..=0x0EFF      // Thai, Lao
-        | 0x3040..=0x30FF    // Hiragana, Katakana
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xF900..=0xFAFF    // CJK compatibility ideographs
-        | 0x1000..=0x109F    // Myanmar
-        | 0x1780..=0x17FF    // Khmer
-    )
-}
-
 /// A light English stemmer, so that "retries" finds "retry" and "throttled" finds "throttle":
 /// common inflection endings are cut from longer words.
 pub(super) fn stem(w: &str) -> String {
@@ -263,7 +250,7 @@ fn passages(text: &str, tool_output: bool) -> Vec<(String, bool)> {
     let mut intro: Option<&str> = None;
     for para in text.split("\n\n") {
         if let Some(rows) = sheet_rows(para).filter(|_| !tool_output) {
-            let row = |l: &str| l.starts_with(['|', '-', '*']);
+            let row = |l: &str| sheet_line(l);
             // (the line that introduced it, in this paragraph or the one before)
             let lead = rows
                 .first()

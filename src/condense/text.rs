@@ -263,7 +263,6 @@ fn speaks_for_self(para: &str) -> bool {
         "jeg",
         "minä",
         "mä",
-        "ben",
         "biz",
         "εγώ",
         "εμείς",
@@ -286,7 +285,7 @@ fn speaks_for_self(para: &str) -> bool {
     ];
     // (languages written without spaces: "I" and "we" inside the text)
     const UNSPACED: &[&str] = &["私", "僕", "我々", "我们", "我"];
-    para.len() <= 800
+    para.chars().count() <= 800
         && para.trim().lines().count() == 1
         && (para
             .split(|c: char| !(c.is_alphanumeric() || c == '\''))
@@ -379,6 +378,30 @@ pub fn voiced(text: &str, tool_output: bool) -> Vec<(bool, &str)> {
     out
 }
 
+/// True for characters of scripts written without spaces between words.
+pub fn unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+    )
+}
+
+/// Chinese or Japanese (kana and ideographs).
+pub fn cjk(c: char) -> bool {
+    unspaced(c) && c as u32 >= 0x3040
+}
+
+/// Chinese, Japanese or Korean (Hangul syllables): scripts where two or three characters make
+/// a word or a name.
+pub fn dense(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7AF) || cjk(c)
+}
+
 /// Most rows of a table or list read as the speaker's own statements (a longer one is a
 /// reference pasted, not a sheet of their facts).
 const SHEET_ROWS: usize = 12;
@@ -394,18 +417,8 @@ pub(super) fn sheet_rows(para: &str) -> Option<Vec<(bool, &str)>> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let cells = |l: &str| l.starts_with('|') && l.ends_with('|') && l.len() > 2;
     let separator = |l: &str| cells(l) && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
-    let item = |l: &str| {
-        l.strip_prefix("- ")
-            .or_else(|| l.strip_prefix("* "))
-            .is_some_and(|rest| {
-                rest.split_once(": ")
-                    .is_some_and(|(label, value)| label.len() <= 40 && !value.trim().is_empty())
-                    && l.len() <= 200
-            })
-    };
-    let row = |l: &str| cells(l) || item(l);
+    let row = sheet_line;
     // the speaker's line before and after the rows, in the same paragraph
     let intro =
         (lines.len() > 1 && lines[0].ends_with(':') && !row(lines[0])).then(|| lines.remove(0));
@@ -441,6 +454,27 @@ pub(super) fn sheet_rows(para: &str) -> Option<Vec<(bool, &str)>> {
             .chain(outro.map(|l| (true, l)))
             .collect(),
     )
+}
+
+/// A row of a Markdown table (`| a | b |`).
+fn cells(l: &str) -> bool {
+    l.starts_with('|') && l.ends_with('|') && l.len() > 2
+}
+
+/// A `- label: value` (or `* label: value`) item of a short list.
+fn item(l: &str) -> bool {
+    l.strip_prefix("- ")
+        .or_else(|| l.strip_prefix("* "))
+        .is_some_and(|rest| {
+            rest.split_once(": ")
+                .is_some_and(|(label, value)| label.len() <= 40 && !value.trim().is_empty())
+                && l.len() <= 200
+        })
+}
+
+/// A line of a sheet (see [`sheet_rows`]): a table row or a `- label: value` item.
+pub(super) fn sheet_line(l: &str) -> bool {
+    cells(l) || item(l)
 }
 
 /// True when the `.` at `i` ends a number of one or two digits standing alone ("am 3. Oktober",
