@@ -1395,7 +1395,10 @@ mod tests {
         );
         // a single digit counts with its unit
         assert_eq!(w("retry 3 times, then stop"), vec!["3 times"]);
-        assert!(w("deploy — then restart, a - b").is_empty(), "a dash is no digit");
+        assert!(
+            w("deploy — then restart, a - b").is_empty(),
+            "a dash is no digit"
+        );
         // and in the scripts and languages added later
         assert_eq!(w("לנסות שוב חמש פעמים"), vec!["חמש"]);
         assert_eq!(w("हर दो मिनट में"), vec!["दो"]);

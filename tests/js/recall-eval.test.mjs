@@ -1,6 +1,6 @@
 // The recall evaluation's DATA (bench/recall): every conversation loads and is well formed, every
 // fact is stated where it says and nowhere in the filler, changed facts change in order, every
-// split (dev, heldout, heldout2, heldout3, heldout4 and the fresh heldout5) covers the six conversation kinds
+// split (dev, heldout, heldout2, heldout3, heldout4 and heldout5) covers the six conversation kinds
 // with its own facts and sources, and the committed
 // files are what generate.mjs builds. No recall number is asserted here (those are measurements,
 // printed by `node bench/recall/eval.mjs` and `npm run bench`).
