@@ -24,7 +24,8 @@ const KEEP_RECENT = 8; // contextwise's default keepRecent; the baselines keep t
 const pct = (k, n) => (n ? `${((100 * k) / n).toFixed(0)} %` : '–');
 const fmtInt = (n) => n.toLocaleString('en-US');
 
-async function loadPackage() {
+/** The built package (pkg/node), with the o200k_base ranks loaded. */
+export async function loadPackage() {
   const cw = await import(pathToFileURL(path.join(HERE, '../../pkg/node/index.mjs')).href);
   await cw.loadEncoding('o200k_base');
   return cw;

@@ -16,12 +16,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HERE, loadSet, contextText, norm } from './lib.mjs';
+import { loadPackage } from './eval.mjs';
 
 export const PROBES = path.join(HERE, 'probes/owners-retries.json');
 
 export async function runProbes({ share = 0.1, per = 12, log = console.log } = {}) {
-  const cw = await import(pathToFileURL(path.join(HERE, '../../pkg/node/index.mjs')).href);
-  await cw.loadEncoding('o200k_base');
+  const cw = await loadPackage();
   const items = JSON.parse(fs.readFileSync(PROBES, 'utf8'));
   const convs = loadSet('dev');
   let seed = 11;

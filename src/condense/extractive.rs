@@ -9,7 +9,7 @@
 //! "we will", "never", "prefer", "instead"); for overlap with the current question; and less for
 //! length (the budget buys sentences, so a short statement of a fact beats a long paragraph).
 
-use super::text::{cjk, dense, is_stopword, sentences, voiced, words};
+use super::text::{cjk, dense, is_stopword, sentences, voiced, word_set, words};
 use crate::messages::{Message, Role};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -254,36 +254,40 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
             .is_some_and(|n| n.starts_with(['씨', '님']) && n.chars().count() <= 3)
     };
     for (k, raw) in tokens.iter().enumerate() {
-        if let Some((name, _)) = raw.split_once("さん").filter(|(n, _)| !n.is_empty()) {
-            // (the kanji or katakana just before it, not the particles of the sentence)
-            let hiragana = |c: char| ('\u{3040}'..='\u{309f}').contains(&c);
-            let mut name: Vec<char> = name
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphabetic() && !hiragana(*c))
-                .take(4)
-                .collect();
-            name.reverse();
-            if !name.is_empty() {
-                out.push((name.into_iter().collect(), 0.5));
+        // (names and amounts marked the ways of Korean, Japanese, Thai and Chinese: none of it
+        // applies to a word in ASCII, most of any history)
+        if !raw.is_ascii() {
+            if let Some((name, _)) = raw.split_once("さん").filter(|(n, _)| !n.is_empty()) {
+                // (the kanji or katakana just before it, not the particles of the sentence)
+                let hiragana = |c: char| ('\u{3040}'..='\u{309f}').contains(&c);
+                let mut name: Vec<char> = name
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphabetic() && !hiragana(*c))
+                    .take(4)
+                    .collect();
+                name.reverse();
+                if !name.is_empty() {
+                    out.push((name.into_iter().collect(), 0.5));
+                    continue;
+                }
+            }
+            if honored(k) && raw.chars().all(char::is_alphabetic) {
+                out.push((raw.to_string(), 0.5));
                 continue;
             }
-        }
-        if honored(k) && raw.chars().all(char::is_alphabetic) {
-            out.push((raw.to_string(), 0.5));
-            continue;
-        }
-        // Thai puts its honorific before the name ("ดูแลโดยคุณสมชาย")
-        if let Some((_, name)) = raw.split_once("คุณ").filter(|(_, n)| n.chars().count() >= 2)
-        {
-            out.push((name.to_string(), 0.5));
-            continue;
-        }
-        // in Chinese and Japanese, a number is written with its counter inside the sentence
-        // ("每隔五分钟重试一次，最多重试四次", "3回まで"): an amount, as number words are
-        // (digits make the token specific anyway)
-        if !raw.chars().any(|c| c.is_ascii_digit()) {
-            out.extend(counted(raw).into_iter().map(|n| (n, 0.75)));
+            // Thai puts its honorific before the name ("ดูแลโดยคุณสมชาย")
+            if let Some((_, name)) = raw.split_once("คุณ").filter(|(_, n)| n.chars().count() >= 2)
+            {
+                out.push((name.to_string(), 0.5));
+                continue;
+            }
+            // in Chinese and Japanese, a number is written with its counter inside the sentence
+            // ("每隔五分钟重试一次，最多重试四次", "3回まで"): an amount, as number words are
+            // (digits make the token specific anyway)
+            if !raw.chars().any(|c| c.is_ascii_digit()) {
+                out.extend(counted(raw).into_iter().map(|n| (n, 0.75)));
+            }
         }
         let t = raw.trim_matches(|c: char| {
             !(c.is_alphanumeric()
@@ -336,10 +340,11 @@ fn weighed_specifics(sentence: &str, common: &dyn Fn(&str) -> bool) -> Vec<(Stri
 fn counted(text: &str) -> Vec<String> {
     const NUMERALS: &str = "0123456789０１２３４５６７８９一二三四五六七八九十百千万两零";
     const COUNTERS: &str = "次回分秒时時天日周週月年个個件人遍号號点點台条條";
-    let chars: Vec<char> = text.chars().collect();
-    if !chars.iter().any(|&c| cjk(c)) {
+    // (asked for every word of every sentence: most have no such character and cost no copy)
+    if !text.chars().any(cjk) {
         return Vec::new();
     }
+    let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -759,12 +764,8 @@ pub(super) fn is_number_word(w: &str) -> bool {
         "ألف",
         "مرتين",
     ];
-    // (asked for every word of every sentence: a set, built once)
     static SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
-    w.len() <= 24
-        && SET
-            .get_or_init(|| WORDS.iter().copied().collect())
-            .contains(w)
+    w.len() <= 24 && word_set(&SET, WORDS).contains(w)
 }
 
 /// A short reply that accepts what it answers: "sure", "ok", "yes, do that", "the second one",
@@ -1120,11 +1121,14 @@ fn shown_notes(all: &[&Message], texts: &[String]) -> Vec<Vec<String>> {
         "systemd",
         "nginx",
     ];
+    let shows = |m: &Message, t: &str| !m.is_tool_output() && t.contains("```");
+    // (the lines said so far are only needed up to the last message that shows a block)
+    let last = (0..all.len()).rev().find(|&k| shows(all[k], &texts[k]));
     let mut seen: HashSet<&str> = HashSet::new();
     let mut out = Vec::with_capacity(all.len());
-    for (m, t) in all.iter().zip(texts) {
+    for (k, (m, t)) in all.iter().zip(texts).enumerate() {
         let mut notes = m.code_notes();
-        if !m.is_tool_output() && t.contains("```") {
+        if shows(m, t) {
             for block in t.split("```").skip(1).step_by(2) {
                 let Some((tag, body)) = block.split_once('\n') else {
                     continue;
@@ -1159,7 +1163,9 @@ fn shown_notes(all: &[&Message], texts: &[String]) -> Vec<Vec<String>> {
                 }
             }
         }
-        seen.extend(t.lines().map(str::trim).filter(|l| !l.is_empty()));
+        if last.is_some_and(|last| k < last) {
+            seen.extend(t.lines().map(str::trim).filter(|l| !l.is_empty()));
+        }
         out.push(notes);
     }
     out

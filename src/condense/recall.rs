@@ -249,8 +249,8 @@ fn passages(text: &str, tool_output: bool) -> Vec<(String, bool)> {
     // the last sentence of the paragraph before, when it introduces what follows
     let mut intro: Option<&str> = None;
     for para in text.split("\n\n") {
-        if let Some(rows) = sheet_rows(para).filter(|_| !tool_output) {
-            let row = |l: &str| sheet_line(l);
+        if let Some(rows) = (!tool_output).then(|| sheet_rows(para)).flatten() {
+            let row = sheet_line;
             // (the line that introduced it, in this paragraph or the one before)
             let lead = rows
                 .first()

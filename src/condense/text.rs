@@ -1,5 +1,8 @@
 //! Text helpers for condensation: sentences, words, head/tail truncation.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 /// Splits text into sentences and code blocks, with their byte offsets. A fenced code block is
 /// one piece; elsewhere a sentence ends at `.`, `!` or `?` followed by whitespace, or at a line break.
 pub fn sentences(text: &str) -> Vec<&str> {
@@ -283,13 +286,14 @@ fn speaks_for_self(para: &str) -> bool {
         "저희는",
         "우리가",
     ];
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     // (languages written without spaces: "I" and "we" inside the text)
     const UNSPACED: &[&str] = &["私", "僕", "我々", "我们", "我"];
     para.chars().count() <= 800
         && para.trim().lines().count() == 1
         && (para
             .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-            .any(|w| SELF.contains(&w.to_lowercase().as_str()))
+            .any(|w| word_set(&SET, SELF).contains(w.to_lowercase().as_str()))
             || UNSPACED.iter().any(|w| para.contains(w)))
 }
 
@@ -412,6 +416,10 @@ const SHEET_ROWS: usize = 12;
 /// one line after it ("Can you draft the mail?") when they share its paragraph, as statements;
 /// `None` for any other paragraph.
 pub(super) fn sheet_rows(para: &str) -> Option<Vec<(bool, &str)>> {
+    // (asked for every paragraph: one without a table bar or a list bullet is none)
+    if !(para.contains('|') || para.contains("- ") || para.contains("* ")) {
+        return None;
+    }
     let mut lines: Vec<&str> = para
         .lines()
         .map(str::trim)
@@ -510,16 +518,18 @@ const STOP: &[&str] = &[
     "them", "his", "her", "us", "let", "s", "t",
 ];
 
+/// A word list as a set, built on first use: for lists asked about every word of every message.
+pub(super) fn word_set(
+    cell: &'static OnceLock<HashSet<&'static str>>,
+    words: &'static [&'static str],
+) -> &'static HashSet<&'static str> {
+    cell.get_or_init(|| words.iter().copied().collect())
+}
+
 /// True for words that carry no topic.
 pub fn is_stopword(w: &str) -> bool {
-    // (asked for every word of every message: a set, built once)
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    w.len() < 2
-        || (w.len() <= 12
-            && SET
-                .get_or_init(|| STOP.iter().copied().collect())
-                .contains(w))
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    w.len() < 2 || (w.len() <= 12 && word_set(&SET, STOP).contains(w))
 }
 
 /// Keeps the head and tail of `text` within about `max_chars`, with a marker between.
